@@ -1,0 +1,2 @@
+// CONTRACT STUB: the sample API helper replaces this file.
+return 0;

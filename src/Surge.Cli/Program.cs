@@ -1,0 +1,2 @@
+// CONTRACT STUB: replaced by the CLI.
+return 0;

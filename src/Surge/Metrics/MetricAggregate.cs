@@ -1,0 +1,206 @@
+using System.Globalization;
+
+namespace Surge.Metrics;
+
+/// <summary>
+/// The combined values of one metric (or one series of it) over some span of time. Each kind keeps exactly
+/// what it needs to merge without loss: counters a sum, rates passes and totals, gauges last/min/max,
+/// trends an HDR histogram of values in thousandths of the display unit (microseconds for time).
+/// </summary>
+public sealed class MetricAggregate
+{
+    /// <summary>Trend values are stored as fixed-point longs: display value × Scale.</summary>
+    public const double TrendScale = 1000.0;
+
+    public MetricAggregate(MetricKind kind)
+    {
+        Kind = kind;
+        Histogram = kind == MetricKind.Trend ? new Histogram() : null;
+    }
+
+    public MetricKind Kind { get; }
+
+    /// <summary>Counter: the sum of all samples.</summary>
+    public double Sum { get; private set; }
+
+    /// <summary>Rate: samples that were non-zero.</summary>
+    public long Passes { get; private set; }
+
+    /// <summary>Counter, rate and gauge: how many samples were added.</summary>
+    public long Samples { get; private set; }
+
+    /// <summary>Gauge: the latest value and when it was set (Stopwatch ticks), plus its extremes.</summary>
+    public double Last { get; private set; }
+
+    public long LastTimestamp { get; private set; } = long.MinValue;
+
+    public double GaugeMin { get; private set; } = double.PositiveInfinity;
+
+    public double GaugeMax { get; private set; } = double.NegativeInfinity;
+
+    public Histogram? Histogram { get; }
+
+    public bool IsEmpty => Kind == MetricKind.Trend ? Histogram!.TotalCount == 0 : Samples == 0;
+
+    public void AddCounter(double value)
+    {
+        Sum += value;
+        Samples++;
+    }
+
+    public void AddRate(bool passed, long count = 1)
+    {
+        if (passed)
+        {
+            Passes += count;
+        }
+        Samples += count;
+    }
+
+    public void SetGauge(double value, long timestamp)
+    {
+        if (timestamp >= LastTimestamp)
+        {
+            Last = value;
+            LastTimestamp = timestamp;
+        }
+        GaugeMin = Math.Min(GaugeMin, value);
+        GaugeMax = Math.Max(GaugeMax, value);
+        Samples++;
+    }
+
+    public void AddTrend(double value) => Histogram!.Record(ToFixed(value));
+
+    public static long ToFixed(double value) => (long)Math.Round(Math.Max(0, value) * TrendScale);
+
+    public void Merge(MetricAggregate other)
+    {
+        if (other.Kind != Kind)
+        {
+            throw new InvalidOperationException($"cannot merge a {other.Kind} into a {Kind}");
+        }
+        Sum += other.Sum;
+        Passes += other.Passes;
+        Samples += other.Samples;
+        if (other.Samples > 0 && Kind == MetricKind.Gauge)
+        {
+            if (other.LastTimestamp >= LastTimestamp)
+            {
+                Last = other.Last;
+                LastTimestamp = other.LastTimestamp;
+            }
+            GaugeMin = Math.Min(GaugeMin, other.GaugeMin);
+            GaugeMax = Math.Max(GaugeMax, other.GaugeMax);
+        }
+        Histogram?.Add(other.Histogram!);
+    }
+
+    public void Clear()
+    {
+        Sum = 0;
+        Passes = 0;
+        Samples = 0;
+        Last = 0;
+        LastTimestamp = long.MinValue;
+        GaugeMin = double.PositiveInfinity;
+        GaugeMax = double.NegativeInfinity;
+        Histogram?.Clear();
+    }
+
+    public MetricAggregate Copy()
+    {
+        var copy = new MetricAggregate(Kind);
+        copy.Merge(this);
+        return copy;
+    }
+
+    /// <summary>
+    /// One statistic by k6's name: count, rate, value, avg, min, med, max, p(N). Null when the statistic does not
+    /// apply to this kind or there is no data. <paramref name="elapsed"/> turns a counter into a per-second rate.
+    /// </summary>
+    public double? Stat(string name, TimeSpan elapsed)
+    {
+        switch (Kind)
+        {
+            case MetricKind.Counter:
+                return name switch
+                {
+                    "count" => Sum,
+                    "rate" => elapsed > TimeSpan.Zero ? Sum / elapsed.TotalSeconds : 0,
+                    _ => null,
+                };
+            case MetricKind.Rate:
+                return name switch
+                {
+                    "rate" => Samples == 0 ? 0 : (double)Passes / Samples,
+                    "passes" => Passes,
+                    "fails" => Samples - Passes,
+                    "count" => Samples,
+                    _ => null,
+                };
+            case MetricKind.Gauge:
+                if (Samples == 0)
+                {
+                    return name is "value" or "min" or "max" ? 0 : null;
+                }
+                return name switch
+                {
+                    "value" => Last,
+                    "min" => GaugeMin,
+                    "max" => GaugeMax,
+                    _ => null,
+                };
+            default:
+                return TrendStat(name);
+        }
+    }
+
+    private double? TrendStat(string name)
+    {
+        var h = Histogram!;
+        if (name == "count")
+        {
+            return h.TotalCount;
+        }
+        if (!IsTrendStat(name))
+        {
+            return null;
+        }
+        if (h.TotalCount == 0)
+        {
+            return 0;
+        }
+        return name switch
+        {
+            "avg" => h.Mean / TrendScale,
+            "min" => h.Min / TrendScale,
+            "max" => h.Max / TrendScale,
+            "med" => h.ValueAtPercentile(50) / TrendScale,
+            _ => h.ValueAtPercentile(ParsePercentile(name)!.Value) / TrendScale,
+        };
+    }
+
+    /// <summary>True for avg, min, med, max, count and p(N) with 0 ≤ N ≤ 100.</summary>
+    public static bool IsTrendStat(string name) =>
+        name is "avg" or "min" or "med" or "max" or "count" || ParsePercentile(name) is not null;
+
+    /// <summary>The N of "p(N)", or null when the name is not a valid percentile.</summary>
+    public static double? ParsePercentile(string name)
+    {
+        if (!name.StartsWith("p(", StringComparison.Ordinal) || !name.EndsWith(')'))
+        {
+            return null;
+        }
+        return double.TryParse(name.AsSpan(2, name.Length - 3), NumberStyles.Float, CultureInfo.InvariantCulture, out var p)
+            && p >= 0 && p <= 100 ? p : null;
+    }
+
+    /// <summary>The statistics that thresholds may use on a metric of this kind.</summary>
+    public static bool IsValidStat(MetricKind kind, string name) => kind switch
+    {
+        MetricKind.Counter => name is "count" or "rate",
+        MetricKind.Rate => name is "rate",
+        MetricKind.Gauge => name is "value" or "min" or "max",
+        _ => IsTrendStat(name),
+    };
+}

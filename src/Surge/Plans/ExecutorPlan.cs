@@ -1,0 +1,66 @@
+namespace Surge.Plans;
+
+/// <summary>k6's executors. Each record holds exactly the options that executor accepts.</summary>
+public abstract record ExecutorPlan
+{
+    /// <summary>The k6 name, e.g. "constant-vus".</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The most VUs this executor can ever run at once, for pre-allocation and the summary.</summary>
+    public abstract int PeakVus { get; }
+
+    /// <summary>The longest the executor can run, excluding graceful stop.</summary>
+    public abstract TimeSpan MaxDuration { get; }
+
+    /// <summary>Open models schedule iterations by time and can measure delay from the intended start.</summary>
+    public virtual bool IsArrivalRate => false;
+}
+
+/// <summary>A linear ramp to <see cref="Target"/> over <see cref="Duration"/>.</summary>
+public sealed record Stage(TimeSpan Duration, double Target);
+
+public sealed record ConstantVusExecutor(int Vus, TimeSpan Duration) : ExecutorPlan
+{
+    public override string Kind => "constant-vus";
+    public override int PeakVus => Vus;
+    public override TimeSpan MaxDuration => Duration;
+}
+
+public sealed record RampingVusExecutor(int StartVus, IReadOnlyList<Stage> Stages, TimeSpan GracefulRampDown) : ExecutorPlan
+{
+    public override string Kind => "ramping-vus";
+    public override int PeakVus => (int)Math.Max(StartVus, Stages.Count == 0 ? 0 : Stages.Max(s => s.Target));
+    public override TimeSpan MaxDuration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
+}
+
+public sealed record ConstantArrivalRateExecutor(
+    double Rate, TimeSpan TimeUnit, TimeSpan Duration, int PreAllocatedVus, int MaxVus) : ExecutorPlan
+{
+    public override string Kind => "constant-arrival-rate";
+    public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
+    public override TimeSpan MaxDuration => Duration;
+    public override bool IsArrivalRate => true;
+}
+
+public sealed record RampingArrivalRateExecutor(
+    double StartRate, TimeSpan TimeUnit, IReadOnlyList<Stage> Stages, int PreAllocatedVus, int MaxVus) : ExecutorPlan
+{
+    public override string Kind => "ramping-arrival-rate";
+    public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
+    public override TimeSpan MaxDuration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
+    public override bool IsArrivalRate => true;
+}
+
+public sealed record SharedIterationsExecutor(int Vus, long Iterations, TimeSpan MaxDurationLimit) : ExecutorPlan
+{
+    public override string Kind => "shared-iterations";
+    public override int PeakVus => Vus;
+    public override TimeSpan MaxDuration => MaxDurationLimit;
+}
+
+public sealed record PerVuIterationsExecutor(int Vus, long Iterations, TimeSpan MaxDurationLimit) : ExecutorPlan
+{
+    public override string Kind => "per-vu-iterations";
+    public override int PeakVus => Vus;
+    public override TimeSpan MaxDuration => MaxDurationLimit;
+}

@@ -1,0 +1,47 @@
+namespace Surge.Plans;
+
+/// <summary>One thing an iteration does. Requests now; flow steps (think, group, check, ...) extend this.</summary>
+public abstract record Step
+{
+    public SourceLocation? Location { get; init; }
+}
+
+/// <summary>An HTTP request. <see cref="Name"/> becomes the `name` tag and groups URLs into one series.</summary>
+public sealed record RequestStep : Step
+{
+    public required string Method { get; init; }
+
+    public required string Url { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>Raw body; for `json:` bodies the loader serializes and sets Content-Type.</summary>
+    public string? Body { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Statuses that do not count as failed in `http_req_failed`; k6's default is 200-399.</summary>
+    public StatusRanges ExpectedStatuses { get; init; } = StatusRanges.Default;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A set of inclusive status ranges, like k6's http.expectedStatuses.</summary>
+public sealed record StatusRanges(IReadOnlyList<(int Min, int Max)> Ranges)
+{
+    public static readonly StatusRanges Default = new([(200, 399)]);
+
+    public bool Contains(int status)
+    {
+        foreach (var (min, max) in Ranges)
+        {
+            if (status >= min && status <= max)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

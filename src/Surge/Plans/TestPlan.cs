@@ -1,0 +1,22 @@
+namespace Surge.Plans;
+
+/// <summary>A whole test: what to run and how to judge it. Immutable and validated once.</summary>
+public sealed record TestPlan
+{
+    public static readonly IReadOnlyList<string> DefaultSummaryTrendStats = ["avg", "min", "med", "max", "p(90)", "p(95)"];
+
+    public required IReadOnlyList<ScenarioPlan> Scenarios { get; init; }
+
+    public IReadOnlyList<ThresholdPlan> Thresholds { get; init; } = [];
+
+    public IReadOnlyList<string> SummaryTrendStats { get; init; } = DefaultSummaryTrendStats;
+
+    /// <summary>Tags added to every sample of the run.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Beyond this many distinct tag sets per metric, new ones fold into one overflow series.</summary>
+    public int MaxSeriesPerMetric { get; init; } = 1000;
+
+    /// <summary>Where the plan came from, for messages; "-" for plans built in code.</summary>
+    public string Source { get; init; } = "-";
+}

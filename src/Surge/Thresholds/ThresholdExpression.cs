@@ -1,0 +1,73 @@
+using System.Globalization;
+using Surge.Metrics;
+
+namespace Surge.Thresholds;
+
+public enum ComparisonOperator
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+}
+
+/// <summary>k6's threshold expression: `stat operator number`, e.g. `p(95)&lt;500`, `rate&lt;0.01`, `count&gt;10`.</summary>
+public sealed record ThresholdExpression(string Stat, ComparisonOperator Operator, double Bound, string Text)
+{
+    private static readonly (string Symbol, ComparisonOperator Op)[] Operators =
+    [
+        ("===", ComparisonOperator.Equal), ("==", ComparisonOperator.Equal), ("!=", ComparisonOperator.NotEqual),
+        ("<=", ComparisonOperator.LessOrEqual), (">=", ComparisonOperator.GreaterOrEqual),
+        ("<", ComparisonOperator.Less), (">", ComparisonOperator.Greater),
+    ];
+
+    public static ThresholdExpression Parse(string text)
+    {
+        var opIndex = text.IndexOfAny(['<', '>', '=', '!']);
+        if (opIndex < 0)
+        {
+            throw new ThresholdSyntaxException($"'{text}' has no comparison: write e.g. p(95)<500", 1);
+        }
+        var stat = text[..opIndex].Trim();
+        var (symbol, op) = Operators.FirstOrDefault(o => text.AsSpan(opIndex).StartsWith(o.Symbol, StringComparison.Ordinal));
+        if (symbol is null)
+        {
+            throw new ThresholdSyntaxException($"'{text}' has an unknown operator: use <, <=, >, >=, == or !=", opIndex + 1);
+        }
+        var boundText = text[(opIndex + symbol.Length)..].Trim();
+        if (!double.TryParse(boundText, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound))
+        {
+            throw new ThresholdSyntaxException($"'{boundText}' in '{text}' is not a number", opIndex + symbol.Length + 1);
+        }
+        if (!IsKnownStat(stat))
+        {
+            throw new ThresholdSyntaxException(
+                $"'{stat}' in '{text}' is not a statistic: use avg, min, med, max, p(N), count, rate or value", 1);
+        }
+        return new ThresholdExpression(stat, op, bound, text.Trim());
+    }
+
+    private static bool IsKnownStat(string stat) =>
+        stat is "rate" or "value" || MetricAggregate.IsTrendStat(stat);
+
+    public bool IsSatisfiedBy(double observed) => Operator switch
+    {
+        ComparisonOperator.Less => observed < Bound,
+        ComparisonOperator.LessOrEqual => observed <= Bound,
+        ComparisonOperator.Greater => observed > Bound,
+        ComparisonOperator.GreaterOrEqual => observed >= Bound,
+        ComparisonOperator.Equal => observed == Bound,
+        _ => observed != Bound,
+    };
+
+    /// <summary>How much room is left before the bound breaks, as a fraction of the bound (negative when broken).</summary>
+    public double Headroom(double observed) => Bound == 0
+        ? (IsSatisfiedBy(observed) ? 1 : -1)
+        : Operator is ComparisonOperator.Less or ComparisonOperator.LessOrEqual
+            ? (Bound - observed) / Math.Abs(Bound)
+            : (observed - Bound) / Math.Abs(Bound);
+
+    public override string ToString() => Text;
+}
