@@ -1,0 +1,17 @@
+using Surge.Plans;
+
+namespace Surge.Engine.Executors;
+
+public static class ExecutorFactory
+{
+    public static IExecutor Create(ExecutorPlan plan) => plan switch
+    {
+        ConstantVusExecutor p => new ConstantVus(p),
+        RampingVusExecutor p => new RampingVus(p),
+        ConstantArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Constant(p), p.PreAllocatedVus, p.PeakVus),
+        RampingArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Ramping(p), p.PreAllocatedVus, p.PeakVus),
+        SharedIterationsExecutor p => new SharedIterations(p),
+        PerVuIterationsExecutor p => new PerVuIterations(p),
+        _ => throw new ArgumentException($"no executor for {plan.Kind}", nameof(plan)),
+    };
+}

@@ -1,0 +1,219 @@
+using Surge.Metrics;
+using Surge.Plans;
+
+namespace Surge.Engine;
+
+/// <summary>
+/// A scenario while it runs: it owns the VUs, runs iterations and records their metrics, and knows how to stop
+/// gracefully. Executors only decide when iterations start; everything else about an iteration lives here.
+/// </summary>
+public sealed class ScenarioRuntime : IDisposable
+{
+    private readonly EngineContext _engine;
+    private readonly CancellationTokenSource _hardStop;
+    private readonly List<VirtualUser> _vus = [];
+    private readonly Lock _vusLock = new();
+    private readonly int _iterationsSeries;
+    private readonly int _iterationDurationSeries;
+    private readonly int _startDelaySeries;
+    private readonly int _droppedSeries;
+    private long _completed;
+    private long _interrupted;
+    private long _dropped;
+    private int _inFlight;
+    private int _activeVus;
+    private volatile bool _stopping;
+    private long _startedAt;
+
+    public ScenarioRuntime(ScenarioPlan plan, EngineContext engine, Func<ScenarioRuntime, IReadOnlyList<IStepRunner>> compileSteps)
+    {
+        Plan = plan;
+        _engine = engine;
+        _hardStop = CancellationTokenSource.CreateLinkedTokenSource(engine.HardStop);
+        Tags = engine.RunTags.With(plan.Tags).With("scenario", plan.Name);
+        var registry = engine.Recorder.Registry;
+        _iterationsSeries = registry.GetSeries(BuiltinMetrics.Iterations, Tags);
+        _iterationDurationSeries = registry.GetSeries(BuiltinMetrics.IterationDuration, Tags);
+        _startDelaySeries = registry.GetSeries(BuiltinMetrics.IterationStartDelay, Tags);
+        _droppedSeries = registry.GetSeries(BuiltinMetrics.DroppedIterations, Tags);
+        Steps = compileSteps(this);
+    }
+
+    public ScenarioPlan Plan { get; }
+
+    /// <summary>Run tags, scenario tags and `scenario:name`: the base of every sample this scenario records.</summary>
+    public TagSet Tags { get; }
+
+    public MetricsRecorder Recorder => _engine.Recorder;
+
+    public IReadOnlyList<IStepRunner> Steps { get; }
+
+    public ScenarioState State { get; private set; } = ScenarioState.Waiting;
+
+    public long CompletedIterations => Interlocked.Read(ref _completed);
+
+    public long InterruptedIterations => Interlocked.Read(ref _interrupted);
+
+    public long DroppedIterations => Interlocked.Read(ref _dropped);
+
+    /// <summary>VUs busy right now: looping VUs that are active, or arrival-rate VUs inside an iteration.</summary>
+    public int ActiveVus => Volatile.Read(ref _activeVus);
+
+    public int AllocatedVus
+    {
+        get
+        {
+            lock (_vusLock)
+            {
+                return _vus.Count;
+            }
+        }
+    }
+
+    /// <summary>Time since the executor started, for progress display.</summary>
+    public TimeSpan Elapsed => _startedAt == 0 ? TimeSpan.Zero : MonotonicClock.ToTimeSpan(MonotonicClock.Now - _startedAt);
+
+    /// <summary>True once the executor's time is up or a stop was requested: start no new iterations.</summary>
+    public bool Stopping => _stopping;
+
+    internal CancellationToken HardStopToken => _hardStop.Token;
+
+    internal long StartedAtTicks => _startedAt;
+
+    internal void MarkStarted()
+    {
+        _startedAt = MonotonicClock.Now;
+        State = ScenarioState.Running;
+    }
+
+    public VirtualUser CreateVu()
+    {
+        lock (_vusLock)
+        {
+            var vu = new VirtualUser(_engine.NextVuId(), _vus.Count + 1, this);
+            _vus.Add(vu);
+            return vu;
+        }
+    }
+
+    internal void VuStarted() => Interlocked.Increment(ref _activeVus);
+
+    internal void VuStopped() => Interlocked.Decrement(ref _activeVus);
+
+    /// <summary>
+    /// Runs the steps once. <paramref name="intendedStart"/> (Stopwatch ticks, 0 for none) is when an open model meant
+    /// the iteration to begin; the lag is recorded, and added to request latency, so that a slow system or a starved
+    /// generator cannot hide behind late starts. Returns false when the iteration was interrupted.
+    /// </summary>
+    public async ValueTask<bool> RunIterationAsync(VirtualUser vu, long intendedStart = 0)
+    {
+        var token = vu.IterationToken;
+        var started = MonotonicClock.Now;
+        vu.HasIntendedStart = intendedStart != 0;
+        vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
+        vu.Iteration++;
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            foreach (var step in Steps)
+            {
+                token.ThrowIfCancellationRequested();
+                await step.RunAsync(vu, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _interrupted);
+            vu.RearmAfterInterrupt();
+            return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+        var ended = MonotonicClock.Now;
+        using (var writer = Recorder.BeginWrite())
+        {
+            writer.AddCounter(_iterationsSeries, 1);
+            writer.AddTrendFixed(_iterationDurationSeries, MonotonicClock.ToMicroseconds(ended - started));
+            if (intendedStart != 0)
+            {
+                writer.AddTrendFixed(_startDelaySeries, MonotonicClock.ToMicroseconds(vu.StartDelayTicks));
+            }
+        }
+        Interlocked.Increment(ref _completed);
+        return true;
+    }
+
+    /// <summary>An arrival-rate iteration that could not start because every VU was busy.</summary>
+    public void Drop()
+    {
+        Interlocked.Increment(ref _dropped);
+        using var writer = Recorder.BeginWrite();
+        writer.AddCounter(_droppedSeries, 1);
+    }
+
+    /// <summary>Waits until <paramref name="endTicks"/> or until the run asks scenarios to stop, whichever is first.</summary>
+    public static async Task WaitUntilAsync(long endTicks, CancellationToken stop)
+    {
+        var remaining = MonotonicClock.ToTimeSpan(endTicks - MonotonicClock.Now);
+        if (remaining > TimeSpan.Zero && !stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(remaining, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A requested stop ends the wait early; the caller drains gracefully as at the natural end.
+            }
+        }
+    }
+
+    public void BeginStop()
+    {
+        _stopping = true;
+        if (State == ScenarioState.Running)
+        {
+            State = ScenarioState.Draining;
+        }
+    }
+
+    /// <summary>
+    /// k6's gracefulStop: in-flight iterations may finish within <see cref="ScenarioPlan.GracefulStop"/>, then the
+    /// rest are interrupted. Returns when nothing is running any more.
+    /// </summary>
+    public async Task DrainAsync(IReadOnlyCollection<Task>? loops = null)
+    {
+        BeginStop();
+        var deadline = MonotonicClock.Now + MonotonicClock.FromTimeSpan(Plan.GracefulStop);
+        while (!IsIdle(loops) && MonotonicClock.Now < deadline && !_hardStop.IsCancellationRequested)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+        if (!IsIdle(loops))
+        {
+            await _hardStop.CancelAsync().ConfigureAwait(false);
+            while (!IsIdle(loops))
+            {
+                await Task.Delay(5).ConfigureAwait(false);
+            }
+        }
+        State = ScenarioState.Done;
+    }
+
+    private bool IsIdle(IReadOnlyCollection<Task>? loops) =>
+        Volatile.Read(ref _inFlight) == 0 && (loops is null || loops.All(t => t.IsCompleted));
+
+    public void Dispose()
+    {
+        lock (_vusLock)
+        {
+            foreach (var vu in _vus)
+            {
+                vu.Dispose();
+            }
+        }
+        _hardStop.Dispose();
+    }
+}

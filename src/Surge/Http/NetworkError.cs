@@ -1,0 +1,87 @@
+using System.Net.Http;
+using System.Net.Sockets;
+
+namespace Surge.Http;
+
+/// <summary>
+/// Names every way a request can fail without a status code. The name becomes the `error_code` tag, so users see
+/// "connection_refused: 120" instead of a stack trace, and the run goes on.
+/// </summary>
+public static class NetworkError
+{
+    public const string Timeout = "timeout";
+    public const string ConnectionRefused = "connection_refused";
+    public const string ConnectionReset = "connection_reset";
+    public const string Dns = "dns";
+    public const string Tls = "tls";
+    public const string Unreachable = "unreachable";
+    public const string ResponseEnded = "response_ended";
+    public const string InvalidResponse = "invalid_response";
+    public const string ProtocolError = "protocol_error";
+    public const string ResponseTooLarge = "response_too_large";
+    public const string ConnectionError = "connection_error";
+    public const string Unknown = "unknown";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Timeout, ConnectionRefused, ConnectionReset, Dns, Tls, Unreachable, ResponseEnded, InvalidResponse,
+        ProtocolError, ResponseTooLarge, ConnectionError, Unknown,
+    ];
+
+    public static string Classify(Exception exception)
+    {
+        if (exception is OperationCanceledException or TimeoutException)
+        {
+            return Timeout;
+        }
+        if (FindSocketError(exception) is { } socketError)
+        {
+            return FromSocketError(socketError);
+        }
+        if (exception is HttpRequestException http)
+        {
+            return http.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => Dns,
+                HttpRequestError.SecureConnectionError => Tls,
+                HttpRequestError.ResponseEnded => ResponseEnded,
+                HttpRequestError.InvalidResponse => InvalidResponse,
+                HttpRequestError.HttpProtocolError => ProtocolError,
+                HttpRequestError.ConfigurationLimitExceeded => ResponseTooLarge,
+                HttpRequestError.ConnectionError => ConnectionError,
+                _ => http.InnerException is { } inner ? Classify(inner) : Unknown,
+            };
+        }
+        if (exception is HttpIOException io)
+        {
+            return io.HttpRequestError == HttpRequestError.ResponseEnded ? ResponseEnded : InvalidResponse;
+        }
+        if (exception is IOException { InnerException: { } ioInner })
+        {
+            return Classify(ioInner);
+        }
+        return exception is IOException ? ResponseEnded : Unknown;
+    }
+
+    public static string FromSocketError(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => ConnectionRefused,
+        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown => ConnectionReset,
+        SocketError.TimedOut => Timeout,
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => Dns,
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown => Unreachable,
+        _ => ConnectionError,
+    };
+
+    private static SocketError? FindSocketError(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace Surge.Plans;
+
+/// <summary>k6-style one-line descriptions of executors for the summary and progress header.</summary>
+public static class ExecutorDescriptions
+{
+    public static string Describe(ExecutorPlan executor, TimeSpan gracefulStop)
+    {
+        var stop = $"gracefulStop: {Format(gracefulStop)}";
+        return executor switch
+        {
+            ConstantVusExecutor p => $"{p.Vus} looping VUs for {Format(p.Duration)} ({stop})",
+            RampingVusExecutor p => $"Up to {p.PeakVus} looping VUs for {Format(p.MaxDuration)} over {p.Stages.Count} stages (gracefulRampDown: {Format(p.GracefulRampDown)}, {stop})",
+            ConstantArrivalRateExecutor p => $"{Rate(p.Rate, p.TimeUnit)} for {Format(p.Duration)} (maxVUs: {p.PreAllocatedVus}-{p.PeakVus}, {stop})",
+            RampingArrivalRateExecutor p => $"Up to {Rate(p.Stages.Select(s => s.Target).Append(p.StartRate).Max(), p.TimeUnit)} over {p.Stages.Count} stages for {Format(p.MaxDuration)} (maxVUs: {p.PreAllocatedVus}-{p.PeakVus}, {stop})",
+            SharedIterationsExecutor p => $"{p.Iterations} iterations shared among {p.Vus} VUs (maxDuration: {Format(p.MaxDurationLimit)}, {stop})",
+            PerVuIterationsExecutor p => $"{p.Iterations} iterations for each of {p.Vus} VUs (maxDuration: {Format(p.MaxDurationLimit)}, {stop})",
+            _ => executor.Kind,
+        };
+    }
+
+    private static string Rate(double rate, TimeSpan unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rate:0.00} iterations/{Format(unit)}").Replace("/1s", "/s", StringComparison.Ordinal);
+
+    private static string Format(TimeSpan span) => Durations.Format(span);
+}

@@ -1,0 +1,38 @@
+namespace Surge.Plans;
+
+/// <summary>
+/// k6's command-line shortcuts: --vus, --duration and --iterations replace every scenario's executor.
+/// --iterations gives shared-iterations; otherwise constant-vus. A missing --vus means 1 VU; a missing --duration
+/// keeps each scenario's own maximum duration.
+/// </summary>
+public static class PlanOverrides
+{
+    public static TestPlan Apply(TestPlan plan, int? vus, TimeSpan? duration, long? iterations)
+    {
+        if (vus is null && duration is null && iterations is null)
+        {
+            return plan;
+        }
+        if (vus is <= 0)
+        {
+            throw new PlanException($"--vus must be at least 1, not {vus}");
+        }
+        if (iterations is <= 0)
+        {
+            throw new PlanException($"--iterations must be at least 1, not {iterations}");
+        }
+        if (duration is { } d && d <= TimeSpan.Zero)
+        {
+            throw new PlanException("--duration must be longer than 0s");
+        }
+        return plan with
+        {
+            Scenarios = [.. plan.Scenarios.Select(s => s with { Executor = Override(s.Executor, vus ?? 1, duration, iterations) })],
+        };
+    }
+
+    private static ExecutorPlan Override(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations) =>
+        iterations is { } count
+            ? new SharedIterationsExecutor(vus, count, duration ?? TimeSpan.FromMinutes(10))
+            : new ConstantVusExecutor(vus, duration ?? executor.MaxDuration);
+}
