@@ -1,2 +1,21 @@
-// CONTRACT STUB: replaced by the CLI.
-return 0;
+using System.CommandLine;
+using Surge.Cli;
+using Surge.Cli.Commands;
+using Surge.Plans;
+
+var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measured honestly")
+{
+    RunCommand.Create(),
+    DemoCommand.Create(),
+};
+
+try
+{
+    // Plan errors reach the catch below (exit 104 with file:line:col) instead of the default handler's stack trace.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (PlanException exception)
+{
+    Console.Error.WriteLine($"error: {exception.Message}");
+    return ExitCodes.InvalidTest;
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Surge.Plans;
+using Surge.Yaml;
+
+namespace Surge.Cli.Commands;
+
+/// <summary>`surge run FILE.yaml` or `surge run URL`, with k6's --vus/--duration/--iterations overrides.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var target = new Argument<string>("target") { Description = "A YAML test file, or a URL to hit directly (quick mode)" };
+        var vus = new Option<int?>("--vus", "-u") { Description = "Number of VUs; replaces every scenario's executor (k6 semantics)" };
+        var duration = new Option<string?>("--duration", "-d") { Description = "Test duration, e.g. 30s, 1m30s; replaces every scenario's executor" };
+        var iterations = new Option<long?>("--iterations", "-i") { Description = "Total iterations shared by the VUs (shared-iterations)" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
+        var method = new Option<string>("--method", "-m") { Description = "HTTP method in quick mode", DefaultValueFactory = _ => "GET" };
+        var output = new OutputOptionSet();
+        var command = new Command("run", "Run a load test from a YAML file, or against one URL")
+        {
+            target, vus, duration, iterations, baseUrl, method,
+        };
+        output.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            var text = parse.GetValue(target)!;
+            var plan = QuickPlan.IsUrl(text)
+                ? QuickPlan.For(text, parse.GetValue(method)!)
+                : YamlPlanLoader.Load(text, new YamlLoadSettings(parse.GetValue(baseUrl)));
+            var durationText = parse.GetValue(duration);
+            TimeSpan? parsedDuration = durationText is null ? null
+                : Durations.TryParse(durationText, out var d) ? d
+                : throw new PlanException($"--duration '{durationText}' is not a duration; write e.g. 30s, 1m30s or 500ms");
+            plan = PlanOverrides.Apply(plan, parse.GetValue(vus), parsedDuration, parse.GetValue(iterations));
+            return await RunExecution.RunAsync(plan, output.Read(parse));
+        });
+        return command;
+    }
+}

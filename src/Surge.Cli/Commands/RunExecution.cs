@@ -1,0 +1,50 @@
+using Surge.Cli.Progress;
+using Surge.Plans;
+using Surge.Reporting;
+using Surge.Results;
+
+namespace Surge.Cli.Commands;
+
+/// <summary>What every command that runs load shares: progress, signals, the summary, the export files, the exit code.</summary>
+public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor);
+
+public static class RunExecution
+{
+    public static async Task<int> RunAsync(TestPlan plan, OutputOptions output)
+    {
+        using var signals = new StopSignals();
+        var interactive = !Console.IsErrorRedirected && !output.Quiet;
+        ILiveSink[] sinks = output.Quiet
+            ? []
+            : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
+        var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard }, signals.Graceful);
+
+        var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
+        WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
+        WriteFile(output.ResultFile, stream => ResultFile.Write(summary, stream));
+        return ExitCodeFor(summary);
+    }
+
+    public static int ExitCodeFor(RunSummary summary) => summary.Outcome switch
+    {
+        RunOutcome.Interrupted => ExitCodes.StoppedBySignal,
+        _ when !summary.ThresholdsPassed => ExitCodes.ThresholdsFailed,
+        _ => ExitCodes.Success,
+    };
+
+    private static void WriteFile(string? path, Action<Stream> write)
+    {
+        if (path is null)
+        {
+            return;
+        }
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        using var stream = File.Create(path);
+        write(stream);
+    }
+}

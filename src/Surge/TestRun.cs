@@ -1,0 +1,159 @@
+using Surge.Engine;
+using Surge.Metrics;
+using Surge.Plans;
+using Surge.Results;
+using Surge.Thresholds;
+
+namespace Surge;
+
+public sealed record RunSettings
+{
+    public IReadOnlyList<ILiveSink> Sinks { get; init; } = [];
+
+    /// <summary>How often totals are collected, thresholds judged and sinks fed.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cancelling interrupts in-flight iterations at once (a second Ctrl-C).</summary>
+    public CancellationToken HardStop { get; init; }
+}
+
+/// <summary>
+/// One run from plan to summary: the engine drives load, a collector turns per-thread samples into snapshots every
+/// interval, thresholds are judged on those snapshots (abortOnFail stops the run), sinks see each snapshot, and at
+/// the end everything becomes one immutable <see cref="RunSummary"/>.
+/// </summary>
+public static class TestRun
+{
+    /// <param name="stop">A graceful stop (the first Ctrl-C): no new iterations; what was measured is still summarized.</param>
+    public static async Task<RunSummary> RunAsync(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default)
+    {
+        settings ??= new RunSettings();
+        var registry = new MetricRegistry(plan.MaxSeriesPerMetric);
+        using var recorder = new MetricsRecorder(registry);
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(settings.HardStop);
+        using var windDown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var runTags = TagSet.From(plan.Tags);
+        var vusSeries = registry.GetSeries(BuiltinMetrics.Vus, runTags);
+        var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
+        using var engine = new LoadEngine(plan, new EngineContext(recorder, runTags, hardStop.Token));
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var origin = MonotonicClock.Now;
+        var outcome = RunOutcome.Completed;
+        var running = engine.RunAsync(windDown.Token);
+        var lastCollect = origin;
+        IReadOnlyList<ThresholdResult> thresholds = [];
+        while (!running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
+            var (snapshot, now) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+            lastCollect = now;
+            thresholds = Judge(plan.Thresholds, snapshot);
+            if (outcome == RunOutcome.Completed && ShouldAbort(plan.Thresholds, thresholds, snapshot.Elapsed))
+            {
+                outcome = RunOutcome.AbortedByThreshold;
+                await windDown.CancelAsync().ConfigureAwait(false);
+                await hardStop.CancelAsync().ConfigureAwait(false);
+            }
+            var live = new LiveSnapshot(snapshot, Progress(engine), thresholds);
+            foreach (var sink in settings.Sinks)
+            {
+                sink.OnSnapshot(live);
+            }
+        }
+        await running.ConfigureAwait(false);
+        if (outcome == RunOutcome.Completed && (stop.IsCancellationRequested || settings.HardStop.IsCancellationRequested))
+        {
+            outcome = RunOutcome.Interrupted;
+        }
+
+        var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+        var summary = Summarize(plan, engine, final, startedAt, outcome);
+        foreach (var sink in settings.Sinks)
+        {
+            sink.OnCompleted(summary);
+        }
+        return summary;
+    }
+
+    private static (MetricsSnapshot Snapshot, long Now) Collect(
+        MetricsRecorder recorder, LoadEngine engine, int vusSeries, int vusMaxSeries, long origin, long lastCollect)
+    {
+        using (var writer = recorder.BeginWrite())
+        {
+            writer.SetGauge(vusSeries, engine.Scenarios.Sum(s => s.ActiveVus));
+            writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
+        }
+        var now = MonotonicClock.Now;
+        return (recorder.Collect(MonotonicClock.ToTimeSpan(now - origin), MonotonicClock.ToTimeSpan(now - lastCollect)), now);
+    }
+
+    private static IReadOnlyList<ThresholdResult> Judge(IReadOnlyList<ThresholdPlan> thresholds, MetricsSnapshot snapshot) =>
+        ThresholdEvaluator.Evaluate(
+            thresholds,
+            key => snapshot.Registry.Find(key.Metric) is { } metric ? snapshot.Aggregate(metric, key.Filter) : null,
+            snapshot.Elapsed);
+
+    private static bool ShouldAbort(IReadOnlyList<ThresholdPlan> plans, IReadOnlyList<ThresholdResult> results, TimeSpan elapsed)
+    {
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (plans[i].AbortOnFail && !results[i].Passed && elapsed >= plans[i].DelayAbortEval)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<ScenarioProgress> Progress(LoadEngine engine) =>
+    [
+        .. engine.Scenarios.Select(s => new ScenarioProgress(
+            s.Plan.Name, s.Plan.Executor.Kind, s.State, s.ActiveVus, s.AllocatedVus, s.Plan.Executor.PeakVus,
+            s.CompletedIterations, s.InterruptedIterations, s.DroppedIterations, s.Elapsed, s.Plan.Executor.MaxDuration)),
+    ];
+
+    private static RunSummary Summarize(TestPlan plan, LoadEngine engine, MetricsSnapshot final, DateTimeOffset startedAt, RunOutcome outcome)
+    {
+        var series = final.Series().ToLookup(s => s.Metric.Name);
+        var metrics = final.Registry.Definitions
+            .Select(definition =>
+            {
+                var total = new MetricAggregate(definition.Kind);
+                var parts = new List<MetricSeries>();
+                foreach (var s in series[definition.Name])
+                {
+                    total.Merge(s.Total);
+                    parts.Add(new MetricSeries(s.Tags, s.Total.Copy()));
+                }
+                return new MetricSummary(definition, total, parts);
+            })
+            .OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
+            .ToList();
+        var summary = new RunSummary
+        {
+            StartedAt = startedAt,
+            Duration = final.Elapsed,
+            Metrics = metrics,
+            Thresholds = [],
+            Scenarios =
+            [
+                .. engine.Scenarios.Select(s => new ScenarioSummary
+                {
+                    Name = s.Plan.Name,
+                    Executor = s.Plan.Executor.Kind,
+                    Description = ExecutorDescriptions.Describe(s.Plan.Executor, s.Plan.GracefulStop),
+                    MaxVus = s.Plan.Executor.PeakVus,
+                    MaxDuration = s.Plan.Executor.MaxDuration,
+                    CompletedIterations = s.CompletedIterations,
+                    InterruptedIterations = s.InterruptedIterations,
+                    DroppedIterations = s.DroppedIterations,
+                }),
+            ],
+            SummaryTrendStats = plan.SummaryTrendStats,
+            Warnings = final.Registry.Warnings,
+            Outcome = outcome,
+        };
+        return summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
+    }
+}
