@@ -151,7 +151,12 @@ public static class TestRun
                 }),
             ],
             SummaryTrendStats = plan.SummaryTrendStats,
-            Warnings = final.Registry.Warnings,
+            Warnings =
+            [
+                .. final.Registry.Warnings,
+                .. engine.Scenarios.Where(s => s.FailedIterations > 0).Select(s =>
+                    $"scenario '{s.Plan.Name}': {s.FailedIterations} iterations failed with an error; the first: {s.FirstError}"),
+            ],
             Outcome = outcome,
         };
         return summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };

@@ -20,6 +20,8 @@ public sealed class ScenarioRuntime : IDisposable
     private long _completed;
     private long _interrupted;
     private long _dropped;
+    private long _failed;
+    private string? _firstError;
     private int _inFlight;
     private int _activeVus;
     private volatile bool _stopping;
@@ -55,6 +57,11 @@ public sealed class ScenarioRuntime : IDisposable
     public long InterruptedIterations => Interlocked.Read(ref _interrupted);
 
     public long DroppedIterations => Interlocked.Read(ref _dropped);
+
+    /// <summary>Iterations that ended in an unexpected exception; the run goes on and the summary warns.</summary>
+    public long FailedIterations => Interlocked.Read(ref _failed);
+
+    public string? FirstError => Volatile.Read(ref _firstError);
 
     /// <summary>VUs busy right now: looping VUs that are active, or arrival-rate VUs inside an iteration.</summary>
     public int ActiveVus => Volatile.Read(ref _activeVus);
@@ -126,6 +133,12 @@ public sealed class ScenarioRuntime : IDisposable
             Interlocked.Increment(ref _interrupted);
             vu.RearmAfterInterrupt();
             return false;
+        }
+        catch (Exception exception)
+        {
+            Interlocked.Increment(ref _failed);
+            Interlocked.CompareExchange(ref _firstError, $"{exception.GetType().Name}: {exception.Message}", null);
+            return true;
         }
         finally
         {
