@@ -12,8 +12,6 @@ public sealed record ConsoleSummaryOptions(bool Color = false, int Width = 100);
 /// <summary>The k6-style end-of-test summary printed to the terminal.</summary>
 public static class ConsoleSummary
 {
-    private const string HttpReqFailed = "http_req_failed";
-
     public static string Render(RunSummary summary, ConsoleSummaryOptions options)
     {
         var text = new SummaryText(options);
@@ -147,8 +145,7 @@ public static class ConsoleSummary
                 {
                     lines.Add(Row(summary, startDelay.Definition, startDelay.Total, startDelay.Definition.Name, indent: 0));
                 }
-                lines.Add(new NoteLine(
-                    "↳ duration is service time; latency counts from the intended start, so queueing is not hidden"));
+                lines.Add(new NoteLine("↳ service time vs latency from the intended start (coordinated omission made visible)"));
             }
         }
         return lines;
@@ -201,7 +198,7 @@ public static class ConsoleSummary
             case MetricKind.Rate:
                 var share = DisplayFormat.Percent(values.Stat("rate", elapsed)!.Value);
                 var fails = values.Samples - values.Passes;
-                cells = definition.Name == HttpReqFailed
+                cells = definition.Name == BuiltinMetrics.HttpReqFailed.Name
                     ? [new(share), new(Invariant($"{values.Passes} out of {values.Samples}"))]
                     : [new(share), new(Invariant($"✓ {values.Passes}"), CellStyle.Pass), new(Invariant($"✗ {fails}"), CellStyle.Fail)];
                 break;
@@ -224,7 +221,7 @@ public static class ConsoleSummary
                 }
                 break;
         }
-        return new MetricLine(label, indent, cells);
+        return new MetricLine(label, indent, cells, definition.Kind == MetricKind.Trend ? "trend" : "value");
     }
 
     private static void WriteWarnings(SummaryText text, RunSummary summary)

@@ -14,8 +14,11 @@ internal sealed record Cell(string Text, CellStyle Style = CellStyle.Plain);
 
 internal abstract record SummaryLine;
 
-/// <summary>`label.......: cell cell cell`, aligned with the other metric lines of its section.</summary>
-internal sealed record MetricLine(string Label, int Indent, IReadOnlyList<Cell> Cells) : SummaryLine;
+/// <summary>
+/// `label.......: cell cell cell`. Labels align across the section; cells align with the lines of the same
+/// <paramref name="Shape"/> (trend statistics under each other, counts under each other).
+/// </summary>
+internal sealed record MetricLine(string Label, int Indent, IReadOnlyList<Cell> Cells, string Shape) : SummaryLine;
 
 /// <summary>A free-text remark between metric lines.</summary>
 internal sealed record NoteLine(string Text) : SummaryLine;
@@ -71,7 +74,7 @@ internal sealed class SummaryText(ConsoleSummaryOptions options)
 
     /// <summary>
     /// Metric lines with k6's dotted leader: labels padded with dots to one column (capped at half the width),
-    /// and each cell padded to the widest cell of its column so values line up.
+    /// and each cell padded to the widest cell of its column among lines of the same shape so values line up.
     /// </summary>
     public void Rows(IReadOnlyList<SummaryLine> lines)
     {
@@ -81,19 +84,24 @@ internal sealed class SummaryText(ConsoleSummaryOptions options)
             return;
         }
         var labelWidth = Math.Min(metricLines.Max(l => l.Indent + l.Label.Length) + 3, Math.Max(20, options.Width / 2));
-        var columnWidths = new int[metricLines.Max(l => l.Cells.Count)];
-        foreach (var line in metricLines)
+        var columnWidths = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var shape in metricLines.GroupBy(l => l.Shape, StringComparer.Ordinal))
         {
-            for (var i = 0; i < line.Cells.Count; i++)
+            var widths = new int[shape.Max(l => l.Cells.Count)];
+            foreach (var line in shape)
             {
-                columnWidths[i] = Math.Max(columnWidths[i], line.Cells[i].Text.Length);
+                for (var i = 0; i < line.Cells.Count; i++)
+                {
+                    widths[i] = Math.Max(widths[i], line.Cells[i].Text.Length);
+                }
             }
+            columnWidths[shape.Key] = widths;
         }
         foreach (var line in lines)
         {
             if (line is NoteLine note)
             {
-                Wrapped(LineIndent, LineIndent + "  ", note.Text);
+                Wrapped(LineIndent + "  ", LineIndent + "    ", note.Text);
                 continue;
             }
             var metric = (MetricLine)line;
@@ -115,7 +123,7 @@ internal sealed class SummaryText(ConsoleSummaryOptions options)
                 });
                 if (i < metric.Cells.Count - 1)
                 {
-                    text.Append(' ', columnWidths[i] - cell.Text.Length);
+                    text.Append(' ', columnWidths[metric.Shape][i] - cell.Text.Length);
                 }
             }
             Line(text.ToString());
