@@ -195,6 +195,32 @@ public sealed class MetricAggregate
             && p >= 0 && p <= 100 ? p : null;
     }
 
+    /// <summary>
+    /// Rebuilds an aggregate from the state its properties expose (e.g. read back from a result file), so that
+    /// storing and restoring loses nothing. <paramref name="histogram"/> is required for trends and ignored otherwise.
+    /// </summary>
+    public static MetricAggregate Restore(
+        MetricKind kind, double sum, long passes, long samples, double last, long lastTimestamp, double gaugeMin,
+        double gaugeMax, Histogram? histogram)
+    {
+        var aggregate = new MetricAggregate(kind)
+        {
+            Sum = sum,
+            Passes = passes,
+            Samples = samples,
+            Last = last,
+            LastTimestamp = lastTimestamp,
+            GaugeMin = gaugeMin,
+            GaugeMax = gaugeMax,
+        };
+        if (kind == MetricKind.Trend)
+        {
+            ArgumentNullException.ThrowIfNull(histogram);
+            aggregate.Histogram!.Add(histogram);
+        }
+        return aggregate;
+    }
+
     /// <summary>The statistics that thresholds may use on a metric of this kind.</summary>
     public static bool IsValidStat(MetricKind kind, string name) => kind switch
     {

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Surge.Metrics;
+
+namespace Surge.Reporting;
+
+/// <summary>k6's way of writing numbers for people: durations in µs/ms/s/m/h, bytes in SI units, rates as percentages.</summary>
+internal static class DisplayFormat
+{
+    private static readonly string[] ByteUnits = ["B", "kB", "MB", "GB", "TB", "PB"];
+
+    /// <summary>A duration given in milliseconds: "850µs", "1.2ms", "123.45ms", "1.5s", "1m2s", "1h0m5s".</summary>
+    public static string Duration(double milliseconds)
+    {
+        if (milliseconds == 0)
+        {
+            return "0s";
+        }
+        var micros = Math.Round(milliseconds * 1000, 2);
+        if (Math.Abs(micros) < 1000)
+        {
+            return Number2(micros) + "µs";
+        }
+        var millis = Math.Round(milliseconds, 2);
+        if (Math.Abs(millis) < 1000)
+        {
+            return Number2(millis) + "ms";
+        }
+        var seconds = Math.Round(milliseconds / 1000, 2);
+        if (Math.Abs(seconds) < 60)
+        {
+            return Number2(seconds) + "s";
+        }
+        return WholeSeconds(milliseconds / 1000);
+    }
+
+    public static string Duration(TimeSpan duration) => Duration(duration.TotalMilliseconds);
+
+    /// <summary>Go's style for long spans, rounded to the second: "1m2s", "1h0m5s".</summary>
+    private static string WholeSeconds(double seconds)
+    {
+        var sign = seconds < 0 ? "-" : "";
+        var total = (long)Math.Round(Math.Abs(seconds));
+        var hours = total / 3600;
+        var minutes = total / 60 % 60;
+        var rest = total % 60;
+        return hours > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{sign}{hours}h{minutes}m{rest}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{sign}{minutes}m{rest}s");
+    }
+
+    /// <summary>Bytes in SI units as k6 (go-humanize) shows them: "421 B", "6.3 kB", "375 kB".</summary>
+    public static string Bytes(double bytes)
+    {
+        var unit = 0;
+        var value = bytes;
+        while (Math.Abs(value) >= 1000 && unit < ByteUnits.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        var format = unit > 0 && Math.Abs(value) < 10 ? "0.0" : "0";
+        return value.ToString(format, CultureInfo.InvariantCulture) + " " + ByteUnits[unit];
+    }
+
+    /// <summary>A share in [0, 1] as a percentage with two decimals: "99.50%".</summary>
+    public static string Percent(double share) => (share * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A plain number with up to six decimals, trailing zeros dropped.</summary>
+    public static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Number2(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>One value of a metric in its display unit: a duration for time, bytes for data, else a number.</summary>
+    public static string Value(double value, MetricContains contains) => contains switch
+    {
+        MetricContains.Time => Duration(value),
+        MetricContains.Data => Bytes(value),
+        _ => Number(value),
+    };
+
+    /// <summary>
+    /// A statistic as thresholds and summaries name it: trend counts and rate-kind shares get their own unit,
+    /// everything else the metric's display unit.
+    /// </summary>
+    public static string Stat(MetricDefinition? definition, string stat, double value)
+    {
+        var kind = definition?.Kind ?? MetricKind.Trend;
+        var contains = definition?.Contains ?? MetricContains.Default;
+        return (kind, stat) switch
+        {
+            (MetricKind.Rate, "rate") => Percent(value),
+            (_, "count") or (MetricKind.Rate, _) => Number(value),
+            (MetricKind.Counter, "rate") => (contains == MetricContains.Data ? Bytes(value) : Number(value)) + "/s",
+            _ => Value(value, contains),
+        };
+    }
+}
