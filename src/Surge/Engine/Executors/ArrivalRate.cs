@@ -36,7 +36,7 @@ public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, i
         {
             IsBackground = true,
             Name = $"surge-arrivals-{scenario.Plan.Name}",
-            Priority = ThreadPriority.AboveNormal,
+            Priority = ThreadPriority.Normal,
         };
         dispatcher.Start();
         await dispatched.Task.ConfigureAwait(false);
