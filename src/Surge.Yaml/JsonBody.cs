@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Surge.Yaml;
+
+/// <summary>
+/// Writes a YAML node as JSON: mappings become objects, sequences arrays, and plain scalars that YAML's core
+/// schema reads as numbers, booleans or null keep that type. Quoted (or !!str) scalars are always strings.
+/// </summary>
+internal static partial class JsonBody
+{
+    // Deep enough for any real body; stops runaway nesting before Utf8JsonWriter's own limit throws.
+    private const int MaxDepth = 64;
+    private const string StringTag = "tag:yaml.org,2002:str";
+
+    public static string Write(YamlSource source, YamlNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        // A request body is not embedded in HTML, so non-ASCII text and <>&' stay as written.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteNode(source, writer, node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <param name="path">The collections enclosing <paramref name="node"/>: an alias back into one would never end.</param>
+    private static void WriteNode(YamlSource source, Utf8JsonWriter writer, YamlNode node, HashSet<YamlNode> path)
+    {
+        if (node is not YamlScalarNode && !path.Add(node))
+        {
+            throw source.Error(node, "json contains itself through an alias; JSON cannot hold a cycle");
+        }
+        if (path.Count > MaxDepth)
+        {
+            throw source.Error(node, $"json is nested more than {MaxDepth} levels deep");
+        }
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                writer.WriteStartObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name })
+                    {
+                        throw source.Error(key, "json object keys must be text");
+                    }
+                    writer.WritePropertyName(name);
+                    WriteNode(source, writer, value, path);
+                }
+                writer.WriteEndObject();
+                path.Remove(node);
+                break;
+            case YamlSequenceNode sequence:
+                writer.WriteStartArray();
+                foreach (var item in sequence.Children)
+                {
+                    WriteNode(source, writer, item, path);
+                }
+                writer.WriteEndArray();
+                path.Remove(node);
+                break;
+            case YamlScalarNode scalar:
+                WriteScalar(writer, scalar);
+                break;
+            default:
+                throw source.Error(node, "json cannot hold this YAML node");
+        }
+    }
+
+    private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? "";
+        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && scalar.Tag.Value == StringTag))
+        {
+            writer.WriteStringValue(text);
+        }
+        else if (YamlSource.IsNull(scalar))
+        {
+            writer.WriteNullValue();
+        }
+        else if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        {
+            writer.WriteBooleanValue(text[0] is 't' or 'T');
+        }
+        else if (JsonNumber().IsMatch(text))
+        {
+            // Written as given, so 1.50 or 12345678901234567890 are not rounded through a double.
+            writer.WriteRawValue(text);
+        }
+        else if (YamlNumber().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            // YAML numbers that JSON spells differently: +1, 007, .5, 1.
+            writer.WriteNumberValue(number);
+        }
+        else
+        {
+            writer.WriteStringValue(text);
+        }
+    }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex YamlNumber();
+}

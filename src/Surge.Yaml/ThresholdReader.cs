@@ -1,0 +1,96 @@
+using Surge.Metrics;
+using Surge.Plans;
+using Surge.Thresholds;
+using YamlDotNet.RepresentationModel;
+
+namespace Surge.Yaml;
+
+/// <summary>Reads `thresholds:`: metric keys with lists of k6 expressions, checked against the built-in metrics.</summary>
+internal sealed class ThresholdReader(YamlSource source)
+{
+    private static readonly string[] EntryKeys = ["threshold", "abortOnFail", "delayAbortEval"];
+    private static readonly string[] MetricNames = [.. BuiltinMetrics.All.Select(m => m.Name)];
+
+    public IReadOnlyList<ThresholdPlan> ReadAll(YamlNode node)
+    {
+        var thresholds = new List<ThresholdPlan>();
+        foreach (var (keyNode, value) in source.Map(node, "thresholds").Entries)
+        {
+            var key = Parse(keyNode, MetricKey.Parse);
+            var metric = BuiltinMetrics.Find(key.Metric)
+                ?? throw source.Error(keyNode, Suggest.Unknown("metric", key.Metric, MetricNames));
+            var items = source.Sequence(value, $"thresholds of '{keyNode.Value}'", "[\"p(95)<500\"]");
+            if (items.Count == 0)
+            {
+                throw source.Error(keyNode, $"'{keyNode.Value}' has no threshold expressions; write e.g. [\"p(95)<500\"]");
+            }
+            thresholds.AddRange(items.Select(item => Read(key, metric, item)));
+        }
+        return thresholds;
+    }
+
+    private ThresholdPlan Read(MetricKey key, MetricDefinition metric, YamlNode item)
+    {
+        if (item is not YamlMappingNode)
+        {
+            return new ThresholdPlan { Key = key, Expression = Expression(metric, item), Location = source.At(item) };
+        }
+        var entry = source.Map(item, "a threshold");
+        entry.AllowOnly(EntryKeys);
+        var expressionNode = entry.Required("threshold", "write e.g. threshold: rate<0.01");
+        return new ThresholdPlan
+        {
+            Key = key,
+            Expression = Expression(metric, expressionNode),
+            AbortOnFail = entry.Optional("abortOnFail") is { } abort && source.Boolean(abort, "abortOnFail"),
+            DelayAbortEval = entry.Optional("delayAbortEval") is { } delay
+                ? source.Duration(delay, "delayAbortEval", positive: false)
+                : TimeSpan.Zero,
+            Location = source.At(expressionNode),
+        };
+    }
+
+    private ThresholdExpression Expression(MetricDefinition metric, YamlNode node)
+    {
+        var scalar = source.Scalar(node, "a threshold expression");
+        var expression = Parse(scalar, ThresholdExpression.Parse);
+        if (!MetricAggregate.IsValidStat(metric.Kind, expression.Stat))
+        {
+            var text = scalar.Value ?? "";
+            var statColumn = text.Length - text.TrimStart().Length + 1;
+            throw new PlanException(
+                $"'{expression.Stat}' does not apply to {KindName(metric.Kind)} metric '{metric.Name}'; use {StatsFor(metric.Kind)}",
+                source.At(scalar, statColumn));
+        }
+        return expression;
+    }
+
+    /// <summary>Runs a threshold parser, moving its error column (within the text) to the file.</summary>
+    private T Parse<T>(YamlScalarNode node, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(node.Value ?? "");
+        }
+        catch (ThresholdSyntaxException ex)
+        {
+            throw new PlanException(ex.Message, source.At(node, ex.Column));
+        }
+    }
+
+    private static string KindName(MetricKind kind) => kind switch
+    {
+        MetricKind.Counter => "counter",
+        MetricKind.Gauge => "gauge",
+        MetricKind.Rate => "rate",
+        _ => "trend",
+    };
+
+    private static string StatsFor(MetricKind kind) => kind switch
+    {
+        MetricKind.Counter => "count or rate",
+        MetricKind.Gauge => "value, min or max",
+        MetricKind.Rate => "rate",
+        _ => "avg, min, med, max, count or p(N)",
+    };
+}
