@@ -1,2 +1,55 @@
-// CONTRACT STUB: the sample API helper replaces this file.
+using System.Runtime.InteropServices;
+using Surge.SampleApi;
+using Surge.SampleApi.Stores;
+
+// Runs the sample API standalone until Ctrl-C or SIGTERM: dotnet run --project samples/Surge.SampleApi -- --store safe
+const int ExitUsage = 2;
+
+var parsed = SampleApiCommandLine.Parse(args);
+if (parsed.ShowHelp)
+{
+    Console.WriteLine(SampleApiCommandLine.Usage);
+    return 0;
+}
+
+if (parsed.Options is not { } options)
+{
+    Console.Error.WriteLine($"error: {parsed.Error}");
+    Console.Error.WriteLine(SampleApiCommandLine.Usage);
+    return ExitUsage;
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+SampleApiHost host;
+try
+{
+    host = await SampleApiHost.StartAsync(options);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return ExitUsage;
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"error: cannot listen on {options.Host}:{options.Port}: {e.Message}");
+    return 1;
+}
+
+await using (host)
+{
+    Console.WriteLine($"Surge sample API ({StoreKindNames.ToName(host.Store)} store) listening on {host.BaseAddress}");
+    Console.WriteLine("Press Ctrl-C to stop.");
+    await stop.Task;
+}
+
 return 0;

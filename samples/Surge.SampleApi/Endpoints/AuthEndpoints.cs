@@ -1,0 +1,74 @@
+using Surge.SampleApi.Hosting;
+using static System.FormattableString;
+
+namespace Surge.SampleApi.Endpoints;
+
+/// <summary>Login and a per-user cart, for multi-step flow tests that carry a token from one request to the next.</summary>
+internal static class AuthEndpoints
+{
+    /// <summary>The one password every user has.</summary>
+    public const string Password = "secret";
+
+    private const int MaxQuantity = 1000;
+
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/login", LoginAsync);
+        app.MapGet("/cart", GetCart);
+        app.MapPost("/cart", AddToCartAsync);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpRequest request, TokenIssuer tokens, CancellationToken cancellationToken)
+    {
+        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.LoginInput, cancellationToken);
+        if (input is null)
+        {
+            return Api.BadRequest("body must be a JSON object like {\"username\": \"ada\", \"password\": \"secret\"}");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Username) || input.Password != Password)
+        {
+            return Api.Error(StatusCodes.Status401Unauthorized, "invalid username or password");
+        }
+
+        return TypedResults.Json(new LoginResult(tokens.Issue(input.Username)), SampleApiJsonContext.Instance.LoginResult);
+    }
+
+    private static IResult GetCart(HttpRequest request, TokenIssuer tokens, Carts carts) =>
+        tokens.TryValidate(request.Headers.Authorization, out var user)
+            ? TypedResults.Json(carts.View(user), SampleApiJsonContext.Instance.CartView)
+            : Unauthorized(request);
+
+    private static async Task<IResult> AddToCartAsync(HttpRequest request, TokenIssuer tokens, Carts carts, CancellationToken cancellationToken)
+    {
+        if (!tokens.TryValidate(request.Headers.Authorization, out var user))
+        {
+            return Unauthorized(request);
+        }
+
+        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.CartLineInput, cancellationToken);
+        if (input is null)
+        {
+            return Api.BadRequest("body must be a JSON object like {\"itemId\": 1, \"quantity\": 2}");
+        }
+
+        if (input.ItemId is not > 0)
+        {
+            return Api.BadRequest("itemId must be a positive integer");
+        }
+
+        if (input.Quantity is not (> 0 and <= MaxQuantity))
+        {
+            return Api.BadRequest(Invariant($"quantity must be between 1 and {MaxQuantity}"));
+        }
+
+        var cart = carts.Add(user, input.ItemId.Value, input.Quantity.Value);
+        return TypedResults.Json(cart, SampleApiJsonContext.Instance.CartView, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult Unauthorized(HttpRequest request)
+    {
+        request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        return Api.Error(StatusCodes.Status401Unauthorized, "send Authorization: Bearer <token> from POST /login");
+    }
+}

@@ -1,0 +1,26 @@
+namespace Surge.SampleApi;
+
+public sealed record Item(int Id, string Name, decimal Price);
+
+public sealed record Order(int Id, int ItemId, int Quantity, DateTimeOffset CreatedAt);
+
+/// <summary>Body of POST and PUT /items; fields are nullable so a missing one is a 400, not a silent zero.</summary>
+internal sealed record ItemInput(string? Name, decimal? Price);
+
+internal sealed record OrderInput(int? ItemId, int? Quantity);
+
+internal sealed record LoginInput(string? Username, string? Password);
+
+internal sealed record LoginResult(string Token);
+
+internal sealed record CartLineInput(int? ItemId, int? Quantity);
+
+internal sealed record CartLine(int ItemId, long Quantity);
+
+internal sealed record CartView(IReadOnlyList<CartLine> Items, long TotalQuantity);
+
+internal sealed record StatsView(long Requests, IReadOnlyDictionary<string, long> ByRoute, string Store);
+
+internal sealed record DelayResult(int DelayedMs);
+
+internal sealed record ApiError(string Error);
