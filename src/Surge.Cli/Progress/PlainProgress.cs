@@ -6,11 +6,11 @@ namespace Surge.Cli.Progress;
 /// <summary>In CI logs: a few plain lines every <paramref name="every"/>, nothing that needs a terminal.</summary>
 public sealed class PlainProgress(TextWriter output, TimeSpan every) : ILiveSink
 {
-    private TimeSpan _lastPrinted = TimeSpan.MinValue;
+    private TimeSpan? _lastPrinted;
 
     public void OnSnapshot(LiveSnapshot snapshot)
     {
-        if (snapshot.Metrics.Elapsed - _lastPrinted < every)
+        if (_lastPrinted is { } last && snapshot.Metrics.Elapsed - last < every)
         {
             return;
         }
