@@ -112,4 +112,23 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Equal(104, run.ExitCode);
         Assert.Contains("--duration 'ten seconds'", run.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sigterm_stops_gracefully_with_exit_105_and_still_writes_the_summary_and_export()
+    {
+        var export = Path.Combine(Path.GetTempPath(), $"surge-export-{Guid.NewGuid():N}.json");
+        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--summary-export", export);
+        while (_api.RequestCount < 50)
+        {
+            await Task.Delay(50);
+        }
+
+        SurgeProcess.Signal("TERM");
+        var run = await running;
+
+        Assert.Equal(105, run.ExitCode);
+        Assert.Contains("http_reqs", run.Stdout, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(export));
+        Assert.Equal(_api.RequestCount, json.RootElement.GetProperty("metrics").GetProperty("http_reqs").GetProperty("count").GetDouble());
+    }
 }

@@ -5,7 +5,16 @@ namespace Surge.Cli.Tests;
 /// <summary>Runs the real `surge` CLI as a child process, as a user or a CI job would.</summary>
 public static class SurgeProcess
 {
+    private static int _lastPid;
+
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>Sends a POSIX signal to the most recently started surge process.</summary>
+    public static void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Volatile.Read(ref _lastPid).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     public static async Task<Outcome> RunAsync(params string[] args)
     {
@@ -18,6 +27,7 @@ public static class SurgeProcess
         }
         start.Environment["NO_COLOR"] = "1";
         using var process = Process.Start(start)!;
+        Volatile.Write(ref _lastPid, process.Id);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
