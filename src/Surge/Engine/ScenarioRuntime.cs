@@ -158,6 +158,33 @@ public sealed class ScenarioRuntime : IDisposable
         return true;
     }
 
+    /// <summary>A looping VU (closed models): iterations back to back while <paramref name="keepGoing"/> holds.</summary>
+    public async Task LoopAsync(VirtualUser vu, Func<bool> keepGoing)
+    {
+        await Task.Yield();
+        VuStarted();
+        try
+        {
+            while (!Stopping && keepGoing() && await RunIterationAsync(vu).ConfigureAwait(false))
+            {
+            }
+        }
+        finally
+        {
+            VuStopped();
+        }
+    }
+
+    /// <summary>For iteration-bounded executors: waits for the loops to finish or for maxDuration, then drains.</summary>
+    public async Task RunLoopsWithinAsync(IReadOnlyCollection<Task> loops, TimeSpan maxDuration, CancellationToken stop)
+    {
+        using var timeUp = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var end = StartedAtTicks + MonotonicClock.FromTimeSpan(maxDuration);
+        await Task.WhenAny(Task.WhenAll(loops), WaitUntilAsync(end, timeUp.Token)).ConfigureAwait(false);
+        await timeUp.CancelAsync().ConfigureAwait(false);
+        await DrainAsync(loops).ConfigureAwait(false);
+    }
+
     /// <summary>An arrival-rate iteration that could not start because every VU was busy.</summary>
     public void Drop()
     {

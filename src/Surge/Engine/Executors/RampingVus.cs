@@ -50,7 +50,8 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
                 slot.Active = true;
                 if (slot.Loop.IsCompleted)
                 {
-                    slot.Loop = LoopAsync(scenario, slot);
+                    var active = slot;
+                    slot.Loop = scenario.LoopAsync(slot.Vu, () => active.Active);
                 }
             }
             else if (slot is not null)
@@ -65,23 +66,6 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
                     slot.Vu.Interrupt();
                 }
             }
-        }
-    }
-
-    private static async Task LoopAsync(ScenarioRuntime scenario, Slot slot)
-    {
-        await Task.Yield();
-        scenario.VuStarted();
-        try
-        {
-            while (slot.Active && !scenario.Stopping)
-            {
-                await scenario.RunIterationAsync(slot.Vu).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            scenario.VuStopped();
         }
     }
 
