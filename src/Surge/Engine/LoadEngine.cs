@@ -7,11 +7,8 @@ namespace Surge.Engine;
 /// <summary>Starts every scenario at its startTime and returns when all have stopped.</summary>
 public sealed class LoadEngine : IDisposable
 {
-    private readonly TestPlan _plan;
-
     public LoadEngine(TestPlan plan, EngineContext context)
     {
-        _plan = plan;
         Scenarios = [.. plan.Scenarios.Select(s => new ScenarioRuntime(s, context, StepCompiler.Compile))];
     }
 
@@ -40,8 +37,6 @@ public sealed class LoadEngine : IDisposable
         scenario.MarkStarted();
         await ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, stop).ConfigureAwait(false);
     }
-
-    public TimeSpan MaxDuration => _plan.Scenarios.Max(s => s.StartTime + s.Executor.MaxDuration + s.GracefulStop);
 
     public void Dispose()
     {

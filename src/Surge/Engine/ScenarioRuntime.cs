@@ -97,7 +97,7 @@ public sealed class ScenarioRuntime : IDisposable
     {
         lock (_vusLock)
         {
-            var vu = new VirtualUser(_engine.NextVuId(), _vus.Count + 1, this);
+            var vu = new VirtualUser(_engine.NextVuId(), this);
             _vus.Add(vu);
             return vu;
         }
@@ -118,7 +118,6 @@ public sealed class ScenarioRuntime : IDisposable
         var started = MonotonicClock.Now;
         vu.HasIntendedStart = intendedStart != 0;
         vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
-        vu.Iteration++;
         Interlocked.Increment(ref _inFlight);
         try
         {

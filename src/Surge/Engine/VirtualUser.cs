@@ -12,10 +12,9 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
     private CancellationTokenSource _iteration;
     private HttpRequester? _http;
 
-    internal VirtualUser(int id, int idInScenario, ScenarioRuntime scenario)
+    internal VirtualUser(int id, ScenarioRuntime scenario)
     {
         Id = id;
-        IdInScenario = idInScenario;
         _scenario = scenario;
         _iteration = CancellationTokenSource.CreateLinkedTokenSource(scenario.HardStopToken);
     }
@@ -23,14 +22,9 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int Id { get; }
 
-    public int IdInScenario { get; }
-
     public ScenarioRuntime Scenario => _scenario;
 
     public HttpRequester Http => _http ??= new HttpRequester();
-
-    /// <summary>Completed or interrupted iterations this VU has started, like k6's __ITER.</summary>
-    public long Iteration { get; internal set; }
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }

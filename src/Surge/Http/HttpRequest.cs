@@ -12,7 +12,6 @@ public sealed class HttpRequest
         Headers = headers;
         Body = body is null ? null : Encoding.UTF8.GetBytes(body);
         Timeout = timeout;
-        ContentType = headers.FirstOrDefault(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         RequestHeadBytes = EstimateHeadBytes();
     }
 
@@ -23,8 +22,6 @@ public sealed class HttpRequest
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     public byte[]? Body { get; }
-
-    public string? ContentType { get; }
 
     public TimeSpan Timeout { get; }
 

@@ -65,20 +65,16 @@ public sealed class HttpRequester : IDisposable
         var started = MonotonicClock.Now;
         long headersAt = 0;
         using var message = new HttpRequestMessage(request.Method, request.Uri);
-        foreach (var (name, value) in request.Headers)
-        {
-            if (!message.Headers.TryAddWithoutValidation(name, value) && request.Body is null)
-            {
-                message.Content ??= new ByteArrayContent([]);
-                message.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
         if (request.Body is not null)
         {
             message.Content = new ByteArrayContent(request.Body);
-            foreach (var (name, value) in request.Headers)
+        }
+        foreach (var (name, value) in request.Headers)
+        {
+            // Content headers (Content-Type, ...) are refused by the request headers and belong to the content.
+            if (!message.Headers.TryAddWithoutValidation(name, value))
             {
-                message.Content.Headers.TryAddWithoutValidation(name, value);
+                (message.Content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(name, value);
             }
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -11,9 +11,6 @@ public abstract record ExecutorPlan
 
     /// <summary>The longest the executor can run, excluding graceful stop.</summary>
     public abstract TimeSpan MaxDuration { get; }
-
-    /// <summary>Open models schedule iterations by time and can measure delay from the intended start.</summary>
-    public virtual bool IsArrivalRate => false;
 }
 
 /// <summary>A linear ramp to <see cref="Target"/> over <see cref="Duration"/>.</summary>
@@ -39,7 +36,6 @@ public sealed record ConstantArrivalRateExecutor(
     public override string Kind => "constant-arrival-rate";
     public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
     public override TimeSpan MaxDuration => Duration;
-    public override bool IsArrivalRate => true;
 }
 
 public sealed record RampingArrivalRateExecutor(
@@ -48,7 +44,6 @@ public sealed record RampingArrivalRateExecutor(
     public override string Kind => "ramping-arrival-rate";
     public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
     public override TimeSpan MaxDuration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
-    public override bool IsArrivalRate => true;
 }
 
 public sealed record SharedIterationsExecutor(int Vus, long Iterations, TimeSpan MaxDurationLimit) : ExecutorPlan

@@ -62,12 +62,6 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         _ => observed != Bound,
     };
 
-    /// <summary>How much room is left before the bound breaks, as a fraction of the bound (negative when broken).</summary>
-    public double Headroom(double observed) => Bound == 0
-        ? (IsSatisfiedBy(observed) ? 1 : -1)
-        : Operator is ComparisonOperator.Less or ComparisonOperator.LessOrEqual
-            ? (Bound - observed) / Math.Abs(Bound)
-            : (observed - Bound) / Math.Abs(Bound);
 
     public override string ToString() => Text;
 }

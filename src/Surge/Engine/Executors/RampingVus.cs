@@ -50,8 +50,7 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
                 slot.Active = true;
                 if (slot.Loop.IsCompleted)
                 {
-                    var active = slot;
-                    slot.Loop = scenario.LoopAsync(slot.Vu, () => active.Active);
+                    slot.Loop = scenario.LoopAsync(slot.Vu, () => slot.Active);
                 }
             }
             else if (slot is not null)
