@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Surge.Metrics;
 using Surge.Results;
@@ -38,16 +37,9 @@ public static class ResultFile
         [RunOutcome.Interrupted] = "interrupted",
     };
 
-    // Relaxed escaping keeps '<' in threshold expressions and 'µ' readable; the file is never embedded in HTML.
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static void Write(RunSummary summary, Stream destination)
     {
-        using var json = new Utf8JsonWriter(destination, WriterOptions);
+        using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);
         json.WriteStartObject();
         json.WriteString("format", Format);
         json.WriteNumber("version", Version);

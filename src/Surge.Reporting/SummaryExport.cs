@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Surge.Metrics;
 using Surge.Results;
@@ -17,16 +16,9 @@ public static class SummaryExport
 {
     private static readonly string[] LegacyTrendStats = ["count", "avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"];
 
-    // Relaxed escaping keeps '<' in threshold expressions and 'µ' readable; the file is never embedded in HTML.
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Indented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static void Write(RunSummary summary, Stream destination)
     {
-        using var json = new Utf8JsonWriter(destination, WriterOptions);
+        using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);
         json.WriteStartObject();
         json.WritePropertyName("root_group");
         WriteRootGroup(json, CheckResults.From(summary));

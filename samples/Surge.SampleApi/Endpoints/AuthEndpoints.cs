@@ -1,5 +1,4 @@
 using Surge.SampleApi.Hosting;
-using static System.FormattableString;
 
 namespace Surge.SampleApi.Endpoints;
 
@@ -8,8 +7,6 @@ internal static class AuthEndpoints
 {
     /// <summary>The one password every user has.</summary>
     public const string Password = "secret";
-
-    private const int MaxQuantity = 1000;
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -47,22 +44,12 @@ internal static class AuthEndpoints
         }
 
         var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.CartLineInput, cancellationToken);
-        if (input is null)
+        if (!Api.TryReadOrderLine(input, out var itemId, out var quantity, out var invalid))
         {
-            return Api.BadRequest("body must be a JSON object like {\"itemId\": 1, \"quantity\": 2}");
+            return invalid;
         }
 
-        if (input.ItemId is not > 0)
-        {
-            return Api.BadRequest("itemId must be a positive integer");
-        }
-
-        if (input.Quantity is not (> 0 and <= MaxQuantity))
-        {
-            return Api.BadRequest(Invariant($"quantity must be between 1 and {MaxQuantity}"));
-        }
-
-        var cart = carts.Add(user, input.ItemId.Value, input.Quantity.Value);
+        var cart = carts.Add(user, itemId, quantity);
         return TypedResults.Json(cart, SampleApiJsonContext.Instance.CartView, statusCode: StatusCodes.Status201Created);
     }
 

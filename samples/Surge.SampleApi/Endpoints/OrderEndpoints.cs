@@ -1,12 +1,9 @@
 using Surge.SampleApi.Stores;
-using static System.FormattableString;
 
 namespace Surge.SampleApi.Endpoints;
 
 internal static class OrderEndpoints
 {
-    private const int MaxQuantity = 1000;
-
     public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/orders", ListAsync);
@@ -30,22 +27,12 @@ internal static class OrderEndpoints
     private static async Task<IResult> CreateAsync(HttpRequest request, IDataStore store, CancellationToken cancellationToken)
     {
         var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.OrderInput, cancellationToken);
-        if (input is null)
+        if (!Api.TryReadOrderLine(input, out var itemId, out var quantity, out var invalid))
         {
-            return Api.BadRequest("body must be a JSON object like {\"itemId\": 1, \"quantity\": 2}");
+            return invalid;
         }
 
-        if (input.ItemId is not > 0)
-        {
-            return Api.BadRequest("itemId must be a positive integer");
-        }
-
-        if (input.Quantity is not (> 0 and <= MaxQuantity))
-        {
-            return Api.BadRequest(Invariant($"quantity must be between 1 and {MaxQuantity}"));
-        }
-
-        var order = await store.AddOrderAsync(input.ItemId.Value, input.Quantity.Value, cancellationToken);
+        var order = await store.AddOrderAsync(itemId, quantity, cancellationToken);
         return TypedResults.Json(order, SampleApiJsonContext.Instance.Order, statusCode: StatusCodes.Status201Created);
     }
 }

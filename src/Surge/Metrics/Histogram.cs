@@ -208,12 +208,15 @@ public sealed class Histogram
     /// Every sub-bucket with a non-zero count, ascending. The top sub-bucket (from HighestTrackableValue) also holds
     /// the values clamped into it, so its HighestValue is long.MaxValue.
     /// </summary>
-    public IEnumerable<HistogramBucket> NonEmptyBuckets()
+    public IEnumerable<HistogramBucket> NonEmptyBuckets() =>
+        NonEmptySlots().Select(slot => new HistogramBucket(LowestValueAt(slot.Index), HighestValueAt(slot.Index), slot.Count));
+
+    /// <summary>Every sub-bucket index with a non-zero count, ascending; off the recording path.</summary>
+    private IEnumerable<(int Index, long Count)> NonEmptySlots()
     {
         for (var c = 0; c < ChunkCount; c++)
         {
-            var chunk = _chunks[c];
-            if (chunk is null)
+            if (_chunks[c] is not { } chunk)
             {
                 continue;
             }
@@ -221,8 +224,7 @@ public sealed class Histogram
             {
                 if (chunk[slot] != 0)
                 {
-                    var index = (c << ChunkBits) + slot;
-                    yield return new HistogramBucket(LowestValueAt(index), HighestValueAt(index), chunk[slot]);
+                    yield return ((c << ChunkBits) + slot, chunk[slot]);
                 }
             }
         }
@@ -234,17 +236,7 @@ public sealed class Histogram
     /// </summary>
     public string ToBase64()
     {
-        var nonEmpty = 0;
-        foreach (var chunk in _chunks)
-        {
-            if (chunk is not null)
-            {
-                foreach (var count in chunk)
-                {
-                    nonEmpty += count != 0 ? 1 : 0;
-                }
-            }
-        }
+        var nonEmpty = NonEmptySlots().Count();
 
         var buffer = new byte[1 + (4 * MaxVarintBytes) + (nonEmpty * (3 + MaxVarintBytes))];
         var position = 0;
@@ -254,23 +246,11 @@ public sealed class Histogram
         WriteVarint(buffer, ref position, (ulong)Max);
         WriteVarint(buffer, ref position, (ulong)_sum);
         var previous = -1;
-        for (var c = 0; c < ChunkCount; c++)
+        foreach (var (index, count) in NonEmptySlots())
         {
-            var chunk = _chunks[c];
-            if (chunk is null)
-            {
-                continue;
-            }
-            for (var slot = 0; slot < chunk.Length; slot++)
-            {
-                if (chunk[slot] != 0)
-                {
-                    var index = (c << ChunkBits) + slot;
-                    WriteVarint(buffer, ref position, (ulong)(index - previous));
-                    WriteVarint(buffer, ref position, (ulong)chunk[slot]);
-                    previous = index;
-                }
-            }
+            WriteVarint(buffer, ref position, (ulong)(index - previous));
+            WriteVarint(buffer, ref position, (ulong)count);
+            previous = index;
         }
         return Convert.ToBase64String(buffer, 0, position);
     }
