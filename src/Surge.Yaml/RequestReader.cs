@@ -4,7 +4,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Surge.Yaml;
 
-/// <summary>Reads a scenario's `requests:` list into <see cref="RequestStep"/>s, resolving relative URLs.</summary>
+/// <summary>
+/// Reads a scenario's `requests:` list into <see cref="RequestStep"/>s, resolving relative URLs, and
+/// `- think: 2s` (or `1s-3s`) items into <see cref="ThinkStep"/>s.
+/// </summary>
 internal sealed class RequestReader(YamlSource source, string? baseUrl)
 {
     private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags"];
@@ -25,9 +28,14 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
         return [.. items.Select(Read)];
     }
 
-    private RequestStep Read(YamlNode node)
+    private Step Read(YamlNode node)
     {
         var map = source.Map(node, "a request");
+        if (map.KeyNode("think") is not null)
+        {
+            map.AllowOnly(["think"]);
+            return Think(map.Optional("think")!);
+        }
         map.AllowOnly(Keys);
         var headers = map.Optional("headers") is { } headersNode ? Headers(headersNode) : [];
         var body = Body(map, ref headers);
@@ -45,6 +53,21 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Location = source.At(node),
         };
+    }
+
+    private ThinkStep Think(YamlNode node)
+    {
+        var text = source.Text(node, "think");
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        var low = dash < 0 ? text : text[..dash].Trim();
+        var high = dash < 0 ? text : text[(dash + 1)..].Trim();
+        if (!Durations.TryParse(low, out var min) || !Durations.TryParse(high, out var max) || min < TimeSpan.Zero)
+        {
+            throw source.Error(node, $"think: '{text}' is not a duration or a range; write e.g. 2s, 500ms or 1s-3s");
+        }
+        return min <= max
+            ? new ThinkStep(min, max) { Location = source.At(node) }
+            : throw source.Error(node, $"think: the range '{text}' runs backwards; write the shorter duration first");
     }
 
     private string Method(YamlNode node)

@@ -28,6 +28,9 @@ public sealed record RequestStep : Step
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
+/// <summary>A pause between steps, like a user reading a page: fixed when Min equals Max, else uniform in between.</summary>
+public sealed record ThinkStep(TimeSpan Min, TimeSpan Max) : Step;
+
 /// <summary>A set of inclusive status ranges, like k6's http.expectedStatuses.</summary>
 public sealed record StatusRanges(IReadOnlyList<(int Min, int Max)> Ranges)
 {

@@ -36,6 +36,22 @@ public sealed class ExecutorTests
     }
 
     [Fact]
+    public async Task A_think_step_lengthens_every_iteration_by_at_least_its_pause()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = TestPlans.OneScenario(new PerVuIterationsExecutor(3, 2, TimeSpan.FromMinutes(1)), server.Url("hello"));
+        plan = plan with
+        {
+            Scenarios = [plan.Scenarios[0] with { Steps = [.. plan.Scenarios[0].Steps, new ThinkStep(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(250))] }],
+        };
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(6, server.Requests);
+        Assert.True(summary.Find("iteration_duration")!.Total.Stat("min", TimeSpan.Zero) >= 200);
+    }
+
+    [Fact]
     public async Task Constant_vus_sends_exactly_as_many_requests_as_the_server_counts()
     {
         await using var server = await CountingServer.StartAsync();

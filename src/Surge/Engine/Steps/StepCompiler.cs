@@ -11,6 +11,7 @@ public static class StepCompiler
     private static IStepRunner Compile(Step step, ScenarioRuntime scenario) => step switch
     {
         RequestStep request => new RequestRunner(request, scenario),
+        ThinkStep think => new ThinkRunner(think),
         _ => throw new PlanException($"steps of type {step.GetType().Name} are not supported", step.Location),
     };
 }
