@@ -36,7 +36,8 @@ public static class TestRun
         var runTags = TagSet.From(plan.Tags);
         var vusSeries = registry.GetSeries(BuiltinMetrics.Vus, runTags);
         var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
-        using var engine = new LoadEngine(plan, new EngineContext(recorder, runTags, hardStop.Token));
+        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http);
+        using var engine = new LoadEngine(plan, context);
 
         var startedAt = DateTimeOffset.UtcNow;
         var origin = MonotonicClock.Now;

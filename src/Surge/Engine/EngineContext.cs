@@ -1,18 +1,30 @@
+using Surge.Http.Http1;
 using Surge.Metrics;
+using Surge.Plans;
 
 namespace Surge.Engine;
 
-/// <summary>What every scenario of one run shares: the recorder, the run's tags and the global VU numbering.</summary>
-public sealed class EngineContext
+/// <summary>
+/// What every scenario of one run shares: the recorder, the run's tags, HTTP settings (and the connection pool when
+/// VUs share one) and the global VU numbering.
+/// </summary>
+public sealed class EngineContext : IDisposable
 {
     private int _nextVuId;
 
-    public EngineContext(MetricsRecorder recorder, TagSet runTags, CancellationToken hardStop)
+    public EngineContext(MetricsRecorder recorder, TagSet runTags, CancellationToken hardStop, HttpOptions? http = null)
     {
         Recorder = recorder;
         RunTags = runTags;
         HardStop = hardStop;
+        Http = http ?? HttpOptions.Default;
+        SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
     }
+
+    public HttpOptions Http { get; }
+
+    /// <summary>The run's connection pool when <see cref="HttpOptions.Connections"/> is shared; null when each VU has its own.</summary>
+    public SharedConnections? SharedConnections { get; }
 
     public MetricsRecorder Recorder { get; }
 
@@ -22,4 +34,6 @@ public sealed class EngineContext
     public CancellationToken HardStop { get; }
 
     internal int NextVuId() => Interlocked.Increment(ref _nextVuId);
+
+    public void Dispose() => SharedConnections?.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Surge.Metrics;
 using Surge.Plans;
 
@@ -47,6 +48,8 @@ public sealed class ScenarioRuntime : IDisposable
     public TagSet Tags { get; }
 
     public MetricsRecorder Recorder => _engine.Recorder;
+
+    internal EngineContext Engine => _engine;
 
     public IReadOnlyList<IStepRunner> Steps { get; }
 
@@ -112,6 +115,7 @@ public sealed class ScenarioRuntime : IDisposable
     /// the iteration to begin; the lag is recorded, and added to request latency, so that a slow system or a starved
     /// generator cannot hide behind late starts. Returns false when the iteration was interrupted.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> RunIterationAsync(VirtualUser vu, long intendedStart = 0)
     {
         var token = vu.IterationToken;
@@ -241,8 +245,10 @@ public sealed class ScenarioRuntime : IDisposable
         State = ScenarioState.Done;
     }
 
+    // Active VUs count arrival-rate iterations from the moment they are dispatched, so one still queued on the thread
+    // pool is not mistaken for idleness and summarized before it runs.
     private bool IsIdle(IReadOnlyCollection<Task>? loops) =>
-        Volatile.Read(ref _inFlight) == 0 && (loops is null || loops.All(t => t.IsCompleted));
+        Volatile.Read(ref _inFlight) == 0 && ActiveVus == 0 && (loops is null || loops.All(t => t.IsCompleted));
 
     public void Dispose()
     {

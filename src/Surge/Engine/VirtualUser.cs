@@ -1,16 +1,19 @@
 using Surge.Http;
+using Surge.Http.Http1;
 
 namespace Surge.Engine;
 
 /// <summary>
-/// One simulated user: its own connection (created on first use, so idle VUs stay small), and a cancellation
+/// One simulated user: its own HTTP clients (created on first use, so idle VUs stay small), and a cancellation
 /// source that interrupts just this VU's iteration (graceful ramp-down) or, being linked, the whole scenario's.
 /// </summary>
 public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
 {
     private readonly ScenarioRuntime _scenario;
     private CancellationTokenSource _iteration;
-    private HttpRequester? _http;
+    private Http1Client? _http1;
+    private PerVuConnections? _ownConnections;
+    private HttpClientTransport? _http2;
 
     internal VirtualUser(int id, ScenarioRuntime scenario)
     {
@@ -24,7 +27,16 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
 
     public ScenarioRuntime Scenario => _scenario;
 
-    public HttpRequester Http => _http ??= new HttpRequester();
+    /// <summary>HTTP/1.1 on our own sockets; anything else through HttpClient.</summary>
+    public IHttpTransport Http(HttpProtocol protocol)
+    {
+        var engine = _scenario.Engine;
+        if (protocol != HttpProtocol.Http11)
+        {
+            return _http2 ??= new HttpClientTransport(engine.Http);
+        }
+        return _http1 ??= new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http);
+    }
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }
@@ -63,6 +75,8 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
     public void Dispose()
     {
         _iteration.Dispose();
-        _http?.Dispose();
+        _http1?.Dispose();
+        _ownConnections?.Dispose();
+        _http2?.Dispose();
     }
 }

@@ -25,6 +25,9 @@ public sealed record RequestStep : Step
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>"1.1" (our own sockets, the default) or "2" (HTTP/2 through HttpClient).</summary>
+    public string HttpVersion { get; init; } = "1.1";
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 

@@ -17,6 +17,8 @@ public sealed record TestPlan
     /// <summary>Beyond this many distinct tag sets per metric, new ones fold into one overflow series.</summary>
     public int MaxSeriesPerMetric { get; init; } = 1000;
 
+    public HttpOptions Http { get; init; } = HttpOptions.Default;
+
     /// <summary>Where the plan came from, for messages; "-" for plans built in code.</summary>
     public string Source { get; init; } = "-";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Surge.Http;
 using Surge.Metrics;
@@ -24,20 +25,22 @@ public sealed class RequestRunner : IStepRunner
         _step = step;
         _registry = scenario.Recorder.Registry;
         var uri = new Uri(step.Url, UriKind.Absolute);
-        _request = new HttpRequest(step.Method, uri, step.Headers, step.Body, step.Timeout);
+        var protocol = step.HttpVersion == "2" ? HttpProtocol.Http2 : HttpProtocol.Http11;
+        _request = new HttpRequest(step.Method, uri, step.Headers, step.Body, step.Timeout, protocol);
         var name = step.Name ?? step.Url;
         _baseTags = scenario.Tags.With(step.Tags).With(
         [
             new("name", name),
             new("url", name),
             new("method", _request.Method.Method),
-            new("proto", "HTTP/1.1"),
+            new("proto", protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
         ]);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
     {
-        var timings = await vu.Http.SendAsync(_request, cancellationToken).ConfigureAwait(false);
+        var timings = await vu.Http(_request.Protocol).SendAsync(_request, null, cancellationToken).ConfigureAwait(false);
         var series = SeriesFor(timings.Status, timings.Error);
         using var writer = vu.Scenario.Recorder.BeginWrite();
         writer.AddCounter(series.Reqs, 1);

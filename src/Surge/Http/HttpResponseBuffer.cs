@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text;
+
+namespace Surge.Http;
+
+/// <summary>
+/// A response kept for checks and captures: status, head lines and the decoded body (chunked framing removed).
+/// Requests that nobody inspects pass null and their bodies are discarded as they arrive. Reused across requests;
+/// the body is capped so a runaway response fails as response_too_large instead of exhausting memory.
+/// </summary>
+public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.DefaultMaxBodyBytes)
+{
+    public const int DefaultMaxBodyBytes = 10 * 1024 * 1024;
+
+    private readonly ArrayBufferWriter<byte> _head = new(1024);
+    private readonly ArrayBufferWriter<byte> _body = new(4096);
+
+    public int Status { get; private set; }
+
+    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+
+    public string BodyText => Encoding.UTF8.GetString(_body.WrittenSpan);
+
+    /// <summary>The first value of a header, matched case-insensitively, or null.</summary>
+    public string? Header(string name)
+    {
+        var wanted = Encoding.ASCII.GetBytes(name);
+        foreach (var range in _head.WrittenSpan.Split((byte)'\n'))
+        {
+            var line = _head.WrittenSpan[range];
+            var colon = line.IndexOf((byte)':');
+            if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon], wanted))
+            {
+                return Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8));
+            }
+        }
+        return null;
+    }
+
+    internal void Clear()
+    {
+        Status = 0;
+        _head.ResetWrittenCount();
+        _body.ResetWrittenCount();
+    }
+
+    internal void SetStatus(int status) => Status = status;
+
+    internal void AppendHead(ReadOnlySpan<byte> line)
+    {
+        _head.Write(line);
+        _head.Write("\n"u8);
+    }
+
+    /// <summary>False when the body would pass the cap.</summary>
+    internal bool AppendBody(ReadOnlySpan<byte> bytes)
+    {
+        if (_body.WrittenCount + bytes.Length > maxBodyBytes)
+        {
+            return false;
+        }
+        _body.Write(bytes);
+        return true;
+    }
+}
