@@ -3,6 +3,8 @@ using Surge.Cli;
 using Surge.Cli.Commands;
 using Surge.Plans;
 
+RuntimeTuning.Apply();
+
 var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measured honestly")
 {
     RunCommand.Create(),

@@ -28,7 +28,6 @@ public static class TestRun
     public static async Task<RunSummary> RunAsync(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default)
     {
         settings ??= new RunSettings();
-        EnsurePoolThreads(plan);
         var registry = new MetricRegistry(plan.MaxSeriesPerMetric);
         using var recorder = new MetricsRecorder(registry);
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(settings.HardStop);
@@ -79,18 +78,6 @@ public static class TestRun
             Feed(sink, s => s.OnCompleted(summary), sinks, sinkFailures);
         }
         return summary;
-    }
-
-    /// <summary>
-    /// With the default of one pool thread per core, a constant-arrival-rate run at 200/s on 2 cores saw pool work
-    /// items wait up to 0.9 s (p99 iteration_start_delay 880 ms, 100+ dropped iterations); with the minimum raised to
-    /// the plan's peak VUs the p99 fell to 16 ms and nothing was dropped. So the tool sets it, not the user.
-    /// </summary>
-    private static void EnsurePoolThreads(TestPlan plan)
-    {
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        var wanted = Math.Clamp(plan.Scenarios.Sum(s => s.Executor.PeakVus), workers, 256);
-        ThreadPool.SetMinThreads(wanted, completionPorts);
     }
 
     /// <summary>A failing sink is dropped with a warning; it must never cost the run its measurements.</summary>

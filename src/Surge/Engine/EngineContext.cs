@@ -5,8 +5,8 @@ using Surge.Plans;
 namespace Surge.Engine;
 
 /// <summary>
-/// What every scenario of one run shares: the recorder, the run's tags, HTTP settings (and the connection pool when
-/// VUs share one) and the global VU numbering.
+/// What every scenario of one run shares: the recorder, the run's tags, HTTP settings, the request watchdog (and the
+/// connection pool when VUs share one) and the global VU numbering.
 /// </summary>
 public sealed class EngineContext : IDisposable
 {
@@ -20,6 +20,9 @@ public sealed class EngineContext : IDisposable
         Http = http ?? HttpOptions.Default;
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
     }
+
+    /// <summary>Times out and interrupts the run's HTTP/1.1 requests.</summary>
+    public RequestWatchdog Watchdog { get; } = new();
 
     public HttpOptions Http { get; }
 
@@ -35,5 +38,9 @@ public sealed class EngineContext : IDisposable
 
     internal int NextVuId() => Interlocked.Increment(ref _nextVuId);
 
-    public void Dispose() => SharedConnections?.Dispose();
+    public void Dispose()
+    {
+        Watchdog.Dispose();
+        SharedConnections?.Dispose();
+    }
 }

@@ -39,7 +39,7 @@ public sealed class ScenarioRuntime : IDisposable
         _iterationDurationSeries = registry.GetSeries(BuiltinMetrics.IterationDuration, Tags);
         _startDelaySeries = registry.GetSeries(BuiltinMetrics.IterationStartDelay, Tags);
         _droppedSeries = registry.GetSeries(BuiltinMetrics.DroppedIterations, Tags);
-        Steps = compileSteps(this);
+        _steps = [.. compileSteps(this)];
     }
 
     public ScenarioPlan Plan { get; }
@@ -51,7 +51,8 @@ public sealed class ScenarioRuntime : IDisposable
 
     internal EngineContext Engine => _engine;
 
-    public IReadOnlyList<IStepRunner> Steps { get; }
+    // An array, so that running the steps enumerates without allocating.
+    private readonly IStepRunner[] _steps;
 
     public ScenarioState State { get; private set; } = ScenarioState.Waiting;
 
@@ -125,7 +126,7 @@ public sealed class ScenarioRuntime : IDisposable
         Interlocked.Increment(ref _inFlight);
         try
         {
-            foreach (var step in Steps)
+            foreach (var step in _steps)
             {
                 token.ThrowIfCancellationRequested();
                 await step.RunAsync(vu, token).ConfigureAwait(false);

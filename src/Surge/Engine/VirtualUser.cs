@@ -7,7 +7,7 @@ namespace Surge.Engine;
 /// One simulated user: its own HTTP clients (created on first use, so idle VUs stay small), and a cancellation
 /// source that interrupts just this VU's iteration (graceful ramp-down) or, being linked, the whole scenario's.
 /// </summary>
-public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
+public sealed class VirtualUser : IDisposable
 {
     private readonly ScenarioRuntime _scenario;
     private CancellationTokenSource _iteration;
@@ -35,7 +35,7 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
         {
             return _http2 ??= new HttpClientTransport(engine.Http);
         }
-        return _http1 ??= new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http);
+        return _http1 ??= new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog);
     }
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
@@ -45,8 +45,6 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
 
     internal CancellationToken IterationToken => _iteration.Token;
 
-    /// <summary>The intended start of the arrival-rate iteration this VU was handed, for <see cref="Execute"/>.</summary>
-    internal long PendingIntendedStart { get; set; }
 
     internal Action<VirtualUser>? ReturnToPool { get; set; }
 
@@ -63,12 +61,15 @@ public sealed class VirtualUser : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    /// <summary>Runs one scheduled iteration on the thread pool (arrival-rate executors), then returns to the pool.</summary>
-    void IThreadPoolWorkItem.Execute() => _ = RunScheduledAsync();
+    /// <summary>
+    /// Starts one scheduled iteration (arrival-rate executors) on the calling thread, up to its first await, then
+    /// returns to the VU pool when it ends.
+    /// </summary>
+    internal void StartScheduled(long intendedStart) => _ = RunScheduledAsync(intendedStart);
 
-    private async Task RunScheduledAsync()
+    private async Task RunScheduledAsync(long intendedStart)
     {
-        await _scenario.RunIterationAsync(this, PendingIntendedStart).ConfigureAwait(false);
+        await _scenario.RunIterationAsync(this, intendedStart).ConfigureAwait(false);
         ReturnToPool?.Invoke(this);
     }
 

@@ -4,8 +4,10 @@ namespace Surge.Engine.Executors;
 
 /// <summary>
 /// k6's constant- and ramping-arrival-rate: iterations start on schedule whether or not earlier ones finished.
-/// A dedicated thread sleeps until the next start is near and spins the last stretch, then hands each due
-/// iteration, stamped with its intended start, to a free VU. With no free VU it allocates one up to maxVUs and
+/// A dedicated thread sleeps until the next start is near and yields through the last stretch, then hands each due
+/// iteration, stamped with its intended start, to a free VU and starts it right there: the iteration runs on this
+/// thread until its first await (a request is written, its response awaited), with no hop through the thread pool
+/// whose wake-ups would add jitter. With no free VU it allocates one up to maxVUs and
 /// otherwise counts a dropped iteration. It never waits for a VU, so the schedule cannot slip (no coordinated
 /// omission); lateness that does occur is measured from the intended start.
 /// </summary>
@@ -69,9 +71,8 @@ public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, i
                 vu = scenario.CreateVu();
                 vu.ReturnToPool = returnToPool;
             }
-            vu.PendingIntendedStart = due;
             scenario.VuStarted();
-            ThreadPool.UnsafeQueueUserWorkItem(vu, preferLocal: false);
+            vu.StartScheduled(due);
         }
     }
 
@@ -90,7 +91,9 @@ public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, i
             }
             else
             {
-                Thread.SpinWait(50);
+                // Yield rather than spin: on a busy core a pure spin holds the CPU for a whole scheduler slice,
+                // starving the very threads that must run the iterations being dispatched.
+                Thread.Yield();
             }
         }
     }

@@ -7,19 +7,31 @@ namespace Surge.Http.Http1;
 /// <summary>
 /// One VU's HTTP/1.1 client. Takes a connection from its source (the VU's own, or the run's shared pool), writes the
 /// prepared request, reads the response, and times k6's phases from the wire. A keep-alive connection the server
-/// closed while idle is retried once on a fresh one, as browsers and HttpClient do. Timeouts come from one reusable
-/// timer per client. In steady state nothing here allocates.
+/// closed while idle is retried once on a fresh one, as browsers and HttpClient do. Timeouts and interrupts are
+/// enforced by the <see cref="RequestWatchdog"/>, which aborts the connection; a request itself only publishes its
+/// deadline. In steady state nothing here allocates or locks.
 /// </summary>
 public sealed class Http1Client : IHttpTransport
 {
+    private const int Idle = 0;
+    private const int Running = 1;
+    private const int Aborted = 2;
+
     private readonly IConnectionSource _connections;
     private readonly HttpOptions _options;
-    private CancellationTokenSource _deadline = new();
+    private readonly RequestWatchdog _watchdog;
+    private int _state;
+    private long _deadline;
+    private CancellationToken _interrupt;
+    private Http1Connection? _connection;
+    private CancellationTokenSource? _connecting;
 
-    public Http1Client(IConnectionSource connections, HttpOptions options)
+    public Http1Client(IConnectionSource connections, HttpOptions options, RequestWatchdog watchdog)
     {
         _connections = connections;
         _options = options;
+        _watchdog = watchdog;
+        watchdog.Watch(this);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -27,42 +39,45 @@ public sealed class Http1Client : IHttpTransport
     {
         var timings = new HttpTimings();
         var started = MonotonicClock.Now;
-        var deadline = ArmDeadline(request.Timeout);
-        var interrupt = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _deadline);
-        Http1Connection? connection = null;
+        _interrupt = cancellationToken;
+        _deadline = started + MonotonicClock.FromTimeSpan(request.Timeout);
+        Volatile.Write(ref _state, Running);
         try
         {
             while (true)
             {
-                connection = _connections.Take(request.Endpoint);
+                var connection = _connections.Take(request.Endpoint);
                 var reused = connection is not null;
-                if (connection is null)
+                Volatile.Write(ref _connection, connection ??= await OpenAsync(request.Endpoint).ConfigureAwait(false));
+                if (!reused)
                 {
-                    connection = await Http1Connection.OpenAsync(request.Endpoint, _options, deadline).ConfigureAwait(false);
-                    timings.Blocked = connection.Opening.Dns;
                     timings.Connecting = connection.Opening.Connect;
                     timings.TlsHandshaking = connection.Opening.Tls;
                 }
                 var sendAt = MonotonicClock.Now;
                 try
                 {
-                    await connection.WriteAsync(request, deadline).ConfigureAwait(false);
+                    await connection.WriteAsync(request).ConfigureAwait(false);
                 }
-                catch (IOException) when (reused)
+                catch (IOException) when (reused && Volatile.Read(ref _state) == Running)
                 {
                     connection.Dispose();
                     continue; // the server closed this idle connection before our request reached it
                 }
                 var sentAt = MonotonicClock.Now;
-                var response = await connection.ReadResponseAsync(request, keep, deadline).ConfigureAwait(false);
-                if (reused && response.NothingReceived)
+                var response = await connection.ReadResponseAsync(request, keep).ConfigureAwait(false);
+                if (reused && response.NothingReceived && Volatile.Read(ref _state) == Running)
                 {
                     connection.Dispose();
-                    continue; // the server closed this idle connection before our request reached it
+                    continue;
                 }
                 var endedAt = MonotonicClock.Now;
+                if (Interlocked.CompareExchange(ref _state, Idle, Running) == Aborted)
+                {
+                    return Abandon(ref timings, started, cancellationToken);
+                }
                 var firstByteAt = response.FirstByteAt == 0 ? endedAt : response.FirstByteAt;
-                timings.Blocked += sendAt - started - timings.Blocked - timings.Connecting - timings.TlsHandshaking;
+                timings.Blocked = sendAt - started - timings.Connecting - timings.TlsHandshaking;
                 timings.Sending = sentAt - sendAt;
                 timings.Waiting = firstByteAt - sentAt;
                 timings.Receiving = endedAt - firstByteAt;
@@ -70,6 +85,7 @@ public sealed class Http1Client : IHttpTransport
                 timings.Error = response.Error;
                 timings.BytesSent = request.Wire.Length;
                 timings.BytesReceived = response.BytesReceived;
+                _connection = null;
                 if (response.KeepAlive)
                 {
                     _connections.Return(connection);
@@ -78,42 +94,74 @@ public sealed class Http1Client : IHttpTransport
                 {
                     connection.Dispose();
                 }
-                connection = null;
                 return timings;
             }
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
-            connection?.Dispose();
-            timings.Status = 0;
-            timings.Error = exception is OperationCanceledException ? NetworkError.Timeout : NetworkError.Classify(exception);
-            var endedAt = MonotonicClock.Now;
-            timings.Waiting = Math.Max(0, endedAt - started - timings.Blocked - timings.Connecting - timings.TlsHandshaking);
+            Interlocked.Exchange(ref _connection, null)?.Dispose();
+            if (Interlocked.Exchange(ref _state, Idle) == Aborted)
+            {
+                return Abandon(ref timings, started, cancellationToken);
+            }
+            timings.Error = NetworkError.Classify(exception);
+            timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
             return timings;
         }
-        catch
+    }
+
+    // The watchdog aborted this request: an interrupted VU stops its iteration, anything else timed out.
+    private HttpTimings Abandon(ref HttpTimings timings, long started, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _state, Idle);
+        Interlocked.Exchange(ref _connection, null)?.Dispose();
+        cancellationToken.ThrowIfCancellationRequested();
+        timings.Status = 0;
+        timings.Error = NetworkError.Timeout;
+        timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
+        return timings;
+    }
+
+    // Connecting is the one phase that takes a cancellation token: rare enough to pay for a token source.
+    private async Task<Http1Connection> OpenAsync(HttpEndpoint endpoint)
+    {
+        using var connecting = new CancellationTokenSource();
+        Volatile.Write(ref _connecting, connecting);
+        try
         {
-            connection?.Dispose();
-            throw;
+            if (Volatile.Read(ref _state) != Running)
+            {
+                throw new OperationCanceledException();
+            }
+            return await Http1Connection.OpenAsync(endpoint, _options, connecting.Token).ConfigureAwait(false);
         }
         finally
         {
-            interrupt.Dispose();
+            Volatile.Write(ref _connecting, null);
         }
     }
 
-    // One timer source serves every request: reset after a request that did not time out, replaced after one that did.
-    private CancellationToken ArmDeadline(TimeSpan timeout)
+    /// <summary>Called by the watchdog: aborts the running request when it is past its deadline or its VU was interrupted.</summary>
+    internal void AbortIfOverdue(long now)
     {
-        if (!_deadline.TryReset())
+        if (Volatile.Read(ref _state) != Running || (now < Volatile.Read(ref _deadline) && !_interrupt.IsCancellationRequested))
         {
-            _deadline.Dispose();
-            _deadline = new CancellationTokenSource();
+            return;
         }
-        _deadline.CancelAfter(timeout);
-        return _deadline.Token;
+        if (Interlocked.CompareExchange(ref _state, Aborted, Running) == Running)
+        {
+            Volatile.Read(ref _connection)?.Abort();
+            try
+            {
+                Volatile.Read(ref _connecting)?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the connect finished between the read and the cancel
+            }
+        }
     }
 
     /// <summary>Connections belong to their source, which the VU (per-VU) or the run (shared) disposes.</summary>
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose() => _watchdog.Forget(this);
 }

@@ -9,9 +9,9 @@ using Surge.Plans;
 namespace Surge.Http.Http1;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS. The receive buffer is rented only while
-/// a response is being read (idle connections of thousands of thinking VUs hold none), unless bytes of a further
-/// pipelined response already arrived, which are kept for the next read.
+/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS. The receive buffer is rented only once
+/// response bytes are there to read (idle or waiting connections hold none), and kept past the response only when
+/// bytes of a further pipelined response already arrived.
 /// </summary>
 public sealed class Http1Connection : IDisposable
 {
@@ -58,7 +58,7 @@ public sealed class Http1Connection : IDisposable
             {
                 stream = await HandshakeAsync(stream, endpoint, options, cancellationToken).ConfigureAwait(false);
             }
-            var opening = new ConnectTimings(resolved - started, connected - resolved, MonotonicClock.Now - connected);
+            var opening = new ConnectTimings(resolved - started, connected - resolved, endpoint.Tls ? MonotonicClock.Now - connected : 0);
             return new Http1Connection(endpoint, socket, stream, opening);
         }
         catch
@@ -89,19 +89,28 @@ public sealed class Http1Connection : IDisposable
         }
     }
 
-    /// <summary>Writes the prepared request in one go.</summary>
-    public ValueTask WriteAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Writes the prepared request in one go. Socket calls take no token: the watchdog aborts instead.</summary>
+    public ValueTask WriteAsync(HttpRequest request)
     {
         Requests++;
-        return _stream.WriteAsync(request.Wire, cancellationToken);
+        return _stream.WriteAsync(request.Wire);
     }
+
+    /// <summary>Fails whatever read or write is pending, from another thread (timeouts, interrupts).</summary>
+    public void Abort() => _socket.Dispose();
 
     /// <summary>Reads one response, feeding the parser until it completes, fails or the peer closes.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ResponseRead> ReadResponseAsync(HttpRequest request, HttpResponseBuffer? keep, CancellationToken cancellationToken)
+    public async ValueTask<ResponseRead> ReadResponseAsync(HttpRequest request, HttpResponseBuffer? keep)
     {
         _parser.Begin(request.IsHead, keep);
-        _buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+        if (_buffer is null)
+        {
+            // A zero-byte read waits for the response without holding a buffer, so that 20,000 VUs waiting on slow
+            // responses do not pin 20,000 buffers.
+            await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+            _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        }
         long firstByteAt = _start < _end ? MonotonicClock.Now : 0;
         long received = 0;
         var status = ParseStatus.NeedMore;
@@ -124,7 +133,7 @@ public sealed class Http1Connection : IDisposable
             int read;
             try
             {
-                read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false);
             }
             catch (IOException) when (received == 0 && _start == _end && Requests > 1)
             {
