@@ -39,11 +39,11 @@ public class RoundTripBenchmarks : IDisposable
         _server = new CannedResponseServer();
         var url = _server.Url("hello");
         _connections = new PerVuConnections();
-        _client = new Http1Client(_connections, HttpOptions.Default);
         _request = new HttpRequest("GET", new Uri(url), [], null, TimeSpan.FromSeconds(10));
 
         _recorder = new MetricsRecorder(new MetricRegistry());
         _engine = new EngineContext(_recorder, TagSet.Empty, CancellationToken.None);
+        _client = new Http1Client(_connections, HttpOptions.Default, _engine.Watchdog);
         var plan = new ScenarioPlan
         {
             Name = "bench",
@@ -52,7 +52,7 @@ public class RoundTripBenchmarks : IDisposable
         };
         _scenario = new ScenarioRuntime(plan, _engine, StepCompiler.Compile);
         _vu = _scenario.CreateVu();
-        _step = _scenario.Steps[0];
+        _step = new RequestRunner((RequestStep)plan.Steps[0], _scenario);
         _send = () => _client.SendAsync(_request, null, CancellationToken.None);
         _runStep = () => _step.RunAsync(_vu, CancellationToken.None);
         _runIteration = () => _scenario.RunIterationAsync(_vu);

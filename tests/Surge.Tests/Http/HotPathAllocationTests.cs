@@ -42,7 +42,7 @@ public sealed class HotPathAllocationTests
         var vu = scenario.CreateVu();
 
         // Started on the pool, as a VU's loop is, so each request starts where the previous one completed.
-        var allocatedPerRound = await Task.Run(() => AllocatedPerRoundAsync(scenario.Steps[0], vu));
+        var allocatedPerRound = await Task.Run(() => AllocatedPerRoundAsync(scenario, vu));
 
         const int total = WarmUp + (Rounds * RequestsPerRound);
         Assert.Equal(total, server.Requests);
@@ -53,11 +53,11 @@ public sealed class HotPathAllocationTests
             $"every round of {RequestsPerRound} requests allocated: {string.Join(", ", allocatedPerRound)} bytes");
     }
 
-    private static async Task<long[]> AllocatedPerRoundAsync(IStepRunner step, VirtualUser vu)
+    private static async Task<long[]> AllocatedPerRoundAsync(ScenarioRuntime scenario, VirtualUser vu)
     {
         for (var i = 0; i < WarmUp; i++)
         {
-            await step.RunAsync(vu, CancellationToken.None).ConfigureAwait(false);
+            await scenario.RunIterationAsync(vu).ConfigureAwait(false);
         }
         var allocated = new long[Rounds];
         for (var round = 0; round < Rounds; round++)
@@ -65,7 +65,7 @@ public sealed class HotPathAllocationTests
             var before = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < RequestsPerRound; i++)
             {
-                await step.RunAsync(vu, CancellationToken.None).ConfigureAwait(false);
+                await scenario.RunIterationAsync(vu).ConfigureAwait(false);
             }
             allocated[round] = GC.GetTotalAllocatedBytes(precise: true) - before;
         }
