@@ -301,8 +301,9 @@ public sealed class ResponseParser
         var end = line.IndexOfAnyExcept(HexDigits);
         var digits = end < 0 ? line : line[..end];
         var tail = end < 0 ? [] : line[end..].TrimStart(" \t"u8);
-        if (digits.IsEmpty || digits.Length > 15 || !(tail.IsEmpty || tail[0] == (byte)';')
-            || !Utf8Parser.TryParse(digits, out long size, out _, 'x'))
+        var significant = digits.TrimStart((byte)'0'); // leading zeros are legal and do not count against the limit
+        if (digits.IsEmpty || significant.Length > 15 || !(tail.IsEmpty || tail[0] == (byte)';')
+            || !Utf8Parser.TryParse(significant.IsEmpty ? "0"u8 : significant, out long size, out _, 'x'))
         {
             return Reject(NetworkError.InvalidResponse);
         }
