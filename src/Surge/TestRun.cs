@@ -28,6 +28,7 @@ public static class TestRun
     public static async Task<RunSummary> RunAsync(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default)
     {
         settings ??= new RunSettings();
+        LeavePoolThreadsForTheRun();
         var registry = new MetricRegistry(plan.MaxSeriesPerMetric);
         using var recorder = new MetricsRecorder(registry);
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(settings.HardStop);
@@ -78,6 +79,21 @@ public static class TestRun
             Feed(sink, s => s.OnCompleted(summary), sinks, sinkFailures);
         }
         return summary;
+    }
+
+    /// <summary>
+    /// Hosts may park pool threads on blocking waits: under `dotnet test`, vstest's socket poll and xunit's runner each
+    /// hold one, which on 2 cores is the whole default pool, and a traced run stalled ~600 ms until the pool injected
+    /// a thread. A small floor keeps the run's own timers and iterations moving wherever it is hosted.
+    /// </summary>
+    private static void LeavePoolThreadsForTheRun()
+    {
+        const int floor = 8;
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < floor)
+        {
+            ThreadPool.SetMinThreads(floor, completionPorts);
+        }
     }
 
     /// <summary>A failing sink is dropped with a warning; it must never cost the run its measurements.</summary>

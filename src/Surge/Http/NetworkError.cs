@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Surge.Http;
 
@@ -33,6 +34,10 @@ public static class NetworkError
         if (exception is OperationCanceledException or TimeoutException)
         {
             return Timeout;
+        }
+        if (exception is AuthenticationException)
+        {
+            return Tls; // SslStream's own handshake failure on the HTTP/1.1 path; HttpClient wraps it as SecureConnectionError
         }
         if (FindSocketError(exception) is { } socketError)
         {

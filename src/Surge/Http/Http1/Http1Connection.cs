@@ -159,7 +159,8 @@ public sealed class Http1Connection : IDisposable
             : new ResponseRead(0, _parser.Error, firstByteAt, received, KeepAlive: false));
     }
 
-    // Moves a partial line to the front, or reports that a single line fills the whole buffer.
+    // Moves a partial line to the front, or grows the buffer for a single line longer than it (a head line may be
+    // as long as the parser's head cap, which fails first); reports a line longer than even that.
     private bool MakeRoom()
     {
         if (_start == _end)
@@ -170,7 +171,15 @@ public sealed class Http1Connection : IDisposable
         {
             if (_start == 0)
             {
-                return false;
+                if (_buffer.Length > ResponseParser.MaxHeadBytes)
+                {
+                    return false;
+                }
+                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                _buffer.AsSpan(0, _end).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+                return true;
             }
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;

@@ -184,8 +184,9 @@ public sealed class ResponseParser
             case State.ChunkSize:
                 return ChunkSize(line);
             case State.ChunkDataEnd:
+                // Strictly CRLF: a lone LF here usually means a chunk size one byte too large, eating the CR.
                 _state = State.ChunkSize;
-                return line.IsEmpty || Reject(NetworkError.InvalidResponse);
+                return (line.IsEmpty && rawLength == 2) || Reject(NetworkError.InvalidResponse);
             default:
                 if (line.IsEmpty)
                 {
@@ -227,7 +228,8 @@ public sealed class ResponseParser
         var value = line[(colon + 1)..].Trim(" \t"u8);
         if (Ascii.EqualsIgnoreCase(name, "content-length"u8))
         {
-            if (!Utf8Parser.TryParse(value, out long length, out var used) || used != value.Length || length < 0
+            if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+                || !Utf8Parser.TryParse(value, out long length, out var used) || used != value.Length
                 || (_contentLength >= 0 && _contentLength != length))
             {
                 return Reject(NetworkError.InvalidResponse);
@@ -301,8 +303,9 @@ public sealed class ResponseParser
         var end = line.IndexOfAnyExcept(HexDigits);
         var digits = end < 0 ? line : line[..end];
         var tail = end < 0 ? [] : line[end..].TrimStart(" \t"u8);
-        if (digits.IsEmpty || digits.Length > 15 || !(tail.IsEmpty || tail[0] == (byte)';')
-            || !Utf8Parser.TryParse(digits, out long size, out _, 'x'))
+        var significant = digits.TrimStart((byte)'0'); // leading zeros are legal and do not count against the limit
+        if (digits.IsEmpty || significant.Length > 15 || !(tail.IsEmpty || tail[0] == (byte)';')
+            || !Utf8Parser.TryParse(significant.IsEmpty ? "0"u8 : significant, out long size, out _, 'x'))
         {
             return Reject(NetworkError.InvalidResponse);
         }
