@@ -1,0 +1,373 @@
+#!/usr/bin/env bash
+# Compares Surge with wrk, hey, ab and Locust against one private nginx, then measures Surge's memory per VU
+# and its arrival-rate accuracy. The one command: `bash bench/run.sh` (see bench/README.md).
+#
+#   bench/run.sh [compare] [memory] [arrival]     parts to run; none (or `all`) runs all three
+#
+# Environment (defaults in brackets):
+#   DURATION [8s]            each generator's run in `compare`, whole seconds
+#   CONNECTIONS [50]         keep-alive connections (VUs, users) per generator
+#   GENERATORS [wrk hey ab locust surge]
+#   MEMORY_VUS [20000]       VUs of the big memory run (capped by the open-files hard limit, with a warning)
+#   MEMORY_BASELINE_VUS [100]
+#   MEMORY_DURATION [25s]    planned length of each memory run; RSS is sampled at MEMORY_SAMPLE_AT [20s]
+#   ARRIVAL_RATE [20000]     iterations per second, ARRIVAL_DURATION [30s]
+#   SKIP_PUBLISH=1           reuse bench/.out/surge instead of publishing again
+#   KEEP_WORK=1              keep the temporary folder with every tool's raw output and nginx's error log
+#
+# Pinning: every generator runs on core 0 (`taskset -c 0`), nginx (one worker) on core 1, so each side has a
+# core of its own and the numbers compare the generators, not the scheduler.
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(dirname "$bench_dir")
+surge="$bench_dir/.out/surge/surge"
+results_file="$bench_dir/results/latest.md"
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+# "8s" or "8" -> 8; the tools differ in how they spell durations, so the script keeps whole seconds.
+seconds() {
+    local text=${1%s}
+    [[ $text =~ ^[0-9]+$ && $text -gt 0 ]] || die "'$1' is not a whole number of seconds (write e.g. 8s)"
+    echo "$text"
+}
+
+duration_s=$(seconds "${DURATION:-8s}")
+connections=${CONNECTIONS:-50}
+generators=${GENERATORS:-wrk hey ab locust surge}
+memory_vus=${MEMORY_VUS:-20000}
+memory_baseline_vus=${MEMORY_BASELINE_VUS:-100}
+memory_duration_s=$(seconds "${MEMORY_DURATION:-25s}")
+memory_sample_s=$(seconds "${MEMORY_SAMPLE_AT:-20s}")
+arrival_rate=${ARRIVAL_RATE:-20000}
+arrival_duration_s=$(seconds "${ARRIVAL_DURATION:-30s}")
+[[ $memory_sample_s -lt $memory_duration_s ]] || die "MEMORY_SAMPLE_AT must be shorter than MEMORY_DURATION"
+
+parts=()
+for arg in "$@"; do
+    case $arg in
+        compare | memory | arrival) parts+=("$arg") ;;
+        all) parts+=(compare memory arrival) ;;
+        *) die "unknown part '$arg'; use compare, memory, arrival or all" ;;
+    esac
+done
+[[ ${#parts[@]} -gt 0 ]] || parts=(compare memory arrival)
+wants() { [[ " ${parts[*]} " == *" $1 "* ]]; }
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# --- tools -------------------------------------------------------------------------------------------------
+install_missing() {
+    local missing=()
+    [[ -x /usr/sbin/nginx ]] || command -v nginx > /dev/null || missing+=(nginx)
+    command -v wrk > /dev/null || missing+=(wrk)
+    command -v hey > /dev/null || missing+=(hey)
+    command -v ab > /dev/null || missing+=(apache2-utils)
+    command -v locust > /dev/null || missing+=(python3-locust)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    command -v taskset > /dev/null || missing+=(util-linux)
+    command -v python3 > /dev/null || missing+=(python3)
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        echo "bench: installing ${missing[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+    fi
+}
+install_missing
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+if [[ ${SKIP_PUBLISH:-0} != 1 || ! -x $surge ]]; then
+    echo "bench: publishing Surge (Release) to bench/.out/surge" >&2
+    dotnet publish "$repo_dir/src/Surge.Cli" -c Release -o "$bench_dir/.out/surge" --nologo -v quiet > /dev/null
+    # Idle build servers would otherwise share the machine with the first generator.
+    dotnet build-server shutdown > /dev/null 2>&1 || true
+fi
+
+# Both sides get every file descriptor the hard limit allows: the memory run holds one connection per VU.
+hard_nofile=$(ulimit -Hn)
+[[ $hard_nofile == unlimited ]] && hard_nofile=1048576
+ulimit -n "$hard_nofile"
+
+# --- private nginx on core 1 -------------------------------------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/surge-bench.XXXXXX")
+nginx_pid=""
+background_pid=""
+cleanup() {
+    [[ -n $background_pid ]] && kill "$background_pid" 2> /dev/null || true
+    stop_nginx
+    if [[ ${KEEP_WORK:-0} == 1 ]]; then echo "bench: raw outputs kept in $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target="http://127.0.0.1:$port/"
+worker_connections=$((hard_nofile - 64 < 65536 ? hard_nofile - 64 : 65536))
+
+# Starts nginx with WORKERS workers, all on core 1. One worker for the comparison; the memory run needs more,
+# because nginx starts closing idle keep-alive connections once fewer than 1/16 of a worker's connections are
+# free, and one worker's descriptors cannot hold 20,000 (reuseport spreads connections evenly over workers).
+start_nginx() {
+    local workers=$1
+    stop_nginx
+    mkdir -p "$work/nginx/logs"
+    cat > "$work/nginx/nginx.conf" << EOF
+worker_processes $workers;
+worker_rlimit_nofile $hard_nofile;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events {
+    worker_connections $worker_connections;
+    multi_accept on;
+}
+http {
+    access_log off;
+    keepalive_requests 1000000000;
+    keepalive_timeout 300s;
+    server {
+        listen 127.0.0.1:$port backlog=4096 reuseport;
+        location / {
+            default_type text/plain;
+            return 200 "hello world\n";
+        }
+    }
+}
+EOF
+    taskset -c 1 "$nginx_bin" -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" &
+    nginx_pid=$!
+    for _ in $(seq 50); do
+        (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && return 0
+        kill -0 "$nginx_pid" 2> /dev/null || die "nginx did not start: $(cat "$work/nginx/logs/error.log")"
+        sleep 0.1
+    done
+    die "nginx did not listen on port $port within 5 s"
+}
+
+stop_nginx() {
+    if [[ -n $nginx_pid ]]; then
+        kill "$nginx_pid" 2> /dev/null || true
+        wait "$nginx_pid" 2> /dev/null || true
+        nginx_pid=""
+    fi
+}
+start_nginx 1
+
+mkdir -p "$bench_dir/results"
+{
+    echo "# Surge bench results"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))," \
+        "generator on core 0, nginx $("$nginx_bin" -v 2>&1 | cut -d/ -f2) on core 1 (1 worker; 2 for the memory run), open-files limit $hard_nofile."
+    echo "Parts: ${parts[*]}. Shared, noisy machine: read the ratios, not the absolute numbers."
+} > "$results_file"
+report() { tee -a "$results_file"; }
+
+# Runs one process pinned to core 0 under /usr/bin/time; leaves NAME.out, NAME.err and NAME.time
+# ("elapsed user sys maxrss_kb") in $work and returns the process's exit status.
+timed() {
+    local name=$1
+    shift
+    local status=0
+    /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" taskset -c 0 "$@" > "$work/$name.out" 2> "$work/$name.err" || status=$?
+    return "$status"
+}
+
+# --- compare: the same keep-alive GET from every generator ---------------------------------------------
+run_generator() {
+    case $1 in
+        wrk) timed wrk wrk -t1 -c"$connections" -d"${duration_s}s" "$target" ;;
+        hey) timed hey hey -c "$connections" -z "${duration_s}s" "$target" ;;
+        ab) timed ab ab -k -c "$connections" -t "$duration_s" -n 100000000 "$target" ;;
+        locust)
+            timed locust locust -f "$bench_dir/locustfile.py" --headless --host "${target%/}" \
+                -u "$connections" -r "$connections" -t "${duration_s}s" --only-summary --loglevel WARNING \
+                --csv "$work/locust"
+            ;;
+        surge)
+            timed surge "$surge" run "$target" --vus "$connections" --duration "${duration_s}s" --quiet \
+                --summary-export "$work/surge.json"
+            ;;
+        *) die "unknown generator '$1'; use wrk, hey, ab, locust or surge" ;;
+    esac
+}
+
+# Prints "requests requests_per_second errors" from a generator's own report.
+parse_generator() {
+    python3 - "$1" "$work" << 'EOF'
+import csv, json, re, sys
+name, work = sys.argv[1], sys.argv[2]
+def text(suffix): return open(f"{work}/{name}.{suffix}").read()
+def number(pattern, source, default=None):
+    found = re.search(pattern, source, re.M)
+    if found is None:
+        if default is None: sys.exit(f"{name}: no match for {pattern!r} in its output")
+        return default
+    return float(found.group(1))
+if name == "wrk":
+    out = text("out")
+    count = number(r"^\s*(\d+) requests in", out)
+    rate = number(r"^Requests/sec:\s*([\d.]+)", out)
+    errors = number(r"Non-2xx or 3xx responses:\s*(\d+)", out, 0)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors += sum(int(g) for g in socket.groups()) if socket else 0
+elif name == "hey":
+    out = text("out")
+    rate = number(r"Requests/sec:\s*([\d.]+)", out)
+    statuses = [(int(s), int(n)) for s, n in re.findall(r"^\s*\[(\d+)\]\s+(\d+) responses", out, re.M)]
+    count = sum(n for _, n in statuses)
+    errors = sum(n for s, n in statuses if s >= 400)
+    errors += sum(int(n) for n in re.findall(r"^\s*\[(\d+)\]\s+Get ", out, re.M))
+elif name == "ab":
+    out = text("out")
+    count = number(r"^Complete requests:\s*(\d+)", out)
+    rate = number(r"^Requests per second:\s*([\d.]+)", out)
+    errors = number(r"^Failed requests:\s*(\d+)", out) + number(r"^Non-2xx responses:\s*(\d+)", out, 0)
+elif name == "locust":
+    rows = {row["Name"]: row for row in csv.DictReader(open(f"{work}/locust_stats.csv"))}
+    total = rows["Aggregated"]
+    count, rate, errors = float(total["Request Count"]), float(total["Requests/s"]), float(total["Failure Count"])
+elif name == "surge":
+    metrics = json.load(open(f"{work}/surge.json"))["metrics"]
+    count, rate = metrics["http_reqs"]["count"], metrics["http_reqs"]["rate"]
+    errors = metrics.get("http_req_failed", {}).get("passes", 0)
+print(int(count), rate, int(errors))
+EOF
+}
+
+if wants compare; then
+    echo "bench: compare, ${connections} keep-alive connections for ${duration_s}s each: $generators" >&2
+    : > "$work/compare.tsv"
+    for generator in $generators; do
+        echo "bench:   $generator" >&2
+        status=0
+        run_generator "$generator" || status=$?
+        if [[ $status -ne 0 ]]; then
+            echo "bench:   $generator exited with $status; stderr:" >&2
+            tail -5 "$work/$generator.err" >&2
+            printf '%s\tfailed\n' "$generator" >> "$work/compare.tsv"
+            continue
+        fi
+        printf '%s\t%s\t%s\n' "$generator" "$(parse_generator "$generator")" "$(tail -1 "$work/$generator.time")" \
+            >> "$work/compare.tsv"
+    done
+    python3 - "$work/compare.tsv" "$connections" "$duration_s" << 'EOF' | report
+import sys
+path, connections, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = []
+for line in open(path):
+    fields = line.rstrip("\n").split("\t")
+    if fields[1] == "failed":
+        rows.append((fields[0], None))
+        continue
+    count, rate, errors = fields[1].split()
+    elapsed, user, system, rss_kb = fields[2].split()
+    cpu = float(user) + float(system)
+    rows.append((fields[0], dict(count=int(count), rate=float(rate), errors=int(errors), cpu=cpu,
+                                 cpu_per_100k=cpu / int(count) * 100_000 if int(count) else None,
+                                 rss_mb=int(rss_kb) / 1024)))
+wrk = dict(rows).get("wrk")
+print(f"\n## Keep-alive GET, {connections} connections, {seconds} s, generator alone on one core\n")
+print("| generator | requests/s | CPU-s per 100k req | peak RSS MB | ratio to wrk (req/s) | CPU per req vs wrk | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for name, r in rows:
+    if r is None or r["cpu_per_100k"] is None:
+        print(f"| {name} | {'failed' if r is None else 'no requests'} | | | | | |")
+        continue
+    ratio = f"{r['rate'] / wrk['rate']:.2f}" if wrk else "n/a"
+    cpu_ratio = f"{r['cpu_per_100k'] / wrk['cpu_per_100k']:.1f}x" if wrk else "n/a"
+    print(f"| {name} | {r['rate']:,.0f} | {r['cpu_per_100k']:.2f} | {r['rss_mb']:.0f} | {ratio} | {cpu_ratio} | {r['errors']} |")
+EOF
+fi
+
+# --- memory per VU: idle VUs after one request each ---------------------------------------------------------
+# Runs the memory plan with VUS VUs and sets rss_kb and sockets as sampled at MEMORY_SAMPLE_AT.
+memory_run() {
+    local vus=$1
+    sed -e "s/^    vus: 20000$/    vus: $vus/" -e "s/^    duration: 25s$/    duration: ${memory_duration_s}s/" \
+        "$bench_dir/plans/memory-per-vu.yaml" > "$work/memory-$vus.yaml"
+    taskset -c 0 "$surge" run "$work/memory-$vus.yaml" --base-url "$target" --quiet \
+        --summary-export "$work/memory-$vus.json" > "$work/memory-$vus.out" 2> "$work/memory-$vus.err" &
+    background_pid=$!
+    sleep "$memory_sample_s"
+    rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$background_pid/status")
+    sockets=$(find "/proc/$background_pid/fd" -lname 'socket:*' 2> /dev/null | wc -l)
+    local status=0
+    wait "$background_pid" || status=$?
+    background_pid=""
+    [[ $status -eq 0 ]] || { tail -5 "$work/memory-$vus.err" >&2; die "memory run with $vus VUs exited with $status"; }
+}
+
+if wants memory; then
+    # Each VU keeps its connection open, so the surge process needs one descriptor per VU plus its own; with
+    # less than a few hundred spare the runtime itself fails (it reported "Out of memory" at 200 spare).
+    max_vus=$((hard_nofile - 500))
+    memory_note=""
+    if [[ $memory_vus -gt $max_vus ]]; then
+        echo "bench: WARNING: open-files hard limit $hard_nofile (cannot be raised here) fits $max_vus VUs with" \
+            "a connection each, not $memory_vus; measuring with $max_vus" >&2
+        memory_note="Measured with $max_vus VUs instead of $memory_vus: the open-files hard limit ($hard_nofile) cannot be raised here and each VU holds a connection."
+        memory_vus=$max_vus
+    fi
+    start_nginx 2
+    echo "bench: memory, $memory_baseline_vus then $memory_vus VUs, RSS at ${memory_sample_s}s" >&2
+    memory_run "$memory_baseline_vus"
+    base_rss=$rss_kb base_sockets=$sockets
+    memory_run "$memory_vus"
+    big_rss=$rss_kb big_sockets=$sockets
+    python3 - "$work" "$memory_sample_s" "$memory_note" \
+        "$memory_baseline_vus" "$base_rss" "$base_sockets" "$memory_vus" "$big_rss" "$big_sockets" << 'EOF' | report
+import json, sys
+work, at, note = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+runs = [tuple(map(int, sys.argv[i:i + 3])) for i in (4, 7)]
+print(f"\n## Memory per VU (one GET, then think 60 s; RSS at {at} s)\n")
+print("| VUs | RSS MB | open sockets at sampling | failed requests |")
+print("|---:|---:|---:|---:|")
+for vus, rss, sockets in runs:
+    failed = json.load(open(f"{work}/memory-{vus}.json"))["metrics"].get("http_req_failed", {}).get("passes", 0)
+    print(f"| {vus:,} | {rss / 1024:.0f} | {sockets:,} | {failed:,} |")
+(base_vus, base_rss, _), (vus, rss, _) = runs
+print(f"\n**{(rss - base_rss) / (vus - base_vus):.1f} KB per VU** = (RSS at {vus:,} - RSS at {base_vus:,}) / {vus - base_vus:,} (goal: <= 10 KB)")
+if note:
+    print(f"\n{note}")
+EOF
+fi
+
+# --- arrival-rate accuracy ----------------------------------------------------------------------------------
+if wants arrival; then
+    start_nginx 1
+    echo "bench: arrival, $arrival_rate/s for ${arrival_duration_s}s" >&2
+    sed -e "s/^    rate: 20000$/    rate: $arrival_rate/" -e "s/^    duration: 30s$/    duration: ${arrival_duration_s}s/" \
+        "$bench_dir/plans/arrival-rate.yaml" > "$work/arrival.yaml"
+    status=0
+    timed arrival "$surge" run "$work/arrival.yaml" --base-url "$target" --quiet \
+        --summary-export "$work/arrival.json" || status=$?
+    [[ $status -eq 0 ]] || { tail -5 "$work/arrival.err" >&2; die "arrival run exited with $status"; }
+    python3 - "$work/arrival.json" "$arrival_rate" "$arrival_duration_s" "$(tail -1 "$work/arrival.time")" << 'EOF' | report
+import json, sys
+metrics = json.load(open(sys.argv[1]))["metrics"]
+target, seconds = float(sys.argv[2]), float(sys.argv[3])
+elapsed, user, system, rss_kb = sys.argv[4].split()
+iterations = metrics.get("iterations", {}).get("count", 0)
+dropped = metrics.get("dropped_iterations", {}).get("count", 0)
+delay = metrics.get("iteration_start_delay", {})
+failed = metrics.get("http_req_failed", {}).get("passes", 0)
+achieved = iterations / seconds
+error = (achieved - target) / target * 100
+cpu = float(user) + float(system)
+print(f"\n## Arrival rate {target:,.0f}/s for {seconds:.0f} s (constant-arrival-rate, 200 to 2,000 VUs)\n")
+print("| measure | value | goal |")
+print("|---|---:|---:|")
+print(f"| achieved rate (iterations / {seconds:.0f} s) | {achieved:,.0f}/s | {target:,.0f}/s |")
+print(f"| error vs target | {error:+.2f} % | within +-1 % |")
+print(f"| dropped_iterations | {dropped:,.0f} | 0 |")
+print(f"| iteration_start_delay p(99) (start-time jitter) | {delay.get('p(99)', float('nan')):.3f} ms | < 1 ms |")
+print(f"| iteration_start_delay p(99.9) / max | {delay.get('p(99.9)', float('nan')):.3f} / {delay.get('max', float('nan')):.3f} ms | |")
+print(f"| failed requests | {failed:,.0f} | 0 |")
+print(f"| generator CPU (core 0 busy) | {cpu / float(elapsed) * 100:.0f} % | |")
+EOF
+fi
+
+echo >&2
+echo "bench: written to ${results_file#"$repo_dir"/}" >&2
