@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Surge.Engine.Steps;
 using Surge.Metrics;
 using Surge.Plans;
 
@@ -116,38 +117,63 @@ public sealed class ScenarioRuntime : IDisposable
     /// the iteration to begin; the lag is recorded, and added to request latency, so that a slow system or a starved
     /// generator cannot hide behind late starts. Returns false when the iteration was interrupted.
     /// </summary>
+    public ValueTask<bool> RunIterationAsync(VirtualUser vu, long intendedStart = 0) => RunIterationsAsync(vu, intendedStart, null);
+
+    /// <summary>
+    /// Iterations back to back while <paramref name="keepGoing"/> (null: just one) holds and the scenario runs. The
+    /// loop lives inside the iteration's own async method: a looping VU's responses then resume one async level,
+    /// not two, which is measurably faster on one core.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> RunIterationAsync(VirtualUser vu, long intendedStart = 0)
+    private async ValueTask<bool> RunIterationsAsync(VirtualUser vu, long intendedStart, Func<bool>? keepGoing)
     {
-        var token = vu.IterationToken;
-        var started = MonotonicClock.Now;
-        vu.HasIntendedStart = intendedStart != 0;
-        vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
-        Interlocked.Increment(ref _inFlight);
-        try
+        do
         {
-            foreach (var step in _steps)
+            var token = vu.IterationToken;
+            var started = MonotonicClock.Now;
+            vu.HasIntendedStart = intendedStart != 0;
+            vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
+            Interlocked.Increment(ref _inFlight);
+            try
             {
-                token.ThrowIfCancellationRequested();
-                await step.RunAsync(vu, token).ConfigureAwait(false);
+                foreach (var step in _steps)
+                {
+                    token.ThrowIfCancellationRequested();
+                    if (step is RequestRunner request)
+                    {
+                        // Requests are the hot step, awaited here directly for the same reason as the loop above.
+                        request.Record(vu, await request.SendAsync(vu, token).ConfigureAwait(false));
+                    }
+                    else
+                    {
+                        await step.RunAsync(vu, token).ConfigureAwait(false);
+                    }
+                }
             }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _interrupted);
+                vu.RearmAfterInterrupt();
+                return false;
+            }
+            catch (Exception exception)
+            {
+                Interlocked.Increment(ref _failed);
+                Interlocked.CompareExchange(ref _firstError, $"{exception.GetType().Name}: {exception.Message}", null);
+                continue;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+            RecordIteration(vu, started, intendedStart);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            Interlocked.Increment(ref _interrupted);
-            vu.RearmAfterInterrupt();
-            return false;
-        }
-        catch (Exception exception)
-        {
-            Interlocked.Increment(ref _failed);
-            Interlocked.CompareExchange(ref _firstError, $"{exception.GetType().Name}: {exception.Message}", null);
-            return true;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+        while (keepGoing is not null && !Stopping && keepGoing());
+        return true;
+    }
+
+    private void RecordIteration(VirtualUser vu, long started, long intendedStart)
+    {
         var ended = MonotonicClock.Now;
         using (var writer = Recorder.BeginWrite())
         {
@@ -159,7 +185,6 @@ public sealed class ScenarioRuntime : IDisposable
             }
         }
         Interlocked.Increment(ref _completed);
-        return true;
     }
 
     /// <summary>A looping VU (closed models): iterations back to back while <paramref name="keepGoing"/> holds.</summary>
@@ -169,8 +194,9 @@ public sealed class ScenarioRuntime : IDisposable
         VuStarted();
         try
         {
-            while (!Stopping && keepGoing() && await RunIterationAsync(vu).ConfigureAwait(false))
+            if (!Stopping && keepGoing())
             {
+                await RunIterationsAsync(vu, 0, keepGoing).ConfigureAwait(false);
             }
         }
         finally

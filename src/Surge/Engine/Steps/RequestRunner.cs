@@ -38,9 +38,15 @@ public sealed class RequestRunner : IStepRunner
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
+    public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken) =>
+        Record(vu, await SendAsync(vu, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Sends the request; with <see cref="Record"/>, what <see cref="RunAsync"/> does, one await shallower.</summary>
+    internal ValueTask<HttpTimings> SendAsync(VirtualUser vu, CancellationToken cancellationToken) =>
+        vu.Http(_request.Protocol).SendAsync(_request, null, cancellationToken);
+
+    internal void Record(VirtualUser vu, in HttpTimings timings)
     {
-        var timings = await vu.Http(_request.Protocol).SendAsync(_request, null, cancellationToken).ConfigureAwait(false);
         var series = SeriesFor(timings.Status, timings.Error);
         using var writer = vu.Scenario.Recorder.BeginWrite();
         writer.AddCounter(series.Reqs, 1);

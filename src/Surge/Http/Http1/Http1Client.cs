@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Surge.Engine;
 using Surge.Plans;
@@ -16,6 +17,9 @@ public sealed class Http1Client : IHttpTransport
     private const int Idle = 0;
     private const int Running = 1;
     private const int Aborted = 2;
+
+    // Requests in flight in the process: with many, connections wait for bytes before renting a buffer.
+    private static int s_inFlight;
 
     private readonly IConnectionSource _connections;
     private readonly HttpOptions _options;
@@ -42,6 +46,7 @@ public sealed class Http1Client : IHttpTransport
         _interrupt = cancellationToken;
         _deadline = started + MonotonicClock.FromTimeSpan(request.Timeout);
         Volatile.Write(ref _state, Running);
+        Interlocked.Increment(ref s_inFlight);
         try
         {
             while (true)
@@ -54,39 +59,78 @@ public sealed class Http1Client : IHttpTransport
                     timings.Connecting = connection.Opening.Connect;
                     timings.TlsHandshaking = connection.Opening.Tls;
                 }
-                var sendAt = MonotonicClock.Now;
+                // A reused connection was taken in nanoseconds: the request's start is its send time (one clock read fewer).
+                var sendAt = reused ? started : MonotonicClock.Now;
                 try
                 {
                     await connection.WriteAsync(request).ConfigureAwait(false);
                 }
-                catch (IOException) when (reused && Volatile.Read(ref _state) == Running)
+                catch (Exception exception) when (exception is IOException or SocketException && reused && Volatile.Read(ref _state) == Running)
                 {
                     connection.Dispose();
                     continue; // the server closed this idle connection before our request reached it
                 }
                 var sentAt = MonotonicClock.Now;
-                var response = await connection.ReadResponseAsync(request, keep).ConfigureAwait(false);
-                if (reused && response.NothingReceived && Volatile.Read(ref _state) == Running)
+                connection.BeginResponse(request, keep);
+                if (connection.ShouldWaitWithoutBuffer(Volatile.Read(ref s_inFlight)))
+                {
+                    await connection.WaitForBytesAsync().ConfigureAwait(false);
+                }
+                long firstByteAt = connection.HasBufferedBytes ? MonotonicClock.Now : 0;
+                ParseStatus status;
+                while ((status = connection.ParseBuffered()) == ParseStatus.NeedMore)
+                {
+                    var space = connection.FreeSpace();
+                    if (space.IsEmpty)
+                    {
+                        status = ParseStatus.Failed;
+                        break;
+                    }
+                    int read;
+                    try
+                    {
+                        read = await connection.ReceiveAsync(space).ConfigureAwait(false);
+                    }
+                    catch (Exception exception) when (exception is IOException or SocketException && reused && connection.ResponseBytes == 0 && !connection.HasBufferedBytes
+                        && Volatile.Read(ref _state) == Running)
+                    {
+                        read = 0; // reset instead of closed: the same stale connection
+                    }
+                    if (firstByteAt == 0)
+                    {
+                        firstByteAt = MonotonicClock.Now;
+                    }
+                    if (read == 0)
+                    {
+                        status = connection.PeerClosed();
+                        break;
+                    }
+                    connection.Filled(read);
+                }
+                connection.EndResponse();
+                if (reused && status == ParseStatus.Failed && connection.ResponseBytes == 0
+                    && connection.Error == NetworkError.ResponseEnded && Volatile.Read(ref _state) == Running)
                 {
                     connection.Dispose();
-                    continue;
+                    continue; // the server closed this idle connection before answering our request
                 }
                 var endedAt = MonotonicClock.Now;
                 if (Interlocked.CompareExchange(ref _state, Idle, Running) == Aborted)
                 {
                     return Abandon(ref timings, started, cancellationToken);
                 }
-                var firstByteAt = response.FirstByteAt == 0 ? endedAt : response.FirstByteAt;
+                firstByteAt = firstByteAt == 0 ? endedAt : firstByteAt;
                 timings.Blocked = sendAt - started - timings.Connecting - timings.TlsHandshaking;
                 timings.Sending = sentAt - sendAt;
                 timings.Waiting = firstByteAt - sentAt;
                 timings.Receiving = endedAt - firstByteAt;
-                timings.Status = response.Status;
-                timings.Error = response.Error;
+                var complete = status == ParseStatus.Complete;
+                timings.Status = complete ? connection.Status : 0;
+                timings.Error = complete ? null : connection.Error;
                 timings.BytesSent = request.Wire.Length;
-                timings.BytesReceived = response.BytesReceived;
+                timings.BytesReceived = connection.ResponseBytes;
                 _connection = null;
-                if (response.KeepAlive)
+                if (complete && connection.KeepAlive)
                 {
                     _connections.Return(connection);
                 }
@@ -107,6 +151,10 @@ public sealed class Http1Client : IHttpTransport
             timings.Error = NetworkError.Classify(exception);
             timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
             return timings;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_inFlight);
         }
     }
 

@@ -9,26 +9,31 @@ using Surge.Plans;
 namespace Surge.Http.Http1;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS. The receive buffer is rented only once
-/// response bytes are there to read (idle or waiting connections hold none), and kept past the response only when
-/// bytes of a further pipelined response already arrived.
+/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS. The receive buffer is rented for one
+/// response and returned after it (idle connections hold none), unless bytes of a further pipelined response
+/// already arrived. When many reads wait at once, each first waits with a zero-byte read, so waiting connections
+/// hold no buffer either.
 /// </summary>
 public sealed class Http1Connection : IDisposable
 {
     private const int BufferSize = 16 * 1024;
 
+    // Requests in flight beyond which waiting switches to zero-byte reads (see ShouldWaitWithoutBuffer).
+    private const int BufferedWaitLimit = 256;
+
     private readonly Socket _socket;
-    private readonly Stream _stream;
+    private readonly SslStream? _tls;
     private readonly ResponseParser _parser = new();
     private byte[]? _buffer;
     private int _start;
     private int _end;
+    private bool _tooLarge;
 
-    private Http1Connection(HttpEndpoint endpoint, Socket socket, Stream stream, ConnectTimings opening)
+    private Http1Connection(HttpEndpoint endpoint, Socket socket, SslStream? tls, ConnectTimings opening)
     {
         Endpoint = endpoint;
         _socket = socket;
-        _stream = stream;
+        _tls = tls;
         Opening = opening;
     }
 
@@ -53,13 +58,9 @@ public sealed class Http1Connection : IDisposable
         {
             await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
             var connected = MonotonicClock.Now;
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (endpoint.Tls)
-            {
-                stream = await HandshakeAsync(stream, endpoint, options, cancellationToken).ConfigureAwait(false);
-            }
+            var tls = endpoint.Tls ? await HandshakeAsync(socket, endpoint, options, cancellationToken).ConfigureAwait(false) : null;
             var opening = new ConnectTimings(resolved - started, connected - resolved, endpoint.Tls ? MonotonicClock.Now - connected : 0);
-            return new Http1Connection(endpoint, socket, stream, opening);
+            return new Http1Connection(endpoint, socket, tls, opening);
         }
         catch
         {
@@ -68,9 +69,9 @@ public sealed class Http1Connection : IDisposable
         }
     }
 
-    private static async Task<Stream> HandshakeAsync(Stream network, HttpEndpoint endpoint, HttpOptions options, CancellationToken cancellationToken)
+    private static async Task<SslStream> HandshakeAsync(Socket socket, HttpEndpoint endpoint, HttpOptions options, CancellationToken cancellationToken)
     {
-        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         var authentication = new SslClientAuthenticationOptions
         {
             TargetHost = endpoint.Host,
@@ -89,74 +90,105 @@ public sealed class Http1Connection : IDisposable
         }
     }
 
-    /// <summary>Writes the prepared request in one go. Socket calls take no token: the watchdog aborts instead.</summary>
+    /// <summary>
+    /// Writes the prepared request in one go. Plain connections talk to the socket itself, skipping a stream layer on
+    /// the hot path. Socket calls take no token: the watchdog aborts instead.
+    /// </summary>
     public ValueTask WriteAsync(HttpRequest request)
     {
         Requests++;
-        return _stream.WriteAsync(request.Wire);
+        return _tls is null ? SendAllAsync(request.Wire) : _tls.WriteAsync(request.Wire);
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            bytes = bytes[await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false)..];
+        }
     }
 
     /// <summary>Fails whatever read or write is pending, from another thread (timeouts, interrupts).</summary>
     public void Abort() => _socket.Dispose();
 
-    /// <summary>Reads one response, feeding the parser until it completes, fails or the peer closes.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ResponseRead> ReadResponseAsync(HttpRequest request, HttpResponseBuffer? keep)
+    /// <summary>Bytes of the current response taken from the wire so far (its data_received).</summary>
+    public long ResponseBytes { get; private set; }
+
+    public bool HasBufferedBytes => _start < _end;
+
+    /// <summary>Why the current response failed, a <see cref="NetworkError"/> name.</summary>
+    public string? Error => _tooLarge ? NetworkError.ResponseTooLarge : _parser.Error;
+
+    public int Status => _parser.Status;
+
+    public bool KeepAlive => _parser.KeepAlive;
+
+    /// <summary>
+    /// Starts reading a response. The read loop itself lives in <see cref="Http1Client.SendAsync"/>, one async level
+    /// for the whole exchange, because each level a completion passes through costs measurably on one core.
+    /// </summary>
+    public void BeginResponse(HttpRequest request, HttpResponseBuffer? keep)
     {
         _parser.Begin(request.IsHead, keep);
-        if (_buffer is null)
+        _tooLarge = false;
+        ResponseBytes = 0;
+    }
+
+    /// <summary>
+    /// True when the response should be awaited with a zero-byte read before a buffer is rented: many requests are
+    /// in flight, and 20,000 waiting VUs must not pin 20,000 buffers. It costs a system call, hence the threshold.
+    /// </summary>
+    public bool ShouldWaitWithoutBuffer(int requestsInFlight) => _buffer is null && requestsInFlight > BufferedWaitLimit;
+
+    public ValueTask<int> WaitForBytesAsync() => ReceiveAsync(Memory<byte>.Empty);
+
+    /// <summary>Feeds buffered bytes to the parser.</summary>
+    public ParseStatus ParseBuffered()
+    {
+        if (_start == _end)
         {
-            // A zero-byte read waits for the response without holding a buffer, so that 20,000 VUs waiting on slow
-            // responses do not pin 20,000 buffers.
-            await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-            _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            return ParseStatus.NeedMore;
         }
-        long firstByteAt = _start < _end ? MonotonicClock.Now : 0;
-        long received = 0;
-        var status = ParseStatus.NeedMore;
-        while (true)
+        var status = _parser.Parse(_buffer.AsSpan(_start, _end - _start), out var consumed);
+        _start += consumed;
+        ResponseBytes += consumed;
+        return status;
+    }
+
+    /// <summary>Room for the next read; empty when one line outgrew every buffer we allow (response_too_large).</summary>
+    public Memory<byte> FreeSpace()
+    {
+        _buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+        if (!MakeRoom())
         {
-            if (_start < _end)
-            {
-                status = _parser.Parse(_buffer.AsSpan(_start, _end - _start), out var consumed);
-                _start += consumed;
-                received += consumed;
-                if (status != ParseStatus.NeedMore)
-                {
-                    break;
-                }
-            }
-            if (!MakeRoom())
-            {
-                return Finish(new ResponseRead(0, NetworkError.ResponseTooLarge, firstByteAt, received, KeepAlive: false));
-            }
-            int read;
-            try
-            {
-                read = await _stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false);
-            }
-            catch (IOException) when (received == 0 && _start == _end && Requests > 1)
-            {
-                return Finish(new ResponseRead(0, NetworkError.ConnectionReset, 0, 0, KeepAlive: false, NothingReceived: true));
-            }
-            if (firstByteAt == 0)
-            {
-                firstByteAt = MonotonicClock.Now;
-            }
-            if (read == 0)
-            {
-                received += _end - _start;
-                _start = _end;
-                status = _parser.Finish();
-                return Finish(status == ParseStatus.Complete
-                    ? new ResponseRead(_parser.Status, null, firstByteAt, received, KeepAlive: false)
-                    : new ResponseRead(0, _parser.Error, firstByteAt, received, KeepAlive: false, NothingReceived: received == 0));
-            }
-            _end += read;
+            _tooLarge = true;
+            return Memory<byte>.Empty;
         }
-        return Finish(status == ParseStatus.Complete
-            ? new ResponseRead(_parser.Status, null, firstByteAt, received, _parser.KeepAlive)
-            : new ResponseRead(0, _parser.Error, firstByteAt, received, KeepAlive: false));
+        return _buffer.AsMemory(_end);
+    }
+
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer) =>
+        _tls is null ? _socket.ReceiveAsync(buffer, SocketFlags.None) : _tls.ReadAsync(buffer);
+
+    public void Filled(int count) => _end += count;
+
+    /// <summary>The peer closed: a close-delimited body is complete, anything else ended early.</summary>
+    public ParseStatus PeerClosed()
+    {
+        ResponseBytes += _end - _start;
+        _start = _end;
+        return _parser.Finish();
+    }
+
+    /// <summary>Returns the buffer to the pool unless it holds the start of a pipelined response.</summary>
+    public void EndResponse()
+    {
+        if (_start == _end && _buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+            _start = _end = 0;
+        }
     }
 
     // Moves a partial line to the front, or grows the buffer for a single line longer than it (a head line may be
@@ -188,21 +220,9 @@ public sealed class Http1Connection : IDisposable
         return true;
     }
 
-    // Returns the buffer to the pool unless it holds the start of a pipelined response.
-    private ResponseRead Finish(ResponseRead read)
-    {
-        if (_start == _end && _buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = null;
-            _start = _end = 0;
-        }
-        return read;
-    }
-
     public void Dispose()
     {
-        _stream.Dispose();
+        _tls?.Dispose();
         _socket.Dispose();
         if (_buffer is not null)
         {
@@ -214,6 +234,3 @@ public sealed class Http1Connection : IDisposable
 
 /// <summary>Ticks spent resolving the host, connecting, and in the TLS handshake (0 for plain http).</summary>
 public readonly record struct ConnectTimings(long Dns, long Connect, long Tls);
-
-/// <summary>What reading one response produced. <see cref="NothingReceived"/> marks a connection the server had already closed.</summary>
-public readonly record struct ResponseRead(int Status, string? Error, long FirstByteAt, long BytesReceived, bool KeepAlive, bool NothingReceived = false);
