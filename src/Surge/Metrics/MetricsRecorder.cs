@@ -9,6 +9,11 @@ namespace Surge.Metrics;
 public sealed class MetricsRecorder : IDisposable
 {
     private readonly MetricRegistry _registry;
+    [ThreadStatic]
+    private static MetricsRecorder? t_recorder;
+    [ThreadStatic]
+    private static Shard? t_shard;
+
     private readonly ThreadLocal<Shard> _shards = new(() => new Shard(), trackAllValues: true);
     private readonly Lock _collectLock = new();
     private MetricAggregate?[] _totals = [];
@@ -24,9 +29,16 @@ public sealed class MetricsRecorder : IDisposable
     /// <summary>Opens a write on this thread's shard. Dispose it before the next await.</summary>
     public SampleWriter BeginWrite()
     {
-        var shard = _shards.Value!;
+        // Most threads write to one recorder: remembering its shard skips the ThreadLocal lookup.
+        var shard = t_recorder == this ? t_shard! : CacheShard();
         Interlocked.Exchange(ref shard.Writing, 1);
         return new SampleWriter(shard, Volatile.Read(ref shard.Active), _registry);
+    }
+
+    private Shard CacheShard()
+    {
+        t_recorder = this;
+        return t_shard = _shards.Value!;
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ public sealed class ExecutorTests
         var summary = await TestRun.RunAsync(plan);
 
         Assert.Equal(6, server.Requests);
-        Assert.True(summary.Find("iteration_duration")!.Total.Stat("min", TimeSpan.Zero) >= 200);
+        // Timers count whole milliseconds of a coarser clock, so a pause may end up to a tick early.
+        Assert.True(summary.Find("iteration_duration")!.Total.Stat("min", TimeSpan.Zero) >= 198);
     }
 
     [Fact]

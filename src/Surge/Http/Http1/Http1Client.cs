@@ -18,8 +18,9 @@ public sealed class Http1Client : IHttpTransport
     private const int Running = 1;
     private const int Aborted = 2;
 
-    // Requests in flight in the process: with many, connections wait for bytes before renting a buffer.
-    private static int s_inFlight;
+    // Clients alive in the process, each a VU that may be waiting on a response: with many, connections wait for
+    // bytes before renting a buffer. Counted at creation, not per request, to keep the hot path free of it.
+    private static int s_clients;
 
     private readonly IConnectionSource _connections;
     private readonly HttpOptions _options;
@@ -36,6 +37,7 @@ public sealed class Http1Client : IHttpTransport
         _options = options;
         _watchdog = watchdog;
         watchdog.Watch(this);
+        Interlocked.Increment(ref s_clients);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -46,7 +48,6 @@ public sealed class Http1Client : IHttpTransport
         _interrupt = cancellationToken;
         _deadline = started + MonotonicClock.FromTimeSpan(request.Timeout);
         Volatile.Write(ref _state, Running);
-        Interlocked.Increment(ref s_inFlight);
         try
         {
             while (true)
@@ -72,7 +73,7 @@ public sealed class Http1Client : IHttpTransport
                 }
                 var sentAt = MonotonicClock.Now;
                 connection.BeginResponse(request, keep);
-                if (connection.ShouldWaitWithoutBuffer(Volatile.Read(ref s_inFlight)))
+                if (connection.ShouldWaitWithoutBuffer(Volatile.Read(ref s_clients)))
                 {
                     await connection.WaitForBytesAsync().ConfigureAwait(false);
                 }
@@ -152,10 +153,6 @@ public sealed class Http1Client : IHttpTransport
             timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
             return timings;
         }
-        finally
-        {
-            Interlocked.Decrement(ref s_inFlight);
-        }
     }
 
     // The watchdog aborted this request: an interrupted VU stops its iteration, anything else timed out.
@@ -211,5 +208,9 @@ public sealed class Http1Client : IHttpTransport
     }
 
     /// <summary>Connections belong to their source, which the VU (per-VU) or the run (shared) disposes.</summary>
-    public void Dispose() => _watchdog.Forget(this);
+    public void Dispose()
+    {
+        _watchdog.Forget(this);
+        Interlocked.Decrement(ref s_clients);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class Http1Connection : IDisposable
 {
     private const int BufferSize = 16 * 1024;
 
-    // Requests in flight beyond which waiting switches to zero-byte reads (see ShouldWaitWithoutBuffer).
+    // Clients beyond which waiting switches to zero-byte reads (see ShouldWaitWithoutBuffer).
     private const int BufferedWaitLimit = 256;
 
     private readonly Socket _socket;
@@ -135,10 +135,10 @@ public sealed class Http1Connection : IDisposable
     }
 
     /// <summary>
-    /// True when the response should be awaited with a zero-byte read before a buffer is rented: many requests are
-    /// in flight, and 20,000 waiting VUs must not pin 20,000 buffers. It costs a system call, hence the threshold.
+    /// True when the response should be awaited with a zero-byte read before a buffer is rented: with many clients,
+    /// 20,000 waiting VUs must not pin 20,000 buffers. It costs a system call, hence the threshold.
     /// </summary>
-    public bool ShouldWaitWithoutBuffer(int requestsInFlight) => _buffer is null && requestsInFlight > BufferedWaitLimit;
+    public bool ShouldWaitWithoutBuffer(int clients) => _buffer is null && clients > BufferedWaitLimit;
 
     public ValueTask<int> WaitForBytesAsync() => ReceiveAsync(Memory<byte>.Empty);
 

@@ -254,6 +254,10 @@ public sealed class ResponseParser
 
     private static bool ContainsToken(ReadOnlySpan<byte> list, ReadOnlySpan<byte> token)
     {
+        if (list.IndexOf((byte)',') < 0)
+        {
+            return Ascii.EqualsIgnoreCase(list, token); // the usual single token, e.g. "keep-alive"
+        }
         foreach (var range in list.Split((byte)','))
         {
             if (Ascii.EqualsIgnoreCase(list[range].Trim(" \t"u8), token))
