@@ -10,7 +10,8 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
     private static readonly string[] TopLevelKeys = ["options", "thresholds", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
-    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric"];
+    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
+    private static readonly string[] ConnectionModes = ["per-vu", "shared"];
     private const string DefaultScenarioName = "default";
 
     public TestPlan Read(YamlStream stream)
@@ -40,6 +41,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Thresholds = thresholds,
             SummaryTrendStats = options.Optional("summaryTrendStats") is { } stats ? TrendStats(stats, options.KeyNode("summaryTrendStats")!) : TestPlan.DefaultSummaryTrendStats,
             Tags = options.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
+            Http = Http(options),
             Source = source.FileName,
         };
         return options.Optional("maxSeriesPerMetric") is { } max
@@ -74,6 +76,23 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Executor = executors.Shortcut(root),
             Steps = requests.ReadAll(requestsKey, root.Optional("requests")!),
             Location = source.At(requestsKey),
+        };
+    }
+
+    private HttpOptions Http(YamlMap options) => new()
+    {
+        InsecureSkipTlsVerify = options.Optional("insecureSkipTLSVerify") is { } skip && source.Boolean(skip, "insecureSkipTLSVerify"),
+        Connections = options.Optional("connections") is { } mode ? Connections(mode) : ConnectionSharing.PerVu,
+    };
+
+    private ConnectionSharing Connections(YamlNode node)
+    {
+        var text = source.Text(node, "connections");
+        return text switch
+        {
+            "per-vu" => ConnectionSharing.PerVu,
+            "shared" => ConnectionSharing.Shared,
+            _ => throw source.Error(node, Suggest.Unknown("connections", text, ConnectionModes)),
         };
     }
 

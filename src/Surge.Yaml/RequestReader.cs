@@ -10,7 +10,8 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed class RequestReader(YamlSource source, string? baseUrl)
 {
-    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags"];
+    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion"];
+    private static readonly string[] HttpVersions = ["1.1", "2"];
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
     private const string JsonContentType = "application/json";
@@ -51,6 +52,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
                 : StatusRanges.Default,
             Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : TimeSpan.FromSeconds(60),
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
+            HttpVersion = map.Optional("httpVersion") is { } version ? HttpVersion(version) : "1.1",
             Location = source.At(node),
         };
     }
@@ -68,6 +70,12 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
         return min <= max
             ? new ThinkStep(min, max) { Location = source.At(node) }
             : throw source.Error(node, $"think: the range '{text}' runs backwards; write the shorter duration first");
+    }
+
+    private string HttpVersion(YamlNode node)
+    {
+        var text = source.Text(node, "httpVersion");
+        return HttpVersions.Contains(text) ? text : throw source.Error(node, Suggest.Unknown("httpVersion", text, HttpVersions));
     }
 
     private string Method(YamlNode node)

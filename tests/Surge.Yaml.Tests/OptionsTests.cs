@@ -22,6 +22,29 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Http_options_are_read_with_k6_names()
+    {
+        var plan = Yaml.Load("options:\n  insecureSkipTLSVerify: true\n  connections: shared\n" + Requests);
+        Assert.True(plan.Http.InsecureSkipTlsVerify);
+        Assert.Equal(ConnectionSharing.Shared, plan.Http.Connections);
+    }
+
+    [Fact]
+    public void Connections_are_per_vu_and_certificates_checked_unless_the_file_says_otherwise()
+    {
+        var plan = Yaml.Load(Requests);
+        Assert.False(plan.Http.InsecureSkipTlsVerify);
+        Assert.Equal(ConnectionSharing.PerVu, plan.Http.Connections);
+    }
+
+    [Fact]
+    public void An_unknown_connection_mode_gets_a_suggestion_at_its_value()
+    {
+        var error = Yaml.ErrorAt("options:\n  connections: shard\n" + Requests, 2, 16);
+        Assert.StartsWith("unknown connections 'shard'; did you mean 'shared'?", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_options_keep_the_plan_defaults()
     {
         var plan = Yaml.Load(Requests);

@@ -37,6 +37,22 @@ public sealed class RequestTests
     }
 
     [Theory]
+    [InlineData("", "1.1")]
+    [InlineData("\nhttpVersion: \"2\"", "2")]
+    [InlineData("\nhttpVersion: 1.1", "1.1")]
+    public void Requests_use_http_1_1_unless_they_ask_for_http_2(string option, string expected)
+    {
+        Assert.Equal(expected, Yaml.OnlyRequest(WithRequest("url: /items" + option)).HttpVersion);
+    }
+
+    [Fact]
+    public void An_unknown_http_version_is_an_error_at_its_value()
+    {
+        var error = Yaml.ErrorAt(WithRequest("url: /items\nhttpVersion: 3"), 5, 18);
+        Assert.StartsWith("unknown httpVersion '3'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("http://127.0.0.1:5000", "/items", "http://127.0.0.1:5000/items")]
     [InlineData("http://127.0.0.1:5000/", "/items", "http://127.0.0.1:5000/items")]
     [InlineData("http://127.0.0.1:5000/api", "/items", "http://127.0.0.1:5000/api/items")]

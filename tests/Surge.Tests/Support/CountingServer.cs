@@ -1,15 +1,21 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Surge.Tests.Support;
 
-/// <summary>A real Kestrel server on a free loopback port that counts every request it answers: the ground truth.</summary>
+/// <summary>
+/// A real Kestrel server on a free loopback port that counts every request it answers, the connections they came
+/// on and the protocols they used: the ground truth.
+/// </summary>
 public sealed class CountingServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private long _requests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _connections = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _protocols = new();
 
     private CountingServer(WebApplication app, Uri baseAddress)
     {
@@ -21,18 +27,27 @@ public sealed class CountingServer : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Distinct connections that carried at least one request.</summary>
+    public int Connections => _connections.Count;
+
+    public IReadOnlyCollection<string> Protocols => [.. _protocols.Keys];
+
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
 
-    public static async Task<CountingServer> StartAsync()
+    /// <param name="http2Only">Cleartext HTTP/2 with prior knowledge, as HttpClient speaks it without TLS.</param>
+    public static async Task<CountingServer> StartAsync(bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+            endpoint.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2)).UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         CountingServer? server = null;
         app.Use(async (context, next) =>
         {
             Interlocked.Increment(ref server!._requests);
+            server._connections.TryAdd(context.Connection.Id, 0);
+            server._protocols.TryAdd(context.Request.Protocol, 0);
             await next(context);
         });
         app.MapGet("/hello", () => "hello world\n");
