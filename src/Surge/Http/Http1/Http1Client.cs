@@ -62,17 +62,17 @@ public sealed class Http1Client : IHttpTransport
                 }
                 // A reused connection was taken in nanoseconds: the request's start is its send time (one clock read fewer).
                 var sendAt = reused ? started : MonotonicClock.Now;
+                connection.BeginResponse(request, keep);
                 try
                 {
                     await connection.WriteAsync(request).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is IOException or SocketException && reused && Volatile.Read(ref _state) == Running)
+                catch (Exception exception) when (IsStale(exception, reused, connection))
                 {
                     connection.Dispose();
                     continue; // the server closed this idle connection before our request reached it
                 }
                 var sentAt = MonotonicClock.Now;
-                connection.BeginResponse(request, keep);
                 if (connection.ShouldWaitWithoutBuffer(Volatile.Read(ref s_clients)))
                 {
                     await connection.WaitForBytesAsync().ConfigureAwait(false);
@@ -92,8 +92,7 @@ public sealed class Http1Client : IHttpTransport
                     {
                         read = await connection.ReceiveAsync(space).ConfigureAwait(false);
                     }
-                    catch (Exception exception) when (exception is IOException or SocketException && reused && connection.ResponseBytes == 0 && !connection.HasBufferedBytes
-                        && Volatile.Read(ref _state) == Running)
+                    catch (Exception exception) when (IsStale(exception, reused, connection))
                     {
                         read = 0; // reset instead of closed: the same stale connection
                     }
@@ -109,37 +108,16 @@ public sealed class Http1Client : IHttpTransport
                     connection.Filled(read);
                 }
                 connection.EndResponse();
-                if (reused && status == ParseStatus.Failed && connection.ResponseBytes == 0
-                    && connection.Error == NetworkError.ResponseEnded && Volatile.Read(ref _state) == Running)
+                if (status == ParseStatus.Failed && connection.Error == NetworkError.ResponseEnded && IsStale(null, reused, connection))
                 {
                     connection.Dispose();
                     continue; // the server closed this idle connection before answering our request
                 }
-                var endedAt = MonotonicClock.Now;
                 if (Interlocked.CompareExchange(ref _state, Idle, Running) == Aborted)
                 {
                     return Abandon(ref timings, started, cancellationToken);
                 }
-                firstByteAt = firstByteAt == 0 ? endedAt : firstByteAt;
-                timings.Blocked = sendAt - started - timings.Connecting - timings.TlsHandshaking;
-                timings.Sending = sentAt - sendAt;
-                timings.Waiting = firstByteAt - sentAt;
-                timings.Receiving = endedAt - firstByteAt;
-                var complete = status == ParseStatus.Complete;
-                timings.Status = complete ? connection.Status : 0;
-                timings.Error = complete ? null : connection.Error;
-                timings.BytesSent = request.Wire.Length;
-                timings.BytesReceived = connection.ResponseBytes;
-                _connection = null;
-                if (complete && connection.KeepAlive)
-                {
-                    _connections.Return(connection);
-                }
-                else
-                {
-                    connection.Dispose();
-                }
-                return timings;
+                return Completed(timings, request, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt);
             }
         }
         catch (Exception exception)
@@ -153,6 +131,38 @@ public sealed class Http1Client : IHttpTransport
             timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
             return timings;
         }
+    }
+
+    // A reused connection that fails before a single response byte arrived was closed by the server while idle.
+    private bool IsStale(Exception? failure, bool reused, Http1Connection connection) =>
+        reused && failure is null or IOException or SocketException && connection.ResponseBytes == 0
+        && !connection.HasBufferedBytes && Volatile.Read(ref _state) == Running;
+
+    // Fills the wire-measured phases and hands the connection back for reuse, or closes it.
+    private HttpTimings Completed(HttpTimings timings, HttpRequest request, Http1Connection connection, ParseStatus status,
+        long blocked, long sending, long sentAt, long firstByteAt)
+    {
+        var endedAt = MonotonicClock.Now;
+        firstByteAt = firstByteAt == 0 ? endedAt : firstByteAt;
+        timings.Blocked = blocked - timings.Connecting - timings.TlsHandshaking;
+        timings.Sending = sending;
+        timings.Waiting = firstByteAt - sentAt;
+        timings.Receiving = endedAt - firstByteAt;
+        var complete = status == ParseStatus.Complete;
+        timings.Status = complete ? connection.Status : 0;
+        timings.Error = complete ? null : connection.Error;
+        timings.BytesSent = request.Wire.Length;
+        timings.BytesReceived = connection.ResponseBytes;
+        _connection = null;
+        if (complete && connection.KeepAlive)
+        {
+            _connections.Return(connection);
+        }
+        else
+        {
+            connection.Dispose();
+        }
+        return timings;
     }
 
     // The watchdog aborted this request: an interrupted VU stops its iteration, anything else timed out.
