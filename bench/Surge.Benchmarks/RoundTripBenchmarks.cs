@@ -80,9 +80,8 @@ public class RoundTripBenchmarks : IDisposable
     public ValueTask ScenarioIteration() => LoopAsync(_runIteration);
 
     /// <summary>
-    /// One request started by the harness's own thread, which then blocks until it completes on a pool thread: the
-    /// pooled state machine of Http1Connection.ReadResponseAsync is returned to that pool thread's cache, so the next
-    /// call from the harness thread often finds its own cache empty and allocates a fresh one (216 B).
+    /// One request started by the harness's own thread, which then blocks until it completes on a pool thread: a
+    /// pooled state machine may then return to the pool thread's cache and leave the harness thread's empty.
     /// </summary>
     [Benchmark]
     public ValueTask<HttpTimings> Http1ClientSendFromBlockedThread() => _send();
