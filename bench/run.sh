@@ -48,11 +48,11 @@ parts=()
 for arg in "$@"; do
     case $arg in
         compare | memory | arrival) parts+=("$arg") ;;
-        all) parts+=(compare memory arrival) ;;
+        all) parts+=(compare arrival memory) ;;
         *) die "unknown part '$arg'; use compare, memory, arrival or all" ;;
     esac
 done
-[[ ${#parts[@]} -gt 0 ]] || parts=(compare memory arrival)
+[[ ${#parts[@]} -gt 0 ]] || parts=(compare arrival memory)
 wants() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -281,6 +281,41 @@ for name, r in rows:
 EOF
 fi
 
+# --- arrival-rate accuracy (before the memory part, whose 20,000 closing connections disturb the next seconds) ---
+if wants arrival; then
+    start_nginx 1
+    echo "bench: arrival, $arrival_rate/s for ${arrival_duration_s}s" >&2
+    sed -e "s/^    rate: 20000$/    rate: $arrival_rate/" -e "s/^    duration: 30s$/    duration: ${arrival_duration_s}s/" \
+        "$bench_dir/plans/arrival-rate.yaml" > "$work/arrival.yaml"
+    status=0
+    timed arrival "$surge" run "$work/arrival.yaml" --base-url "$target" --quiet \
+        --summary-export "$work/arrival.json" || status=$?
+    [[ $status -eq 0 ]] || { tail -5 "$work/arrival.err" >&2; die "arrival run exited with $status"; }
+    python3 - "$work/arrival.json" "$arrival_rate" "$arrival_duration_s" "$(tail -1 "$work/arrival.time")" << 'EOF' | report
+import json, sys
+metrics = json.load(open(sys.argv[1]))["metrics"]
+target, seconds = float(sys.argv[2]), float(sys.argv[3])
+elapsed, user, system, rss_kb = sys.argv[4].split()
+iterations = metrics.get("iterations", {}).get("count", 0)
+dropped = metrics.get("dropped_iterations", {}).get("count", 0)
+delay = metrics.get("iteration_start_delay", {})
+failed = metrics.get("http_req_failed", {}).get("passes", 0)
+achieved = iterations / seconds
+error = (achieved - target) / target * 100
+cpu = float(user) + float(system)
+print(f"\n## Arrival rate {target:,.0f}/s for {seconds:.0f} s (constant-arrival-rate, 200 to 2,000 VUs)\n")
+print("| measure | value | goal |")
+print("|---|---:|---:|")
+print(f"| achieved rate (iterations / {seconds:.0f} s) | {achieved:,.0f}/s | {target:,.0f}/s |")
+print(f"| error vs target | {error:+.2f} % | within +-1 % |")
+print(f"| dropped_iterations | {dropped:,.0f} | 0 |")
+print(f"| iteration_start_delay p(99) (start-time jitter) | {delay.get('p(99)', float('nan')):.3f} ms | < 1 ms |")
+print(f"| iteration_start_delay p(99.9) / max | {delay.get('p(99.9)', float('nan')):.3f} / {delay.get('max', float('nan')):.3f} ms | |")
+print(f"| failed requests | {failed:,.0f} | 0 |")
+print(f"| generator CPU (core 0 busy) | {cpu / float(elapsed) * 100:.0f} % | |")
+EOF
+fi
+
 # --- memory per VU: idle VUs after one request each ---------------------------------------------------------
 # Runs the memory plan with VUS VUs and sets rss_kb and sockets as sampled at MEMORY_SAMPLE_AT.
 memory_run() {
@@ -331,41 +366,6 @@ for vus, rss, sockets in runs:
 print(f"\n**{(rss - base_rss) / (vus - base_vus):.1f} KB per VU** = (RSS at {vus:,} - RSS at {base_vus:,}) / {vus - base_vus:,} (goal: <= 10 KB)")
 if note:
     print(f"\n{note}")
-EOF
-fi
-
-# --- arrival-rate accuracy ----------------------------------------------------------------------------------
-if wants arrival; then
-    start_nginx 1
-    echo "bench: arrival, $arrival_rate/s for ${arrival_duration_s}s" >&2
-    sed -e "s/^    rate: 20000$/    rate: $arrival_rate/" -e "s/^    duration: 30s$/    duration: ${arrival_duration_s}s/" \
-        "$bench_dir/plans/arrival-rate.yaml" > "$work/arrival.yaml"
-    status=0
-    timed arrival "$surge" run "$work/arrival.yaml" --base-url "$target" --quiet \
-        --summary-export "$work/arrival.json" || status=$?
-    [[ $status -eq 0 ]] || { tail -5 "$work/arrival.err" >&2; die "arrival run exited with $status"; }
-    python3 - "$work/arrival.json" "$arrival_rate" "$arrival_duration_s" "$(tail -1 "$work/arrival.time")" << 'EOF' | report
-import json, sys
-metrics = json.load(open(sys.argv[1]))["metrics"]
-target, seconds = float(sys.argv[2]), float(sys.argv[3])
-elapsed, user, system, rss_kb = sys.argv[4].split()
-iterations = metrics.get("iterations", {}).get("count", 0)
-dropped = metrics.get("dropped_iterations", {}).get("count", 0)
-delay = metrics.get("iteration_start_delay", {})
-failed = metrics.get("http_req_failed", {}).get("passes", 0)
-achieved = iterations / seconds
-error = (achieved - target) / target * 100
-cpu = float(user) + float(system)
-print(f"\n## Arrival rate {target:,.0f}/s for {seconds:.0f} s (constant-arrival-rate, 200 to 2,000 VUs)\n")
-print("| measure | value | goal |")
-print("|---|---:|---:|")
-print(f"| achieved rate (iterations / {seconds:.0f} s) | {achieved:,.0f}/s | {target:,.0f}/s |")
-print(f"| error vs target | {error:+.2f} % | within +-1 % |")
-print(f"| dropped_iterations | {dropped:,.0f} | 0 |")
-print(f"| iteration_start_delay p(99) (start-time jitter) | {delay.get('p(99)', float('nan')):.3f} ms | < 1 ms |")
-print(f"| iteration_start_delay p(99.9) / max | {delay.get('p(99.9)', float('nan')):.3f} / {delay.get('max', float('nan')):.3f} ms | |")
-print(f"| failed requests | {failed:,.0f} | 0 |")
-print(f"| generator CPU (core 0 busy) | {cpu / float(elapsed) * 100:.0f} % | |")
 EOF
 fi
 
