@@ -24,7 +24,6 @@ public sealed class ScenarioRuntime : IDisposable
     private long _dropped;
     private long _failed;
     private string? _firstError;
-    private int _inFlight;
     private int _activeVus;
     private volatile bool _stopping;
     private long _startedAt;
@@ -133,7 +132,6 @@ public sealed class ScenarioRuntime : IDisposable
             var started = MonotonicClock.Now;
             vu.HasIntendedStart = intendedStart != 0;
             vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
-            Interlocked.Increment(ref _inFlight);
             try
             {
                 foreach (var step in _steps)
@@ -161,10 +159,6 @@ public sealed class ScenarioRuntime : IDisposable
                 Interlocked.Increment(ref _failed);
                 Interlocked.CompareExchange(ref _firstError, $"{exception.GetType().Name}: {exception.Message}", null);
                 continue;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
             }
             RecordIteration(vu, started, intendedStart);
         }
@@ -272,10 +266,10 @@ public sealed class ScenarioRuntime : IDisposable
         State = ScenarioState.Done;
     }
 
-    // Active VUs count arrival-rate iterations from the moment they are dispatched, so one still queued on the thread
-    // pool is not mistaken for idleness and summarized before it runs.
+    // Every iteration runs inside an active VU: a looping one, or an arrival-rate one counted from the moment it is
+    // dispatched until it is back in the pool. So no active VUs (and finished loops) means nothing is running.
     private bool IsIdle(IReadOnlyCollection<Task>? loops) =>
-        Volatile.Read(ref _inFlight) == 0 && ActiveVus == 0 && (loops is null || loops.All(t => t.IsCompleted));
+        ActiveVus == 0 && (loops is null || loops.All(t => t.IsCompleted));
 
     public void Dispose()
     {

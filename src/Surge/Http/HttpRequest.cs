@@ -24,6 +24,7 @@ public sealed class HttpRequest
         Headers = headers;
         Body = body is null ? null : Encoding.UTF8.GetBytes(body);
         Timeout = timeout;
+        TimeoutTicks = Engine.MonotonicClock.FromTimeSpan(timeout);
         Protocol = protocol;
         Endpoint = HttpEndpoint.Of(uri);
         Wire = Serialize();
@@ -38,6 +39,8 @@ public sealed class HttpRequest
     public byte[]? Body { get; }
 
     public TimeSpan Timeout { get; }
+
+    public long TimeoutTicks { get; }
 
     public HttpProtocol Protocol { get; }
 

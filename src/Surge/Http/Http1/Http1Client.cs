@@ -46,7 +46,7 @@ public sealed class Http1Client : IHttpTransport
         var timings = new HttpTimings();
         var started = MonotonicClock.Now;
         _interrupt = cancellationToken;
-        _deadline = started + MonotonicClock.FromTimeSpan(request.Timeout);
+        _deadline = started + request.TimeoutTicks;
         Volatile.Write(ref _state, Running);
         try
         {
@@ -107,7 +107,7 @@ public sealed class Http1Client : IHttpTransport
                     }
                     connection.Filled(read);
                 }
-                connection.EndResponse();
+                connection.EndResponse(Volatile.Read(ref s_clients));
                 if (status == ParseStatus.Failed && connection.Error == NetworkError.ResponseEnded && IsStale(null, reused, connection))
                 {
                     connection.Dispose();
