@@ -18,6 +18,9 @@ public struct HttpTimings
     public long BytesSent { get; set; }
     public long BytesReceived { get; set; }
 
+    /// <summary>When the response ended (Stopwatch ticks), so that an iteration ending with it needs no clock read.</summary>
+    public long EndedAt { get; set; }
+
     /// <summary>k6's http_req_duration: sending + waiting + receiving.</summary>
     public readonly long Duration => Sending + Waiting + Receiving;
 }

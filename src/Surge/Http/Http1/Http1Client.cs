@@ -78,6 +78,7 @@ public sealed class Http1Client : IHttpTransport
                     await connection.WaitForBytesAsync().ConfigureAwait(false);
                 }
                 long firstByteAt = connection.HasBufferedBytes ? MonotonicClock.Now : 0;
+                var reads = 0;
                 ParseStatus status;
                 while ((status = connection.ParseBuffered()) == ParseStatus.NeedMore)
                 {
@@ -100,6 +101,7 @@ public sealed class Http1Client : IHttpTransport
                     {
                         firstByteAt = MonotonicClock.Now;
                     }
+                    reads++;
                     if (read == 0)
                     {
                         status = connection.PeerClosed();
@@ -117,7 +119,7 @@ public sealed class Http1Client : IHttpTransport
                 {
                     return Abandon(ref timings, started, cancellationToken);
                 }
-                return Completed(timings, request, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt);
+                return Completed(timings, request, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt, reads);
             }
         }
         catch (Exception exception)
@@ -140,10 +142,13 @@ public sealed class Http1Client : IHttpTransport
 
     // Fills the wire-measured phases and hands the connection back for reuse, or closes it.
     private HttpTimings Completed(HttpTimings timings, HttpRequest request, Http1Connection connection, ParseStatus status,
-        long blocked, long sending, long sentAt, long firstByteAt)
+        long blocked, long sending, long sentAt, long firstByteAt, int reads)
     {
-        var endedAt = MonotonicClock.Now;
+        // A response that came in one read was received at its first byte: parsing it is not receiving (and one
+        // clock read fewer per request is measurable).
+        var endedAt = reads == 1 ? firstByteAt : MonotonicClock.Now;
         firstByteAt = firstByteAt == 0 ? endedAt : firstByteAt;
+        timings.EndedAt = endedAt;
         timings.Blocked = blocked - timings.Connecting - timings.TlsHandshaking;
         timings.Sending = sending;
         timings.Waiting = firstByteAt - sentAt;
