@@ -17,6 +17,19 @@ public sealed class FeederTests
     }
 
     [Fact]
+    public void Sequential_recycling_takes_from_8_threads_use_every_row_equally_often()
+    {
+        // Long enough for the threads to contend, so a lost or doubled counter step would show up as uneven counts.
+        var feeder = new Feeder(Numbered(10_000), FeederMode.Sequential, OutOfDataPolicy.Recycle);
+
+        var taken = TakeOnThreads(feeder, threads: 8, takesPerThread: 50_000);
+
+        var counts = taken.CountBy(row => row).ToDictionary();
+        Assert.Equal(10_000, counts.Count);
+        Assert.All(counts.Values, count => Assert.Equal(40, count));
+    }
+
+    [Fact]
     public void Sequential_with_stop_keeps_failing_once_exhausted()
     {
         var feeder = new Feeder(Numbered(2), FeederMode.Sequential);
