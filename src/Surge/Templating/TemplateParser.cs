@@ -112,8 +112,8 @@ internal sealed class TemplateParser(string text, SourceLocation? where, IReadOn
                 break;
             case "randomInt":
                 Arity(name, arguments, 2, 2, "randomInt(min, max)");
-                var min = Integer(arguments![0], "randomInt", -MaxSafeInteger);
-                var max = Integer(arguments[1], "randomInt", -MaxSafeInteger);
+                var min = Integer(arguments![0], "randomInt", -MaxSafeInteger, MaxSafeInteger);
+                var max = Integer(arguments[1], "randomInt", -MaxSafeInteger, MaxSafeInteger);
                 if (min > max)
                 {
                     throw Error($"randomInt({min}, {max}): min must not exceed max", name.Start);
@@ -122,11 +122,7 @@ internal sealed class TemplateParser(string text, SourceLocation? where, IReadOn
                 break;
             case "randomString":
                 Arity(name, arguments, 1, 1, "randomString(length)");
-                var length = Integer(arguments![0], "randomString", 1);
-                if (length > MaxRandomStringLength)
-                {
-                    throw Error($"randomString's length must be at most {MaxRandomStringLength}", arguments[0].Start);
-                }
+                var length = Integer(arguments![0], "randomString", 1, MaxRandomStringLength);
                 AddDynamic(new RandomStringPart((int)length));
                 break;
             case "timestamp":
@@ -159,15 +155,15 @@ internal sealed class TemplateParser(string text, SourceLocation? where, IReadOn
         }
     }
 
-    private long Integer(Token argument, string helper, long min)
+    private long Integer(Token argument, string helper, long min, long max)
     {
         if (argument.Kind != TokenKind.Number)
         {
             throw Error($"{helper} takes whole numbers, not {Describe(argument)}", argument.Start);
         }
-        if (argument.Number < min || argument.Number > MaxSafeInteger)
+        if (argument.Number < min || argument.Number > max)
         {
-            throw Error($"{helper}'s argument {argument.Text} is out of range ({min} to {MaxSafeInteger})", argument.Start);
+            throw Error($"{helper}'s argument {argument.Text} is out of range ({min} to {max})", argument.Start);
         }
         return argument.Number;
     }
