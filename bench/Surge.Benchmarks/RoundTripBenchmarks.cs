@@ -52,7 +52,7 @@ public class RoundTripBenchmarks : IDisposable
         };
         _scenario = new ScenarioRuntime(plan, _engine, StepCompiler.Compile);
         _vu = _scenario.CreateVu();
-        _step = new RequestRunner((RequestStep)plan.Steps[0], _scenario);
+        _step = new RequestRunner((RequestStep)plan.Steps[0], new StepContext(_scenario, _scenario.Tags, new Dictionary<string, string>()));
         _send = () => _client.SendAsync(_request, null, CancellationToken.None);
         _runStep = () => _step.RunAsync(_vu, CancellationToken.None);
         _runIteration = () => _scenario.RunIterationAsync(_vu);

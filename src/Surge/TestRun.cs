@@ -15,6 +15,9 @@ public sealed record RunSettings
 
     /// <summary>Cancelling interrupts in-flight iterations at once (a second Ctrl-C).</summary>
     public CancellationToken HardStop { get; init; }
+
+    /// <summary>Where `log` steps write; the CLI passes stderr.</summary>
+    public TextWriter Log { get; init; } = TextWriter.Null;
 }
 
 /// <summary>
@@ -36,7 +39,7 @@ public static class TestRun
         var runTags = TagSet.From(plan.Tags);
         var vusSeries = registry.GetSeries(BuiltinMetrics.Vus, runTags);
         var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
-        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http);
+        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine);
         using var engine = new LoadEngine(plan, context);
 
         var startedAt = DateTimeOffset.UtcNow;

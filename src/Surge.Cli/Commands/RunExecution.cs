@@ -17,7 +17,7 @@ public static class RunExecution
         ILiveSink[] sinks = output.Quiet
             ? []
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
-        var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard }, signals.Graceful);
+        var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error }, signals.Graceful);
 
         var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));

@@ -12,8 +12,10 @@ public sealed class EngineContext : IDisposable
 {
     private int _nextVuId;
 
-    public EngineContext(MetricsRecorder recorder, TagSet runTags, CancellationToken hardStop, HttpOptions? http = null)
+    public EngineContext(MetricsRecorder recorder, TagSet runTags, CancellationToken hardStop, HttpOptions? http = null,
+        Action<string>? log = null)
     {
+        Log = log ?? (static _ => { });
         Recorder = recorder;
         RunTags = runTags;
         HardStop = hardStop;
@@ -25,6 +27,9 @@ public sealed class EngineContext : IDisposable
     public RequestWatchdog Watchdog { get; } = new();
 
     public HttpOptions Http { get; }
+
+    /// <summary>Where `log` steps write.</summary>
+    public Action<string> Log { get; }
 
     /// <summary>The run's connection pool when <see cref="HttpOptions.Connections"/> is shared; null when each VU has its own.</summary>
     public SharedConnections? SharedConnections { get; }

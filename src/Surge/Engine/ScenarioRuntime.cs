@@ -51,6 +51,9 @@ public sealed class ScenarioRuntime : IDisposable
 
     public MetricsRecorder Recorder => _engine.Recorder;
 
+    /// <summary>Writes a line to the run's log (`log` steps).</summary>
+    public void Log(string line) => _engine.Log(line);
+
     internal EngineContext Engine => _engine;
 
 
@@ -142,7 +145,7 @@ public sealed class ScenarioRuntime : IDisposable
                     {
                         // Requests are the hot step, awaited here directly for the same reason as the loop above.
                         var timings = await request.SendAsync(vu, token).ConfigureAwait(false);
-                        request.Record(vu, timings);
+                        request.Complete(vu, timings);
                         ended = timings.EndedAt;
                     }
                     else

@@ -14,6 +14,7 @@ public sealed class VirtualUser : IDisposable
     private Http1Client? _http1;
     private PerVuConnections? _ownConnections;
     private HttpClientTransport? _http2;
+    private HttpResponseBuffer? _response;
 
     internal VirtualUser(int id, ScenarioRuntime scenario)
     {
@@ -26,6 +27,12 @@ public sealed class VirtualUser : IDisposable
     public int Id { get; }
 
     public ScenarioRuntime Scenario => _scenario;
+
+    /// <summary>Captures and loop items, kept across this VU's iterations.</summary>
+    public VuVariables Variables { get; } = new();
+
+    /// <summary>The last response a check or capture needed, reused from request to request.</summary>
+    internal HttpResponseBuffer Response => _response ??= new HttpResponseBuffer();
 
     /// <summary>HTTP/1.1 on our own sockets; anything else through HttpClient.</summary>
     public IHttpTransport Http(HttpProtocol protocol)

@@ -6,7 +6,10 @@ public abstract record Step
     public SourceLocation? Location { get; init; }
 }
 
-/// <summary>An HTTP request. <see cref="Name"/> becomes the `name` tag and groups URLs into one series.</summary>
+/// <summary>
+/// An HTTP request. <see cref="Name"/> becomes the `name` tag and groups URLs into one series. URL, header values and
+/// body may hold `{{ }}` templates; a request without any is serialized once and sent as is.
+/// </summary>
 public sealed record RequestStep : Step
 {
     public required string Method { get; init; }
@@ -27,6 +30,10 @@ public sealed record RequestStep : Step
 
     /// <summary>"1.1" (our own sockets, the default) or "2" (HTTP/2 through HttpClient).</summary>
     public string HttpVersion { get; init; } = "1.1";
+
+    public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
+
+    public IReadOnlyList<CapturePlan> Captures { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }

@@ -51,6 +51,8 @@ public sealed class CountingServer : IAsyncDisposable
             await next(context);
         });
         app.MapGet("/hello", () => "hello world\n");
+        app.MapGet("/token", () => Microsoft.AspNetCore.Http.Results.Json(new { token = "t-123", count = 2 }));
+        app.MapGet("/me", (HttpRequest request) => request.Headers.Authorization.ToString());
         app.MapPost("/echo", async (HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);

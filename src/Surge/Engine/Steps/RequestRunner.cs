@@ -3,49 +3,79 @@ using System.Globalization;
 using Surge.Http;
 using Surge.Metrics;
 using Surge.Plans;
+using Surge.Templating;
 
 namespace Surge.Engine.Steps;
 
 /// <summary>
-/// Sends one request step and records k6's HTTP metrics for it. The series for each status or error are resolved
-/// once and cached in an array indexed by status code, so recording a sample takes no lookup and no allocation.
+/// Sends one request step and records k6's HTTP metrics for it, then its checks and captures. The series for each
+/// status or error are resolved once and cached in an array indexed by status code, so recording a sample takes no
+/// lookup and no allocation. A request without templates is serialized once; one with templates is rendered from
+/// the VU's variables on every send.
 /// </summary>
 public sealed class RequestRunner : IStepRunner
 {
     private const int StatusSlots = 1000;
 
-    private readonly HttpRequest _request;
+    private readonly HttpRequest? _request;
     private readonly RequestStep _step;
+    private readonly HttpProtocol _protocol;
+    private readonly Template _url;
+    private readonly (string Name, Template Value)[] _headers;
+    private readonly Template? _body;
+    private readonly ResponseRules _rules;
     private readonly TagSet _baseTags;
     private readonly MetricRegistry _registry;
     private readonly RequestSeries?[] _series = new RequestSeries?[StatusSlots + NetworkError.All.Count];
 
-    public RequestRunner(RequestStep step, ScenarioRuntime scenario)
+    public RequestRunner(RequestStep step, StepContext context)
     {
         _step = step;
-        _registry = scenario.Recorder.Registry;
-        var uri = new Uri(step.Url, UriKind.Absolute);
-        var protocol = step.HttpVersion == "2" ? HttpProtocol.Http2 : HttpProtocol.Http11;
-        _request = new HttpRequest(step.Method, uri, step.Headers, step.Body, step.Timeout, protocol);
+        _registry = context.Scenario.Recorder.Registry;
+        _protocol = step.HttpVersion == "2" ? HttpProtocol.Http2 : HttpProtocol.Http11;
+        _url = context.Template(step.Url, step.Location);
+        _headers = [.. step.Headers.Select(h => (h.Key, context.Template(h.Value, step.Location)))];
+        _body = step.Body is null ? null : context.Template(step.Body, step.Location);
+        if (_url.IsConstant && _headers.All(h => h.Value.IsConstant) && _body is not { IsConstant: false })
+        {
+            _request = Build(_url.Render(DictionaryVariables.Empty), _headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value.Render(DictionaryVariables.Empty))).ToList(), _body?.Render(DictionaryVariables.Empty));
+        }
         var name = step.Name ?? step.Url;
-        _baseTags = scenario.Tags.With(step.Tags).With(
+        _baseTags = context.Tags.With(step.Tags).With(
         [
             new("name", name),
             new("url", name),
-            new("method", _request.Method.Method),
-            new("proto", protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
+            new("method", step.Method.ToUpperInvariant()),
+            new("proto", _protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
         ]);
+        _rules = new ResponseRules(step, _baseTags, _registry);
     }
+
+    private HttpRequest Build(string url, IReadOnlyList<KeyValuePair<string, string>> headers, string? body) =>
+        new(_step.Method, new Uri(url, UriKind.Absolute), headers, body, _step.Timeout, _protocol);
+
+    private HttpRequest Render(VirtualUser vu) =>
+        Build(_url.Render(vu.Variables), [.. _headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value.Render(vu.Variables)))], _body?.Render(vu.Variables));
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken) =>
-        Record(vu, await SendAsync(vu, cancellationToken).ConfigureAwait(false));
+        Complete(vu, await SendAsync(vu, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Sends the request; with <see cref="Record"/>, what <see cref="RunAsync"/> does, one await shallower.</summary>
+    /// <summary>Sends the request; with <see cref="Complete"/>, what <see cref="RunAsync"/> does, one await shallower.</summary>
     internal ValueTask<HttpTimings> SendAsync(VirtualUser vu, CancellationToken cancellationToken) =>
-        vu.Http(_request.Protocol).SendAsync(_request, null, cancellationToken);
+        vu.Http(_protocol).SendAsync(_request ?? Render(vu), _rules.NeedsResponse ? vu.Response : null, cancellationToken);
 
-    internal void Record(VirtualUser vu, in HttpTimings timings)
+    /// <summary>Records the request's metrics, then runs its checks and captures.</summary>
+    internal void Complete(VirtualUser vu, in HttpTimings timings)
+    {
+        Record(vu, timings);
+        if (!_rules.IsEmpty)
+        {
+            _rules.Apply(vu, timings, _rules.NeedsResponse ? vu.Response : null);
+        }
+    }
+
+    private void Record(VirtualUser vu, in HttpTimings timings)
     {
         var series = SeriesFor(timings.Status, timings.Error);
         using var writer = vu.Scenario.Recorder.BeginWrite();

@@ -1,3 +1,4 @@
+using System.Collections;
 using Surge.Plans;
 
 namespace Surge.Engine.Steps;
@@ -5,13 +6,34 @@ namespace Surge.Engine.Steps;
 /// <summary>Turns a scenario's plan steps into runners, once, before any VU starts.</summary>
 public static class StepCompiler
 {
-    public static IReadOnlyList<IStepRunner> Compile(ScenarioRuntime scenario) =>
-        [.. scenario.Plan.Steps.Select(step => Compile(step, scenario))];
-
-    private static IStepRunner Compile(Step step, ScenarioRuntime scenario) => step switch
+    public static IReadOnlyList<IStepRunner> Compile(ScenarioRuntime scenario)
     {
-        RequestStep request => new RequestRunner(request, scenario),
+        var context = new StepContext(scenario, scenario.Tags, EnvironmentFor(scenario.Plan));
+        return [.. scenario.Plan.Steps.Select(step => Compile(step, context))];
+    }
+
+    internal static IStepRunner Compile(Step step, StepContext context) => step switch
+    {
+        RequestStep request => new RequestRunner(request, context),
         ThinkStep think => new ThinkRunner(think),
+        GroupStep group => new GroupRunner(group, context),
+        LoopStep loop => new LoopRunner(loop, context),
+        LogStep log => new LogRunner(log, context),
         _ => throw new PlanException($"steps of type {step.GetType().Name} are not supported", step.Location),
     };
+
+    // The process environment with the scenario's `env` on top, for `{{ env("NAME") }}`.
+    private static Dictionary<string, string> EnvironmentFor(ScenarioPlan plan)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+        foreach (var (name, value) in plan.Env)
+        {
+            environment[name] = value;
+        }
+        return environment;
+    }
 }

@@ -1,0 +1,31 @@
+using Surge.Metrics;
+using Surge.Plans;
+
+namespace Surge.Engine.Steps;
+
+/// <summary>k6's group: its steps record under a `group` tag ("::outer::inner"), and the whole group under group_duration.</summary>
+public sealed class GroupRunner : IStepRunner
+{
+    private readonly IStepRunner[] _steps;
+    private readonly int _durationSeries;
+
+    public GroupRunner(GroupStep step, StepContext context)
+    {
+        var outer = context.Tags.FirstOrDefault(t => t.Key == "group").Value ?? "";
+        var inner = context with { Tags = context.Tags.With("group", $"{outer}::{step.Name}") };
+        _steps = [.. step.Steps.Select(s => StepCompiler.Compile(s, inner))];
+        _durationSeries = context.Scenario.Recorder.Registry.GetSeries(BuiltinMetrics.GroupDuration, inner.Tags);
+    }
+
+    public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
+    {
+        var started = MonotonicClock.Now;
+        foreach (var step in _steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await step.RunAsync(vu, cancellationToken).ConfigureAwait(false);
+        }
+        using var writer = vu.Scenario.Recorder.BeginWrite();
+        writer.AddTrendFixed(_durationSeries, MonotonicClock.ToMicroseconds(MonotonicClock.Now - started));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Surge.Http;
+using Surge.Json;
+using Surge.Metrics;
+using Surge.Plans;
+
+namespace Surge.Engine.Steps;
+
+/// <summary>
+/// A request's checks and captures, compiled once: JSON paths parsed, regexes built, one `checks` series per check.
+/// They read the response the request kept (<see cref="NeedsResponse"/>); requests with none discard bodies.
+/// </summary>
+internal sealed class ResponseRules
+{
+    private readonly CompiledCheck[] _checks;
+    private readonly CompiledCapture[] _captures;
+
+    public ResponseRules(RequestStep step, TagSet baseTags, MetricRegistry registry)
+    {
+        _checks = [.. step.Checks.Select(check => new CompiledCheck(check, registry.GetSeries(BuiltinMetrics.Checks, baseTags.With("check", check.Name))))];
+        _captures = [.. step.Captures.Select(capture => new CompiledCapture(capture))];
+        NeedsResponse = _captures.Length > 0 || _checks.Any(c => c.Plan.Kind is not (CheckKind.Status or CheckKind.Duration));
+    }
+
+    public bool NeedsResponse { get; }
+
+    public bool IsEmpty => _checks.Length == 0 && _captures.Length == 0;
+
+    public void Apply(VirtualUser vu, in HttpTimings timings, HttpResponseBuffer? response)
+    {
+        if (_checks.Length > 0)
+        {
+            using var writer = vu.Scenario.Recorder.BeginWrite();
+            foreach (var check in _checks)
+            {
+                writer.AddRate(check.Series, check.Passes(timings, response));
+            }
+        }
+        foreach (var capture in _captures)
+        {
+            vu.Variables.Set(capture.Plan.Variable, capture.Read(response) ?? throw new CaptureFailedException(capture.Plan));
+        }
+    }
+
+    private sealed class CompiledCheck(CheckPlan plan, int series)
+    {
+        private readonly JsonPath? _path = plan.Kind == CheckKind.JsonPath ? JsonPath.Parse(plan.Subject!) : null;
+        private readonly Regex? _regex = plan.Kind == CheckKind.BodyMatches ? new Regex(plan.Expected!, RegexOptions.CultureInvariant) : null;
+
+        public CheckPlan Plan => plan;
+
+        public int Series => series;
+
+        public bool Passes(in HttpTimings timings, HttpResponseBuffer? response) => plan.Kind switch
+        {
+            CheckKind.Status => timings.Error is null && plan.Statuses!.Contains(timings.Status),
+            CheckKind.Duration => MonotonicClock.ToTimeSpan(timings.Duration) < plan.MaxDuration,
+            CheckKind.Header => response?.Header(plan.Subject!) is { } value && (plan.Expected is null || value == plan.Expected),
+            CheckKind.JsonPath => response is not null && _path!.TryEvaluate(response.Body, out var found)
+                && (plan.Expected is null || found.ValueEquals(plan.Expected)),
+            CheckKind.BodyContains => response is not null && response.BodyText.Contains(plan.Expected!, StringComparison.Ordinal),
+            CheckKind.BodyMatches => response is not null && _regex!.IsMatch(response.BodyText),
+            _ => false,
+        };
+    }
+
+    private sealed class CompiledCapture(CapturePlan plan)
+    {
+        private readonly JsonPath? _path = plan.Source == CaptureSource.JsonPath ? JsonPath.Parse(plan.Expression) : null;
+        private readonly Regex? _regex = plan.Source == CaptureSource.Regex ? new Regex(plan.Expression, RegexOptions.CultureInvariant) : null;
+
+        public CapturePlan Plan => plan;
+
+        public string? Read(HttpResponseBuffer? response)
+        {
+            if (response is null)
+            {
+                return null;
+            }
+            switch (plan.Source)
+            {
+                case CaptureSource.JsonPath:
+                    return _path!.TryEvaluate(response.Body, out var value) ? value.Text : null;
+                case CaptureSource.Header:
+                    return response.Header(plan.Expression);
+                default:
+                    var match = _regex!.Match(Encoding.UTF8.GetString(response.Body.Span));
+                    return match.Success && plan.Group < match.Groups.Count && match.Groups[plan.Group].Success
+                        ? match.Groups[plan.Group].Value
+                        : null;
+            }
+        }
+    }
+}

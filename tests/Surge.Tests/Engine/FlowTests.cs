@@ -1,0 +1,105 @@
+using Surge.Plans;
+using Surge.Results;
+using Surge.Tests.Support;
+
+namespace Surge.Tests.Engine;
+
+public sealed class FlowTests
+{
+    private static TestPlan Flow(params Step[] steps) => new()
+    {
+        Scenarios =
+        [
+            new ScenarioPlan { Name = "flow", Executor = new PerVuIterationsExecutor(2, 5, TimeSpan.FromMinutes(1)), Steps = steps },
+        ],
+    };
+
+    private static RequestStep Get(CountingServer server, string path, string? name = null) =>
+        new() { Method = "GET", Url = server.Url(path).Replace("%7B", "{", StringComparison.Ordinal).Replace("%7D", "}", StringComparison.Ordinal), Name = name ?? path };
+
+    private static MetricSeries CheckSeries(RunSummary summary, string check) =>
+        summary.Find("checks")!.Series.Single(s => s.Tags.Contains(new KeyValuePair<string, string>("check", check)));
+
+    [Fact]
+    public async Task A_captured_token_is_sent_in_the_next_requests_header()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(
+            Get(server, "token") with { Captures = [new CapturePlan("token", CaptureSource.JsonPath, "$.token")] },
+            Get(server, "me") with
+            {
+                Headers = [new("Authorization", "Bearer {{ token }}")],
+                Checks = [new CheckPlan("sent the token", CheckKind.BodyContains) { Expected = "Bearer t-123" }],
+            });
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(20, server.Requests);
+        Assert.Empty(summary.Warnings);
+        var check = CheckSeries(summary, "sent the token").Values;
+        Assert.Equal(10, check.Samples);
+        Assert.Equal(10, check.Passes);
+    }
+
+    [Fact]
+    public async Task A_failing_check_counts_against_the_checks_rate_but_the_iteration_goes_on()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(Get(server, "hello") with
+        {
+            Checks =
+            [
+                new CheckPlan("is created", CheckKind.Status) { Statuses = new StatusRanges([(201, 201)]) },
+                new CheckPlan("says hello", CheckKind.BodyContains) { Expected = "hello" },
+            ],
+        });
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(10, summary.Scenarios[0].CompletedIterations);
+        Assert.Equal(0, CheckSeries(summary, "is created").Values.Passes);
+        Assert.Equal(10, CheckSeries(summary, "says hello").Values.Passes);
+        Assert.Equal(0.5, summary.Find("checks")!.Total.Stat("rate", TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task A_capture_that_finds_nothing_fails_the_iteration()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(Get(server, "hello") with { Captures = [new CapturePlan("id", CaptureSource.JsonPath, "$.id")] });
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(0, summary.Scenarios[0].CompletedIterations);
+        var warning = Assert.Single(summary.Warnings);
+        Assert.Contains("10 iterations failed", warning, StringComparison.Ordinal);
+        Assert.Contains("capture of 'id'", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_loop_over_a_list_sends_one_request_per_item_with_the_item_in_the_url()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(new LoopStep([Get(server, "status/{{ item }}", "status")]) { Over = ["200", "201", "204"] });
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(30, server.Requests);
+        var statuses = summary.Find("http_reqs")!.Series
+            .ToDictionary(s => s.Tags.Single(t => t.Key == "status").Value, s => s.Values.Sum);
+        Assert.Equal(new Dictionary<string, double> { ["200"] = 10, ["201"] = 10, ["204"] = 10 }, statuses);
+    }
+
+    [Fact]
+    public async Task A_group_times_its_steps_and_tags_their_requests()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(new GroupStep("browse", [Get(server, "hello"), new GroupStep("inner", [Get(server, "hello", "inner hello")])]));
+
+        var summary = await TestRun.RunAsync(plan);
+
+        var groups = summary.Find("group_duration")!.Series.ToDictionary(s => s.Tags.Single(t => t.Key == "group").Value, s => s.Values.Histogram!.TotalCount);
+        Assert.Equal(new Dictionary<string, long> { ["::browse"] = 10, ["::browse::inner"] = 10 }, groups);
+        Assert.Contains(summary.Find("http_reqs")!.Series, s => s.Tags.Contains(new KeyValuePair<string, string>("group", "::browse::inner")) && s.Values.Sum == 10);
+    }
+}
