@@ -10,7 +10,10 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed class RequestReader(YamlSource source, string? baseUrl)
 {
-    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion"];
+    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture"];
+    private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
+    private static readonly string[] CheckKeys = ["name", "status", "header", "jsonPath", "equals", "bodyContains", "bodyMatches", "duration"];
+    private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header"];
     private static readonly string[] HttpVersions = ["1.1", "2"];
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
@@ -31,20 +34,42 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
 
     private Step Read(YamlNode node)
     {
-        var map = source.Map(node, "a request");
+        var map = source.Map(node, "a step");
         if (map.KeyNode("think") is not null)
         {
             map.AllowOnly(["think"]);
             return Think(map.Optional("think")!);
         }
-        map.AllowOnly(Keys);
+        if (map.KeyNode("group") is { } groupKey)
+        {
+            map = source.Map(node, "a group");
+            map.AllowOnly(["group", "steps"]);
+            var groupName = source.Text(map.Optional("group")!, "group");
+            return new GroupStep(groupName, Nested(map, groupKey, "group")) { Location = source.At(node) };
+        }
+        if (map.KeyNode("loop") is { } loopKey)
+        {
+            map = source.Map(node, "a loop");
+            map.AllowOnly(["loop", "as", "steps"]);
+            return Loop(map, loopKey, node);
+        }
+        if (map.KeyNode("log") is not null)
+        {
+            map.AllowOnly(["log"]);
+            return new LogStep(source.TextOrEmpty(map.Optional("log")!, "log")) { Location = source.At(map.Optional("log")!) };
+        }
+        map = source.Map(node, "a request");
+        var verb = Verbs.FirstOrDefault(v => map.KeyNode(v) is not null);
+        map.AllowOnly(verb is null ? Keys : [.. Keys.Where(k => k is not ("method" or "url")), verb]);
         var headers = map.Optional("headers") is { } headersNode ? Headers(headersNode) : [];
         var body = Body(map, ref headers);
         return new RequestStep
         {
             Name = map.Optional("name") is { } name ? source.Text(name, "name") : null,
-            Method = map.Optional("method") is { } method ? Method(method) : "GET",
-            Url = Url(map.Required("url", "write e.g. url: /items, or an absolute http(s) URL")),
+            Method = verb is not null ? verb.ToUpperInvariant() : map.Optional("method") is { } method ? Method(method) : "GET",
+            Url = Url(verb is not null ? map.Optional(verb)! : map.Required("url", "write e.g. url: /items (or get: /items), or an absolute http(s) URL")),
+            Checks = map.Optional("checks") is { } checks ? Checks(checks) : [],
+            Captures = map.Optional("capture") is { } captures ? Captures(captures) : [],
             Headers = headers,
             Body = body,
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
@@ -55,6 +80,121 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
             HttpVersion = map.Optional("httpVersion") is { } version ? HttpVersion(version) : "1.1",
             Location = source.At(node),
         };
+    }
+
+    private IReadOnlyList<Step> Nested(YamlMap map, YamlScalarNode key, string what) =>
+        ReadAll(key, map.Required("steps", $"a {what} needs steps: with at least one step"));
+
+    private LoopStep Loop(YamlMap map, YamlScalarNode key, YamlNode node)
+    {
+        var value = map.Optional("loop")!;
+        var steps = Nested(map, key, "loop");
+        var variable = map.Optional("as") is { } name ? source.Text(name, "as") : "item";
+        if (value is YamlSequenceNode)
+        {
+            var items = source.Sequence(value, "loop", "[a, b, c]").Select(item => source.Text(item, "a loop item")).ToList();
+            return new LoopStep(steps) { Over = items, Variable = variable, Location = source.At(node) };
+        }
+        return new LoopStep(steps) { Count = source.Int(value, "loop (a count or a list)", 1), Variable = variable, Location = source.At(node) };
+    }
+
+    private List<CheckPlan> Checks(YamlNode node)
+    {
+        var checks = new List<CheckPlan>();
+        foreach (var item in source.Sequence(node, "checks", "- status: 200"))
+        {
+            var map = source.Map(item, "a check");
+            map.AllowOnly(CheckKeys);
+            var kind = CheckKeys.Skip(1).Where(k => k != "equals").FirstOrDefault(k => map.KeyNode(k) is not null)
+                ?? throw source.Error(item, "a check needs one of status, header, jsonPath, bodyContains, bodyMatches, duration");
+            var value = map.Optional(kind)!;
+            var expected = map.Optional("equals") is { } equals ? source.TextOrEmpty(equals, "equals") : null;
+            var check = kind switch
+            {
+                "status" => new CheckPlan($"status is {Describe(value)}", CheckKind.Status) { Statuses = StatusesOf(value, map.KeyNode(kind)!) },
+                "header" => new CheckPlan($"header {source.Text(value, "header")}" + (expected is null ? " exists" : $" is {expected}"), CheckKind.Header)
+                    { Subject = source.Text(value, "header"), Expected = expected },
+                "jsonPath" => new CheckPlan($"{source.Text(value, "jsonPath")}" + (expected is null ? " exists" : $" is {expected}"), CheckKind.JsonPath)
+                    { Subject = JsonPathText(value), Expected = expected },
+                "bodyContains" => new CheckPlan($"body contains {source.Text(value, "bodyContains")}", CheckKind.BodyContains) { Expected = source.Text(value, "bodyContains") },
+                "bodyMatches" => new CheckPlan($"body matches {source.Text(value, "bodyMatches")}", CheckKind.BodyMatches) { Expected = RegexText(value) },
+                _ => new CheckPlan($"duration < {source.Text(value, "duration")}", CheckKind.Duration) { MaxDuration = source.Duration(value, "duration", positive: true) },
+            };
+            checks.Add(check with
+            {
+                Name = map.Optional("name") is { } name ? source.Text(name, "name") : check.Name,
+                Location = source.At(item),
+            });
+        }
+        return checks;
+    }
+
+    private string Describe(YamlNode node) => node is YamlSequenceNode list
+        ? string.Join(" or ", list.Children.Select(c => source.Text(c, "a status")))
+        : source.Text(node, "status");
+
+    private StatusRanges StatusesOf(YamlNode node, YamlNode key) =>
+        node is YamlSequenceNode ? Statuses(node, key) : Statuses(new YamlSequenceNode(node), key);
+
+    private string JsonPathText(YamlNode node)
+    {
+        var text = source.Text(node, "jsonPath");
+        try
+        {
+            Surge.Json.JsonPath.Parse(text);
+            return text;
+        }
+        catch (Surge.Json.JsonPathSyntaxException error)
+        {
+            throw new PlanException(error.Message, node is YamlScalarNode scalar ? source.At(scalar, error.Column) : source.At(node));
+        }
+    }
+
+    private string RegexText(YamlNode node)
+    {
+        var text = source.Text(node, "a regular expression");
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(text);
+            return text;
+        }
+        catch (ArgumentException error)
+        {
+            throw source.Error(node, $"'{text}' is not a valid regular expression: {error.Message}");
+        }
+    }
+
+    private List<CapturePlan> Captures(YamlNode node)
+    {
+        var captures = new List<CapturePlan>();
+        foreach (var item in source.Sequence(node, "capture", "- { var: token, jsonPath: $.token }"))
+        {
+            var map = source.Map(item, "a capture");
+            map.AllowOnly(CaptureKeys);
+            var variable = source.Text(map.Required("var", "name the VU variable, e.g. var: token"), "var");
+            CapturePlan capture;
+            if (map.Optional("jsonPath") is { } path)
+            {
+                capture = new CapturePlan(variable, CaptureSource.JsonPath, JsonPathText(path));
+            }
+            else if (map.Optional("regex") is { } regex)
+            {
+                capture = new CapturePlan(variable, CaptureSource.Regex, RegexText(regex))
+                {
+                    Group = map.Optional("group") is { } group ? source.Int(group, "group", 0) : 1,
+                };
+            }
+            else if (map.Optional("header") is { } header)
+            {
+                capture = new CapturePlan(variable, CaptureSource.Header, source.Text(header, "header"));
+            }
+            else
+            {
+                throw source.Error(item, "a capture reads from one of jsonPath, regex or header");
+            }
+            captures.Add(capture with { Location = source.At(item) });
+        }
+        return captures;
     }
 
     private ThinkStep Think(YamlNode node)
