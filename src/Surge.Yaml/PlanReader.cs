@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads the whole document: options, thresholds, and scenarios or k6's one-scenario shortcuts.</summary>
 internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
-    private static readonly string[] TopLevelKeys = ["options", "thresholds", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
+    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
@@ -32,8 +32,9 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
         var requests = new RequestReader(source, BaseUrl(options));
         var thresholds = root.Optional("thresholds") is { } thresholdsNode ? new ThresholdReader(source).ReadAll(thresholdsNode) : [];
         var executors = new ExecutorReader(source);
+        var data = root.Optional("data") is { } dataNode ? new DataReader(source).ReadAll(dataNode) : new Dictionary<string, DataSourcePlan>();
         var scenarios = root.KeyNode("scenarios") is { } scenariosKey
-            ? ScenariosWithoutShortcuts(root, scenariosKey, new ScenarioReader(source, executors, requests))
+            ? ScenariosWithoutShortcuts(root, scenariosKey, new ScenarioReader(source, executors, requests, data))
             : [ShortcutScenario(root, executors, requests)];
         var plan = new TestPlan
         {

@@ -4,9 +4,10 @@ using YamlDotNet.RepresentationModel;
 namespace Surge.Yaml;
 
 /// <summary>Reads `scenarios:`: each a name, a k6 executor with its options, shared scenario options and requests.</summary>
-internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors, RequestReader requests)
+internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors, RequestReader requests,
+    IReadOnlyDictionary<string, DataSourcePlan> data)
 {
-    private static readonly string[] CommonKeys = ["executor", "startTime", "gracefulStop", "tags", "env", "requests"];
+    private static readonly string[] CommonKeys = ["executor", "startTime", "gracefulStop", "tags", "env", "data", "requests"];
 
     public IReadOnlyList<ScenarioPlan> ReadAll(YamlScalarNode key, YamlNode node)
     {
@@ -44,8 +45,21 @@ internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors
             GracefulStop = map.Optional("gracefulStop") is { } stop ? source.Duration(stop, "gracefulStop", positive: false) : TimeSpan.FromSeconds(30),
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Env = map.Optional("env") is { } env ? source.StringMap(env, "env") : new Dictionary<string, string>(),
+            Data = map.Optional("data") is { } dataNode ? DataSource(dataNode) : null,
             Location = source.At(nameNode),
         };
+    }
+
+    private DataSourcePlan DataSource(YamlNode node)
+    {
+        var name = source.Text(node, "data");
+        if (data.TryGetValue(name, out var plan))
+        {
+            return plan;
+        }
+        throw source.Error(node, data.Count == 0
+            ? $"data source '{name}' is not defined; add it under top-level data:, e.g. data: {{ {name}: {{ file: {name}.csv }} }}"
+            : Suggest.Unknown("data source", name, [.. data.Keys]));
     }
 
     /// <summary>Rejects unknown keys, and says so plainly when a key is an option of a different executor.</summary>

@@ -29,7 +29,7 @@ public sealed class ErrorLocationTests
     {
         var error = Yaml.ErrorAt("senarios:\n  s: {}\n", 1, 1);
         Assert.Equal(
-            "unknown key 'senarios' in the test file; did you mean 'scenarios'? Allowed: options, thresholds, scenarios, vus, duration, iterations, stages, requests",
+            "unknown key 'senarios' in the test file; did you mean 'scenarios'? Allowed: options, thresholds, data, scenarios, vus, duration, iterations, stages, requests",
             error.Reason);
     }
 
@@ -44,7 +44,7 @@ public sealed class ErrorLocationTests
                 gracefulStopp: 5s
             """, 5, 5);
         Assert.Equal(
-            "unknown key 'gracefulStopp' in scenario 's'; did you mean 'gracefulStop'? Allowed: executor, startTime, gracefulStop, tags, env, requests, vus, duration",
+            "unknown key 'gracefulStopp' in scenario 's'; did you mean 'gracefulStop'? Allowed: executor, startTime, gracefulStop, tags, env, data, requests, vus, duration",
             error.Reason);
     }
 

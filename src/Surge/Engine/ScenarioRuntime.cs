@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Surge.Data;
 using Surge.Engine.Steps;
 using Surge.Metrics;
 using Surge.Plans;
@@ -21,6 +22,7 @@ public sealed class ScenarioRuntime : IDisposable
     private readonly int _droppedSeries;
     // An array, so that running the steps enumerates without allocating.
     private readonly IStepRunner[] _steps;
+    private readonly Feeder? _feeder;
     private long _completed;
     private long _interrupted;
     private long _dropped;
@@ -42,6 +44,7 @@ public sealed class ScenarioRuntime : IDisposable
         _startDelaySeries = registry.GetSeries(BuiltinMetrics.IterationStartDelay, Tags);
         _droppedSeries = registry.GetSeries(BuiltinMetrics.DroppedIterations, Tags);
         _steps = [.. compileSteps(this)];
+        _feeder = plan.Data is { } data ? new Feeder(data.Table, data.Mode, data.WhenOutOfData) : null;
     }
 
     public ScenarioPlan Plan { get; }
@@ -131,6 +134,10 @@ public sealed class ScenarioRuntime : IDisposable
     {
         do
         {
+            if (_feeder is not null && !TakeRecord(vu))
+            {
+                return false;
+            }
             var token = vu.IterationToken;
             var started = MonotonicClock.Now;
             long ended = 0;
@@ -172,6 +179,22 @@ public sealed class ScenarioRuntime : IDisposable
         while (keepGoing is not null && !Stopping && keepGoing());
         return true;
     }
+
+    // A sequential source that ran out (whenExhausted: stop) ends the scenario: no iteration runs without its record.
+    private bool TakeRecord(VirtualUser vu)
+    {
+        if (_feeder!.TryTake(out var record))
+        {
+            vu.Variables.UseRecord(record, Plan.Data!.Name);
+            return true;
+        }
+        DataExhausted = true;
+        BeginStop();
+        return false;
+    }
+
+    /// <summary>True once the scenario stopped because its data source ran out of records.</summary>
+    public bool DataExhausted { get; private set; }
 
     // An iteration that ended with a request ended when its response did: one clock read fewer per iteration.
     private void RecordIteration(VirtualUser vu, long started, long ended, long intendedStart)

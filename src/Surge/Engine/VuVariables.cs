@@ -1,14 +1,41 @@
 using System.Diagnostics.CodeAnalysis;
+using Surge.Data;
 using Surge.Templating;
 
 namespace Surge.Engine;
 
-/// <summary>One VU's variables: captures, loop items. They live as long as the VU, across its iterations.</summary>
+/// <summary>
+/// One VU's variables: captures and loop items, kept across its iterations, then the fields of the data record the
+/// current iteration took (`{{ email }}` or `{{ users.email }}`).
+/// </summary>
 public sealed class VuVariables : IVariables
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private DataRecord? _record;
+    private string? _recordSource;
 
     public void Set(string name, string value) => _values[name] = value;
 
-    public bool TryGet(string name, [NotNullWhen(true)] out string? value) => _values.TryGetValue(name, out value);
+    /// <summary>The record of the current iteration, from the data source named <paramref name="source"/>.</summary>
+    public void UseRecord(DataRecord record, string source)
+    {
+        _record = record;
+        _recordSource = source;
+    }
+
+    public bool TryGet(string name, [NotNullWhen(true)] out string? value)
+    {
+        if (_values.TryGetValue(name, out value))
+        {
+            return true;
+        }
+        if (_record is { } record)
+        {
+            var field = name.StartsWith(_recordSource!, StringComparison.Ordinal) && name.Length > _recordSource!.Length && name[_recordSource.Length] == '.'
+                ? name[(_recordSource.Length + 1)..]
+                : name;
+            return record.TryGet(field, out value);
+        }
+        return false;
+    }
 }

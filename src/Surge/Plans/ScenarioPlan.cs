@@ -18,5 +18,8 @@ public sealed record ScenarioPlan
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The data source each iteration takes one record from, or null.</summary>
+    public DataSourcePlan? Data { get; init; }
+
     public SourceLocation? Location { get; init; }
 }

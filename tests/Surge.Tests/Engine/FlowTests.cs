@@ -1,3 +1,4 @@
+using Surge.Data;
 using Surge.Plans;
 using Surge.Results;
 using Surge.Tests.Support;
@@ -101,5 +102,51 @@ public sealed class FlowTests
         var groups = summary.Find("group_duration")!.Series.ToDictionary(s => s.Tags.Single(t => t.Key == "group").Value, s => s.Values.Histogram!.TotalCount);
         Assert.Equal(new Dictionary<string, long> { ["::browse"] = 10, ["::browse::inner"] = 10 }, groups);
         Assert.Contains(summary.Find("http_reqs")!.Series, s => s.Tags.Contains(new KeyValuePair<string, string>("group", "::browse::inner")) && s.Values.Sum == 10);
+    }
+
+    private static TestPlan WithData(CountingServer server, FeederMode mode, int iterations)
+    {
+        var rows = Enumerable.Range(0, 20).Select(i => new[] { (200 + (i % 5)).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var codes = new DataSourcePlan("codes", DataTable.FromRows("codes.csv", ["code"], rows)) { Mode = mode };
+        return new TestPlan
+        {
+            Scenarios =
+            [
+                new ScenarioPlan
+                {
+                    Name = "data",
+                    Executor = new SharedIterationsExecutor(4, iterations, TimeSpan.FromMinutes(1)),
+                    Steps = [Get(server, "status/{{ codes.code }}", "status")],
+                    Data = codes,
+                },
+            ],
+        };
+    }
+
+    private static Dictionary<string, double> RequestsByStatus(RunSummary summary) =>
+        summary.Find("http_reqs")!.Series.ToDictionary(s => s.Tags.Single(t => t.Key == "status").Value, s => s.Values.Sum);
+
+    [Fact]
+    public async Task A_sequential_data_source_gives_each_record_to_one_iteration_and_then_stops_the_scenario()
+    {
+        await using var server = await CountingServer.StartAsync();
+
+        var summary = await TestRun.RunAsync(WithData(server, FeederMode.Sequential, 50));
+
+        Assert.Equal(20, server.Requests);
+        Assert.Equal(new Dictionary<string, double> { ["200"] = 4, ["201"] = 4, ["202"] = 4, ["203"] = 4, ["204"] = 4 }, RequestsByStatus(summary));
+        Assert.Contains(summary.Warnings, w => w.Contains("data source 'codes' ran out after 20 records", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_circular_data_source_wraps_around_for_every_iteration()
+    {
+        await using var server = await CountingServer.StartAsync();
+
+        var summary = await TestRun.RunAsync(WithData(server, FeederMode.Circular, 50));
+
+        Assert.Equal(50, server.Requests);
+        Assert.Equal(new Dictionary<string, double> { ["200"] = 10, ["201"] = 10, ["202"] = 10, ["203"] = 10, ["204"] = 10 }, RequestsByStatus(summary));
+        Assert.Empty(summary.Warnings);
     }
 }
