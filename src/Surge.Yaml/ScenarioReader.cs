@@ -7,7 +7,8 @@ namespace Surge.Yaml;
 internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors, RequestReader requests,
     IReadOnlyDictionary<string, DataSourcePlan> data)
 {
-    private static readonly string[] CommonKeys = ["executor", "startTime", "gracefulStop", "tags", "env", "data", "requests"];
+    private static readonly string[] CommonKeys = ["executor", "startTime", "gracefulStop", "tags", "env", "data", "requests", "flows", "users"];
+    private static readonly string[] WorkKeys = ["requests", "flows", "users"];
 
     public IReadOnlyList<ScenarioPlan> ReadAll(YamlScalarNode key, YamlNode node)
     {
@@ -38,9 +39,8 @@ internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors
         {
             Name = name,
             Executor = executors.Read(executor, map),
-            Steps = requests.ReadAll(
-                map.KeyNode("requests") ?? nameNode,
-                map.Required("requests", "add requests: with at least one request, e.g. - { method: GET, url: /items }")),
+            Steps = map.KeyNode("requests") is { } requestsKey ? requests.ReadAll(requestsKey, map.Optional("requests")!) : [],
+            Personas = Personas(map, name, nameNode),
             StartTime = map.Optional("startTime") is { } start ? source.Duration(start, "startTime", positive: false) : TimeSpan.Zero,
             GracefulStop = map.Optional("gracefulStop") is { } stop ? source.Duration(stop, "gracefulStop", positive: false) : TimeSpan.FromSeconds(30),
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
@@ -48,6 +48,64 @@ internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors
             Data = map.Optional("data") is { } dataNode ? DataSource(dataNode) : null,
             Location = source.At(nameNode),
         };
+    }
+
+    // Exactly one of requests: (one flow), flows: (weighted flows of one kind of user) or users: (weighted personas).
+    private List<PersonaPlan> Personas(YamlMap map, string name, YamlScalarNode nameNode)
+    {
+        var given = WorkKeys.Select(map.KeyNode).Where(k => k is not null).ToList();
+        if (given.Count == 0)
+        {
+            throw source.Error(nameNode, $"scenario '{name}' needs requests: (steps), flows: (weighted flows) or users: (weighted personas)");
+        }
+        if (given.Count > 1)
+        {
+            throw source.Error(given[1]!, $"a scenario takes one of requests:, flows: or users:, not {given[0]!.Value} and {given[1]!.Value} together");
+        }
+        if (map.KeyNode("flows") is { } flowsKey)
+        {
+            return [new PersonaPlan(name, Flows(flowsKey, map.Optional("flows")!)) { Location = source.At(flowsKey) }];
+        }
+        if (map.KeyNode("users") is { } usersKey)
+        {
+            return [.. source.Sequence(map.Optional("users")!, "users", "- { name: web, weight: 9, flows: [...] }").Select(Persona)];
+        }
+        return [];
+    }
+
+    private PersonaPlan Persona(YamlNode node)
+    {
+        var map = source.Map(node, "a user");
+        map.AllowOnly(["name", "weight", "onStart", "flows"]);
+        var name = source.Text(map.Required("name", "name the kind of user, e.g. name: web"), "name");
+        var flowsKey = map.KeyNode("flows") ?? throw source.Error(node, $"user '{name}' needs flows: with at least one flow");
+        return new PersonaPlan(name, Flows(flowsKey, map.Optional("flows")!))
+        {
+            Weight = map.Optional("weight") is { } weight ? source.Int(weight, "weight", 1) : 1,
+            OnStart = map.KeyNode("onStart") is { } onStartKey ? requests.ReadAll(onStartKey, map.Optional("onStart")!) : [],
+            Location = source.At(node),
+        };
+    }
+
+    private List<FlowPlan> Flows(YamlScalarNode key, YamlNode node)
+    {
+        var items = source.Sequence(node, "flows", "- { name: browse, weight: 3, steps: [...] }");
+        if (items.Count == 0)
+        {
+            throw source.Error(key, "flows is empty; add at least one flow with name, weight and steps");
+        }
+        return [.. items.Select(item =>
+        {
+            var map = source.Map(item, "a flow");
+            map.AllowOnly(["name", "weight", "steps"]);
+            var name = source.Text(map.Required("name", "name the flow, e.g. name: browse"), "name");
+            var stepsKey = map.KeyNode("steps") ?? throw source.Error(item, $"flow '{name}' needs steps: with at least one step");
+            return new FlowPlan(name, requests.ReadAll(stepsKey, map.Optional("steps")!))
+            {
+                Weight = map.Optional("weight") is { } weight ? source.Int(weight, "weight", 1) : 1,
+                Location = source.At(item),
+            };
+        })];
     }
 
     private DataSourcePlan DataSource(YamlNode node)

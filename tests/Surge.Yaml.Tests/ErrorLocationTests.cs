@@ -44,7 +44,7 @@ public sealed class ErrorLocationTests
                 gracefulStopp: 5s
             """, 5, 5);
         Assert.Equal(
-            "unknown key 'gracefulStopp' in scenario 's'; did you mean 'gracefulStop'? Allowed: executor, startTime, gracefulStop, tags, env, data, requests, vus, duration",
+            "unknown key 'gracefulStopp' in scenario 's'; did you mean 'gracefulStop'? Allowed: executor, startTime, gracefulStop, tags, env, data, requests, flows, users, vus, duration",
             error.Reason);
     }
 

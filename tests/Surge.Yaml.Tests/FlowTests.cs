@@ -78,4 +78,56 @@ public sealed class FlowTests
         Assert.Equal(line, error.Location!.Line);
         Assert.True(error.Location.Column >= column, $"column {error.Location.Column}");
     }
+
+    private static ScenarioPlan Scenario(string work) => Yaml.Load(
+        "options:\n  baseUrl: http://127.0.0.1:5000\nscenarios:\n  shop:\n    executor: constant-vus\n    duration: 10s\n" + work).Scenarios[0];
+
+    [Fact]
+    public void Users_with_weights_onStart_and_weighted_flows_read_into_personas()
+    {
+        var scenario = Scenario("""
+                users:
+                  - name: web
+                    weight: 9
+                    onStart:
+                      - post: /login
+                    flows:
+                      - { name: browse, weight: 3, steps: [ { get: /items } ] }
+                      - { name: cart, weight: 2, steps: [ { get: /cart } ] }
+                  - name: admin
+                    flows:
+                      - { name: report, steps: [ { get: /orders } ] }
+            """);
+
+        Assert.Empty(scenario.Steps);
+        Assert.Equal(["web", "admin"], scenario.Personas.Select(p => p.Name));
+        Assert.Equal([9, 1], scenario.Personas.Select(p => p.Weight));
+        Assert.Equal("POST", Assert.IsType<RequestStep>(Assert.Single(scenario.Personas[0].OnStart)).Method);
+        Assert.Equal([("browse", 3), ("cart", 2)], scenario.Personas[0].Flows.Select(f => (f.Name, f.Weight)));
+    }
+
+    [Fact]
+    public void Flows_without_users_make_one_persona_named_after_the_scenario()
+    {
+        var scenario = Scenario("""
+                flows:
+                  - { name: api, weight: 8, steps: [ { get: /items } ] }
+                  - { name: browse, weight: 2, steps: [ { get: /items } ] }
+            """);
+
+        var persona = Assert.Single(scenario.Personas);
+        Assert.Equal("shop", persona.Name);
+        Assert.Equal([8, 2], persona.Flows.Select(f => f.Weight));
+    }
+
+    [Fact]
+    public void A_scenario_with_both_requests_and_flows_is_an_error_at_the_second()
+    {
+        var error = Assert.Throws<PlanException>(() => Scenario("""
+                requests: [ { get: /items } ]
+                flows: [ { name: a, steps: [ { get: /items } ] } ]
+            """));
+        Assert.Contains("one of requests:, flows: or users:", error.Message, StringComparison.Ordinal);
+        Assert.Equal(8, error.Location!.Line);
+    }
 }

@@ -20,8 +20,8 @@ public sealed class ScenarioRuntime : IDisposable
     private readonly int _iterationDurationSeries;
     private readonly int _startDelaySeries;
     private readonly int _droppedSeries;
-    // An array, so that running the steps enumerates without allocating.
-    private readonly IStepRunner[] _steps;
+    private readonly IReadOnlyList<CompiledPersona> _personas;
+    private readonly WeightedCycle _personaCycle;
     private readonly Feeder? _feeder;
     private long _completed;
     private long _interrupted;
@@ -32,7 +32,7 @@ public sealed class ScenarioRuntime : IDisposable
     private volatile bool _stopping;
     private long _startedAt;
 
-    public ScenarioRuntime(ScenarioPlan plan, EngineContext engine, Func<ScenarioRuntime, IReadOnlyList<IStepRunner>> compileSteps)
+    public ScenarioRuntime(ScenarioPlan plan, EngineContext engine, Func<ScenarioRuntime, IReadOnlyList<CompiledPersona>> compileSteps)
     {
         Plan = plan;
         _engine = engine;
@@ -43,7 +43,8 @@ public sealed class ScenarioRuntime : IDisposable
         _iterationDurationSeries = registry.GetSeries(BuiltinMetrics.IterationDuration, Tags);
         _startDelaySeries = registry.GetSeries(BuiltinMetrics.IterationStartDelay, Tags);
         _droppedSeries = registry.GetSeries(BuiltinMetrics.DroppedIterations, Tags);
-        _steps = [.. compileSteps(this)];
+        _personas = compileSteps(this);
+        _personaCycle = new WeightedCycle(plan.Personas.Count == 0 ? [1] : [.. plan.Personas.Select(p => p.Weight)]);
         _feeder = plan.Data is { } data ? new Feeder(data.Table, data.Mode, data.WhenOutOfData) : null;
     }
 
@@ -107,7 +108,7 @@ public sealed class ScenarioRuntime : IDisposable
     {
         lock (_vusLock)
         {
-            var vu = new VirtualUser(_engine.NextVuId(), this);
+            var vu = new VirtualUser(_engine.NextVuId(), this, _personas[_personaCycle.Next()]);
             _vus.Add(vu);
             return vu;
         }
@@ -145,7 +146,16 @@ public sealed class ScenarioRuntime : IDisposable
             vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
             try
             {
-                foreach (var step in _steps)
+                if (!vu.HasStarted)
+                {
+                    // Until it succeeds once (a login, say), onStart opens every iteration of the VU.
+                    foreach (var step in vu.Persona.OnStart)
+                    {
+                        await step.RunAsync(vu, token).ConfigureAwait(false);
+                    }
+                    vu.HasStarted = true;
+                }
+                foreach (var step in vu.Persona.NextFlow())
                 {
                     token.ThrowIfCancellationRequested();
                     if (step is RequestRunner request)

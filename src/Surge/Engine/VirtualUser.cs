@@ -1,4 +1,5 @@
 using Surge.Http;
+using Surge.Engine.Steps;
 using Surge.Http.Http1;
 
 namespace Surge.Engine;
@@ -16,10 +17,11 @@ public sealed class VirtualUser : IDisposable
     private HttpClientTransport? _http2;
     private HttpResponseBuffer? _response;
 
-    internal VirtualUser(int id, ScenarioRuntime scenario)
+    internal VirtualUser(int id, ScenarioRuntime scenario, CompiledPersona persona)
     {
         Id = id;
         _scenario = scenario;
+        Persona = persona;
         _iteration = CancellationTokenSource.CreateLinkedTokenSource(scenario.HardStopToken);
     }
 
@@ -27,6 +29,12 @@ public sealed class VirtualUser : IDisposable
     public int Id { get; }
 
     public ScenarioRuntime Scenario => _scenario;
+
+    /// <summary>The kind of user this VU plays, for its whole life.</summary>
+    internal CompiledPersona Persona { get; }
+
+    /// <summary>Whether the persona's onStart steps already ran.</summary>
+    internal bool HasStarted { get; set; }
 
     /// <summary>Captures and loop items, kept across this VU's iterations.</summary>
     public VuVariables Variables { get; } = new();

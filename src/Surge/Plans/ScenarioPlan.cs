@@ -7,7 +7,11 @@ public sealed record ScenarioPlan
 
     public required ExecutorPlan Executor { get; init; }
 
+    /// <summary>What every iteration runs, unless the scenario has <see cref="Personas"/>.</summary>
     public required IReadOnlyList<Step> Steps { get; init; }
+
+    /// <summary>Kinds of users sharing the scenario's VUs by weight, each with weighted flows; empty for plain steps.</summary>
+    public IReadOnlyList<PersonaPlan> Personas { get; init; } = [];
 
     public TimeSpan StartTime { get; init; }
 

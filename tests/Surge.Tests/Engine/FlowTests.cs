@@ -149,4 +149,44 @@ public sealed class FlowTests
         Assert.Equal(new Dictionary<string, double> { ["200"] = 10, ["201"] = 10, ["202"] = 10, ["203"] = 10, ["204"] = 10 }, RequestsByStatus(summary));
         Assert.Empty(summary.Warnings);
     }
+
+    [Fact]
+    public async Task Personas_share_the_vus_by_weight_and_their_flows_run_in_exact_proportion()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var web = new PersonaPlan("web",
+        [
+            new FlowPlan("browse", [Get(server, "hello", "browse")]) { Weight = 3 },
+            new FlowPlan("cart", [Get(server, "hello", "cart")]) { Weight = 2 },
+            new FlowPlan("orders", [Get(server, "hello", "orders")]) { Weight = 1 },
+        ])
+        {
+            Weight = 9,
+            OnStart = [Get(server, "token", "login")],
+        };
+        var admin = new PersonaPlan("admin", [new FlowPlan("report", [Get(server, "hello", "report")])]);
+        var plan = new TestPlan
+        {
+            Scenarios =
+            [
+                new ScenarioPlan
+                {
+                    Name = "shop",
+                    Executor = new PerVuIterationsExecutor(10, 6, TimeSpan.FromMinutes(1)),
+                    Steps = [],
+                    Personas = [web, admin],
+                },
+            ],
+        };
+
+        var summary = await TestRun.RunAsync(plan);
+
+        var byName = summary.Find("http_reqs")!.Series
+            .GroupBy(s => s.Tags.Single(t => t.Key == "name").Value)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.Values.Sum));
+        // 9 web VUs x 6 iterations = 54 = 9 rounds of 3:2:1; 1 admin VU x 6; one login per web VU.
+        Assert.Equal(new Dictionary<string, double> { ["login"] = 9, ["browse"] = 27, ["cart"] = 18, ["orders"] = 9, ["report"] = 6 }, byName);
+        Assert.Equal(69, server.Requests);
+        Assert.Contains(summary.Find("http_reqs")!.Series, s => s.Tags.Contains(new KeyValuePair<string, string>("flow", "cart")));
+    }
 }

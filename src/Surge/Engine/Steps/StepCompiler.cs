@@ -6,11 +6,21 @@ namespace Surge.Engine.Steps;
 /// <summary>Turns a scenario's plan steps into runners, once, before any VU starts.</summary>
 public static class StepCompiler
 {
-    public static IReadOnlyList<IStepRunner> Compile(ScenarioRuntime scenario)
+    /// <summary>The scenario's personas; plain steps make one persona with one flow.</summary>
+    public static IReadOnlyList<CompiledPersona> Compile(ScenarioRuntime scenario)
     {
         var context = new StepContext(scenario, scenario.Tags, EnvironmentFor(scenario.Plan));
-        return [.. scenario.Plan.Steps.Select(step => Compile(step, context))];
+        if (scenario.Plan.Personas.Count == 0)
+        {
+            return [new CompiledPersona([], [Compile(scenario.Plan.Steps, context)], new WeightedCycle([1]))];
+        }
+        return [.. scenario.Plan.Personas.Select(persona => new CompiledPersona(
+            Compile(persona.OnStart, context),
+            [.. persona.Flows.Select(flow => Compile(flow.Steps, context with { Tags = context.Tags.With("flow", flow.Name) }))],
+            new WeightedCycle([.. persona.Flows.Select(f => f.Weight)])))];
     }
+
+    private static IStepRunner[] Compile(IReadOnlyList<Step> steps, StepContext context) => [.. steps.Select(step => Compile(step, context))];
 
     internal static IStepRunner Compile(Step step, StepContext context) => step switch
     {
