@@ -2,6 +2,7 @@ using System.CommandLine;
 using Surge.Cli;
 using Surge.Cli.Commands;
 using Surge.Plans;
+using Surge.Scripting;
 
 RuntimeTuning.Apply();
 
@@ -20,4 +21,10 @@ catch (PlanException exception)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return ExitCodes.InvalidTest;
+}
+catch (TestScriptException exception)
+{
+    Console.Error.WriteLine($"error: {exception.Message}");
+    Console.Error.WriteLine(exception.ScriptStackTrace);
+    return ExitCodes.ScriptError;
 }

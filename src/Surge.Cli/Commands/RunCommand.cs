@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Surge.Plans;
+using Surge.Scripting;
 using Surge.Yaml;
 
 namespace Surge.Cli.Commands;
@@ -9,7 +10,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "A YAML test file, or a URL to hit directly (quick mode)" };
+        var target = new Argument<string>("target") { Description = "A YAML test file, a C# test file (.cs, with a public static Plan() method), or a URL to hit directly (quick mode)" };
         var vus = new Option<int?>("--vus", "-u") { Description = "Number of VUs; replaces every scenario's executor (k6 semantics)" };
         var duration = new Option<string?>("--duration", "-d") { Description = "Test duration, e.g. 30s, 1m30s; replaces every scenario's executor" };
         var iterations = new Option<long?>("--iterations", "-i") { Description = "Total iterations shared by the VUs (shared-iterations)" };
@@ -21,11 +22,12 @@ public static class RunCommand
             target, vus, duration, iterations, baseUrl, method,
         };
         output.AddTo(command);
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var text = parse.GetValue(target)!;
-            var plan = QuickPlan.IsUrl(text)
-                ? QuickPlan.For(text, parse.GetValue(method)!)
+            using var script = text.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) ? TestFileCompiler.Compile(text, cancellation) : null;
+            var plan = script is not null ? await script.CreatePlanAsync(cancellation)
+                : QuickPlan.IsUrl(text) ? QuickPlan.For(text, parse.GetValue(method)!)
                 : YamlPlanLoader.Load(text, new YamlLoadSettings(parse.GetValue(baseUrl)));
             var durationText = parse.GetValue(duration);
             TimeSpan? parsedDuration = durationText is null ? null

@@ -1,0 +1,70 @@
+using Surge.SampleApi;
+
+namespace Surge.Cli.Tests;
+
+public sealed class CSharpTestFileTests : IAsyncLifetime
+{
+    private SampleApiHost _api = null!;
+
+    public async Task InitializeAsync() => _api = await SampleApiHost.StartAsync(new SampleApiOptions());
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private static string WriteCSharp(string source)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}.cs");
+        File.WriteAllText(path, source);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_csharp_test_file_runs_its_plan_and_the_server_counts_every_request()
+    {
+        var file = WriteCSharp($$"""
+            public static class ItemsTest
+            {
+                public static TestPlan Plan() => new()
+                {
+                    Scenarios =
+                    [
+                        new ScenarioPlan
+                        {
+                            Name = "items",
+                            Executor = new SharedIterationsExecutor(4, 120, TimeSpan.FromMinutes(1)),
+                            Steps = [new RequestStep { Method = "GET", Url = "{{_api.BaseAddress}}items" }],
+                        },
+                    ],
+                };
+            }
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", file, "--quiet");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(120, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_compile_error_exits_104_naming_the_file_line_and_column()
+    {
+        var file = WriteCSharp("public static class Broken\n{\n    public static TestPlan Plan() => nothing;\n}\n");
+
+        var run = await SurgeProcess.RunAsync("run", file, "--quiet");
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains($"{file}:3:38: CS0103", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task An_exception_in_the_plan_method_exits_107_with_its_line()
+    {
+        var file = WriteCSharp("public static class Failing\n{\n    public static TestPlan Plan() =>\n        throw new InvalidOperationException(\"no plan today\");\n}\n");
+
+        var run = await SurgeProcess.RunAsync("run", file, "--quiet");
+
+        Assert.Equal(107, run.ExitCode);
+        Assert.Contains("no plan today", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(":line 4", run.Stderr, StringComparison.Ordinal);
+    }
+}
