@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads the whole document: options, thresholds, and scenarios or k6's one-scenario shortcuts.</summary>
 internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
-    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
+    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
@@ -43,6 +43,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             SummaryTrendStats = options.Optional("summaryTrendStats") is { } stats ? TrendStats(stats, options.KeyNode("summaryTrendStats")!) : TestPlan.DefaultSummaryTrendStats,
             Tags = options.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Http = Http(options),
+            Verify = root.Optional("verify") is { } verify ? requests.ReadVerify(verify) : [],
             Source = source.FileName,
         };
         return options.Optional("maxSeriesPerMetric") is { } max

@@ -13,7 +13,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
     private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture"];
     private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
     private static readonly string[] CheckKeys = ["name", "status", "header", "jsonPath", "equals", "bodyContains", "bodyMatches", "duration"];
-    private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header"];
+    private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header", "ledger"];
     private static readonly string[] HttpVersions = ["1.1", "2"];
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
@@ -81,6 +81,24 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
             Location = source.At(node),
         };
     }
+
+    /// <summary>Top-level `verify:`: `- { ledger: orders, get: /orders, idField: id }`.</summary>
+    public IReadOnlyList<VerifyPlan> ReadVerify(YamlNode node) =>
+        [.. source.Sequence(node, "verify", "- { ledger: orders, get: /orders, idField: id }").Select(item =>
+        {
+            var map = source.Map(item, "a verify stage");
+            map.AllowOnly(["ledger", "get", "idField", "headers"]);
+            var ledger = source.Text(map.Required("ledger", "name the ledger captures write to, e.g. ledger: orders"), "ledger");
+            var request = new RequestStep
+            {
+                Method = "GET",
+                Url = Url(map.Required("get", "say where the server lists its records, e.g. get: /orders")),
+                Headers = map.Optional("headers") is { } headers ? Headers(headers) : [],
+                Location = source.At(item),
+            };
+            var idField = map.Optional("idField") is { } field ? source.Text(field, "idField") : "id";
+            return new VerifyPlan(ledger, request, idField) { Location = source.At(item) };
+        })];
 
     private IReadOnlyList<Step> Nested(YamlMap map, YamlScalarNode key, string what) =>
         ReadAll(key, map.Required("steps", $"a {what} needs steps: with at least one step"));
@@ -192,7 +210,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
             {
                 throw source.Error(item, "a capture reads from one of jsonPath, regex or header");
             }
-            captures.Add(capture with { Location = source.At(item) });
+            captures.Add(capture with
+            {
+                Ledger = map.Optional("ledger") is { } ledger ? source.Text(ledger, "ledger") : null,
+                Location = source.At(item),
+            });
         }
         return captures;
     }

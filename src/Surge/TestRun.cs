@@ -74,9 +74,14 @@ public static class TestRun
             outcome = RunOutcome.Interrupted;
         }
 
+        var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
         var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
         var summary = Summarize(plan, engine, final, startedAt, outcome);
-        summary = summary with { Warnings = [.. summary.Warnings, .. sinkFailures] };
+        summary = summary with
+        {
+            Verifications = verifications,
+            Warnings = [.. summary.Warnings, .. verifications.Where(v => !v.Passed).Select(v => v.ToString()), .. sinkFailures],
+        };
         foreach (var sink in sinks.ToList())
         {
             Feed(sink, s => s.OnCompleted(summary), sinks, sinkFailures);
@@ -97,6 +102,26 @@ public static class TestRun
         {
             ThreadPool.SetMinThreads(floor, completionPorts);
         }
+    }
+
+    // Verify stages run after the load, each recording three checks so that thresholds on `checks` cover them.
+    private static async Task<IReadOnlyList<IntegrityResult>> VerifyAsync(TestPlan plan, EngineContext context, TagSet runTags,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<IntegrityResult>();
+        foreach (var verify in plan.Verify)
+        {
+            var ledger = context.Ledgers.TryGetValue(verify.Ledger, out var values) ? values.ToArray() : [];
+            var result = await IntegrityVerifier.VerifyAsync(verify, ledger, plan.Http, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            var registry = context.Recorder.Registry;
+            int Check(string name) => registry.GetSeries(BuiltinMetrics.Checks, runTags.With("check", $"verify {verify.Ledger}: {name}"));
+            using var writer = context.Recorder.BeginWrite();
+            writer.AddRate(Check("every acknowledged write is on the server"), result.Error is null && result.Missing == 0);
+            writer.AddRate(Check("no id acknowledged twice"), result.Error is null && result.DuplicatesAcknowledged == 0);
+            writer.AddRate(Check("no duplicates on the server"), result.Error is null && result.DuplicatesOnServer == 0);
+        }
+        return results;
     }
 
     /// <summary>A failing sink is dropped with a warning; it must never cost the run its measurements.</summary>

@@ -23,6 +23,9 @@ public sealed class EngineContext : IDisposable
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
     }
 
+    /// <summary>Values captured into ledgers (ids of acknowledged writes), by ledger name, from every VU.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> Ledgers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Times out and interrupts the run's HTTP/1.1 requests.</summary>
     public RequestWatchdog Watchdog { get; } = new();
 

@@ -55,6 +55,10 @@ public sealed class ScenarioRuntime : IDisposable
 
     public MetricsRecorder Recorder => _engine.Recorder;
 
+    /// <summary>Adds a value to the run's ledger of that name (see <see cref="Surge.Plans.CapturePlan.Ledger"/>).</summary>
+    public void AddToLedger(string ledger, string value) =>
+        _engine.Ledgers.GetOrAdd(ledger, static _ => new System.Collections.Concurrent.ConcurrentQueue<string>()).Enqueue(value);
+
     /// <summary>Writes a line to the run's log (`log` steps).</summary>
     public void Log(string line) => _engine.Log(line);
 

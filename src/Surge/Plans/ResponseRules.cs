@@ -56,5 +56,8 @@ public sealed record CapturePlan(string Variable, CaptureSource Source, string E
     /// <summary>The regex group to keep (1 by default; 0 is the whole match).</summary>
     public int Group { get; init; } = 1;
 
+    /// <summary>When set, every captured value is also written to the run's ledger of this name, for a verify stage.</summary>
+    public string? Ledger { get; init; }
+
     public SourceLocation? Location { get; init; }
 }

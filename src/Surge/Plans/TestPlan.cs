@@ -19,6 +19,9 @@ public sealed record TestPlan
 
     public HttpOptions Http { get; init; } = HttpOptions.Default;
 
+    /// <summary>Integrity checks run after the load: acknowledged writes against the server's state.</summary>
+    public IReadOnlyList<VerifyPlan> Verify { get; init; } = [];
+
     /// <summary>Where the plan came from, for messages; "-" for plans built in code.</summary>
     public string Source { get; init; } = "-";
 }

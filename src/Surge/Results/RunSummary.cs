@@ -29,6 +29,9 @@ public sealed record RunSummary
 
     public IReadOnlyList<string> SummaryTrendStats { get; init; } = Plans.TestPlan.DefaultSummaryTrendStats;
 
+    /// <summary>What each verify stage found, in plan order.</summary>
+    public IReadOnlyList<IntegrityResult> Verifications { get; init; } = [];
+
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public RunOutcome Outcome { get; init; } = RunOutcome.Completed;

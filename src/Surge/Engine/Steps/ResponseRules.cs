@@ -39,7 +39,12 @@ internal sealed class ResponseRules
         }
         foreach (var capture in _captures)
         {
-            vu.Variables.Set(capture.Plan.Variable, capture.Read(response) ?? throw new CaptureFailedException(capture.Plan));
+            var value = capture.Read(response) ?? throw new CaptureFailedException(capture.Plan);
+            vu.Variables.Set(capture.Plan.Variable, value);
+            if (capture.Plan.Ledger is { } ledger)
+            {
+                vu.Scenario.AddToLedger(ledger, value);
+            }
         }
     }
 

@@ -1,0 +1,52 @@
+using Surge.SampleApi;
+
+namespace Surge.Cli.Tests;
+
+public sealed class IntegrityTests
+{
+    private static string WriteHeavyTest(Uri api) => SurgeProcess.WriteTestFile($$"""
+        options:
+          baseUrl: {{api}}
+        thresholds:
+          checks: ["rate==1"]
+        verify:
+          - { ledger: orders, get: /orders, idField: id }
+        scenarios:
+          writers:
+            executor: shared-iterations
+            vus: 16
+            iterations: 300
+            requests:
+              - post: /orders
+                json: { itemId: 1, quantity: 1 }
+                expectedStatuses: [201]
+                capture:
+                  - { var: orderId, jsonPath: $.id, ledger: orders }
+        """);
+
+    [Fact]
+    public async Task The_naive_json_file_store_is_caught_losing_or_duplicating_acknowledged_writes()
+    {
+        var data = Directory.CreateTempSubdirectory("surge-integrity-").FullName;
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.JsonFile, DataDirectory = data });
+
+        var run = await SurgeProcess.RunAsync("run", WriteHeavyTest(api.BaseAddress), "--quiet");
+
+        Assert.Equal(99, run.ExitCode);
+        Assert.Contains("✗ verify orders: ", run.Stdout, StringComparison.Ordinal); // lost writes, repeated ids, or both
+        Assert.Contains("300 writes acknowledged", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_safe_store_keeps_every_acknowledged_write_exactly_once()
+    {
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.Safe });
+
+        var run = await SurgeProcess.RunAsync("run", WriteHeavyTest(api.BaseAddress), "--quiet");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("✓ verify orders: every acknowledged write is on the server", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("✓ verify orders: no id acknowledged twice", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("✓ verify orders: no duplicates on the server", run.Stdout, StringComparison.Ordinal);
+    }
+}
