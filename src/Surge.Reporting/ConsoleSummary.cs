@@ -51,6 +51,7 @@ public static class ConsoleSummary
         {
             RunOutcome.AbortedByThreshold => "aborted: a threshold with abortOnFail failed",
             RunOutcome.Interrupted => "interrupted: stopped by a signal before the end",
+            RunOutcome.SetupFailed => "setup failed: no scenario ran",
             _ => null,
         };
         if (outcome is not null)

@@ -35,6 +35,7 @@ public static class ResultFile
         [RunOutcome.Completed] = "completed",
         [RunOutcome.AbortedByThreshold] = "abortedByThreshold",
         [RunOutcome.Interrupted] = "interrupted",
+        [RunOutcome.SetupFailed] = "setupFailed",
     };
 
     public static void Write(RunSummary summary, Stream destination)
@@ -342,6 +343,7 @@ public static class ResultFile
 
     private static int Severity(RunOutcome outcome) => outcome switch
     {
+        RunOutcome.SetupFailed => 3,
         RunOutcome.AbortedByThreshold => 2,
         RunOutcome.Interrupted => 1,
         _ => 0,

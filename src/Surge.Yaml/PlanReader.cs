@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads the whole document: options, thresholds, and scenarios or k6's one-scenario shortcuts.</summary>
 internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
-    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
+    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
@@ -44,6 +44,8 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Tags = options.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Http = Http(options),
             Verify = root.Optional("verify") is { } verify ? requests.ReadVerify(verify) : [],
+            Setup = root.KeyNode("setup") is { } setupKey ? requests.ReadAll(setupKey, root.Optional("setup")!) : [],
+            Teardown = root.KeyNode("teardown") is { } teardownKey ? requests.ReadAll(teardownKey, root.Optional("teardown")!) : [],
             Source = source.FileName,
         };
         return options.Optional("maxSeriesPerMetric") is { } max

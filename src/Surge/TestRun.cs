@@ -69,6 +69,10 @@ public static class TestRun
             }
         }
         await running.ConfigureAwait(false);
+        if (engine.SetupError is not null)
+        {
+            outcome = RunOutcome.SetupFailed;
+        }
         if (outcome == RunOutcome.Completed && (stop.IsCancellationRequested || settings.HardStop.IsCancellationRequested))
         {
             outcome = RunOutcome.Interrupted;
@@ -80,7 +84,14 @@ public static class TestRun
         summary = summary with
         {
             Verifications = verifications,
-            Warnings = [.. summary.Warnings, .. verifications.Where(v => !v.Passed).Select(v => v.ToString()), .. sinkFailures],
+            Warnings =
+            [
+                .. engine.SetupError is { } setup ? [$"setup failed, so no scenario ran: {setup}"] : Array.Empty<string>(),
+                .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
+                .. summary.Warnings,
+                .. verifications.Where(v => !v.Passed).Select(v => v.ToString()),
+                .. sinkFailures,
+            ],
         };
         foreach (var sink in sinks.ToList())
         {

@@ -29,6 +29,7 @@ public static class RunExecution
     public static int ExitCodeFor(RunSummary summary) => summary.Outcome switch
     {
         RunOutcome.Interrupted => ExitCodes.StoppedBySignal,
+        RunOutcome.SetupFailed => ExitCodes.ScriptError,
         _ when !summary.ThresholdsPassed => ExitCodes.ThresholdsFailed,
         _ => ExitCodes.Success,
     };

@@ -23,6 +23,9 @@ public sealed class EngineContext : IDisposable
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
     }
 
+    /// <summary>What setup captured, visible to every VU of every scenario.</summary>
+    public SetupOutputs SetupOutputs { get; } = new();
+
     /// <summary>Values captured into ledgers (ids of acknowledged writes), by ledger name, from every VU.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> Ledgers { get; } = new(StringComparer.Ordinal);
 

@@ -108,6 +108,18 @@ public sealed class ScenarioRuntime : IDisposable
         State = ScenarioState.Running;
     }
 
+    /// <summary>The VUs created so far, e.g. setup's one VU whose captures become everyone's.</summary>
+    internal IReadOnlyList<VirtualUser> Vus
+    {
+        get
+        {
+            lock (_vusLock)
+            {
+                return [.. _vus];
+            }
+        }
+    }
+
     public VirtualUser CreateVu()
     {
         lock (_vusLock)

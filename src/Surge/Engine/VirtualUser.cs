@@ -22,6 +22,7 @@ public sealed class VirtualUser : IDisposable
         Id = id;
         _scenario = scenario;
         Persona = persona;
+        Variables = new VuVariables(scenario.Engine.SetupOutputs);
         _iteration = CancellationTokenSource.CreateLinkedTokenSource(scenario.HardStopToken);
     }
 
@@ -37,7 +38,7 @@ public sealed class VirtualUser : IDisposable
     internal bool HasStarted { get; set; }
 
     /// <summary>Captures and loop items, kept across this VU's iterations.</summary>
-    public VuVariables Variables { get; } = new();
+    public VuVariables Variables { get; }
 
     /// <summary>The last response a check or capture needed, reused from request to request.</summary>
     internal HttpResponseBuffer Response => _response ??= new HttpResponseBuffer();

@@ -6,11 +6,14 @@ namespace Surge.Engine;
 
 /// <summary>
 /// One VU's variables: captures and loop items, kept across its iterations, then the fields of the data record the
-/// current iteration took (`{{ email }}` or `{{ users.email }}`).
+/// current iteration took (`{{ email }}` or `{{ users.email }}`), then what setup captured for everyone.
 /// </summary>
-public sealed class VuVariables : IVariables
+public sealed class VuVariables(SetupOutputs shared) : IVariables
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    /// <summary>This VU's own values, e.g. what setup captured, to publish to every VU.</summary>
+    public IReadOnlyDictionary<string, string> Own => _values;
     private DataRecord? _record;
     private string? _recordSource;
 
@@ -34,8 +37,11 @@ public sealed class VuVariables : IVariables
             var field = name.StartsWith(_recordSource!, StringComparison.Ordinal) && name.Length > _recordSource!.Length && name[_recordSource.Length] == '.'
                 ? name[(_recordSource.Length + 1)..]
                 : name;
-            return record.TryGet(field, out value);
+            if (record.TryGet(field, out value))
+            {
+                return true;
+            }
         }
-        return false;
+        return shared.Values.TryGetValue(name, out value);
     }
 }

@@ -19,6 +19,12 @@ public sealed record TestPlan
 
     public HttpOptions Http { get; init; } = HttpOptions.Default;
 
+    /// <summary>Steps run once before any scenario (a login, test data); their captures are visible to every VU.</summary>
+    public IReadOnlyList<Step> Setup { get; init; } = [];
+
+    /// <summary>Steps run once after every scenario ended, with setup's captures, before the verify stages.</summary>
+    public IReadOnlyList<Step> Teardown { get; init; } = [];
+
     /// <summary>Integrity checks run after the load: acknowledged writes against the server's state.</summary>
     public IReadOnlyList<VerifyPlan> Verify { get; init; } = [];
 

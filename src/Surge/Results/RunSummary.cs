@@ -12,6 +12,9 @@ public enum RunOutcome
 
     /// <summary>The user pressed Ctrl-C (or the process got SIGTERM); what was measured is still reported.</summary>
     Interrupted,
+
+    /// <summary>Setup failed, so no scenario ran (k6 aborts the same way).</summary>
+    SetupFailed,
 }
 
 /// <summary>Everything a run measured, as one immutable object. Every exporter reads this and nothing else.</summary>

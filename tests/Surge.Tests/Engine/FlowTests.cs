@@ -189,4 +189,42 @@ public sealed class FlowTests
         Assert.Equal(69, server.Requests);
         Assert.Contains(summary.Find("http_reqs")!.Series, s => s.Tags.Contains(new KeyValuePair<string, string>("flow", "cart")));
     }
+
+    [Fact]
+    public async Task Setup_runs_once_and_its_captures_reach_every_vu_then_teardown_runs_once()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(Get(server, "me", "use token") with
+        {
+            Headers = [new("Authorization", "Bearer {{ token }}")],
+            Checks = [new CheckPlan("sent the setup token", CheckKind.BodyContains) { Expected = "Bearer t-123" }],
+        }) with
+        {
+            Setup = [Get(server, "token", "setup login") with { Captures = [new CapturePlan("token", CaptureSource.JsonPath, "$.token")] }],
+            Teardown = [Get(server, "hello", "teardown")],
+        };
+
+        var summary = await TestRun.RunAsync(plan);
+
+        var byName = summary.Find("http_reqs")!.Series.ToDictionary(s => s.Tags.Single(t => t.Key == "name").Value, s => s.Values.Sum);
+        Assert.Equal(new Dictionary<string, double> { ["setup login"] = 1, ["use token"] = 10, ["teardown"] = 1 }, byName);
+        Assert.Equal(10, CheckSeries(summary, "sent the setup token").Values.Passes);
+        Assert.Equal(RunOutcome.Completed, summary.Outcome);
+    }
+
+    [Fact]
+    public async Task A_failing_setup_runs_no_scenario_and_says_why()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var plan = Flow(Get(server, "hello")) with
+        {
+            Setup = [Get(server, "hello", "setup") with { Captures = [new CapturePlan("token", CaptureSource.JsonPath, "$.token")] }],
+        };
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(RunOutcome.SetupFailed, summary.Outcome);
+        Assert.Equal(1, server.Requests);
+        Assert.Contains(summary.Warnings, w => w.StartsWith("setup failed, so no scenario ran", StringComparison.Ordinal));
+    }
 }
