@@ -39,7 +39,7 @@ public static class TestRun
         var runTags = TagSet.From(plan.Tags);
         var vusSeries = registry.GetSeries(BuiltinMetrics.Vus, runTags);
         var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
-        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine);
+        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine) { Environment = plan.Env };
         using var engine = new LoadEngine(plan, context);
 
         var startedAt = DateTimeOffset.UtcNow;

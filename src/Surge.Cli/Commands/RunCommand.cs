@@ -16,10 +16,12 @@ public static class RunCommand
         var iterations = new Option<long?>("--iterations", "-i") { Description = "Total iterations shared by the VUs (shared-iterations)" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
         var method = new Option<string>("--method", "-m") { Description = "HTTP method in quick mode", DefaultValueFactory = _ => "GET" };
+        var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
+        var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
         var output = new OutputOptionSet();
         var command = new Command("run", "Run a load test from a YAML file, or against one URL")
         {
-            target, vus, duration, iterations, baseUrl, method,
+            target, vus, duration, iterations, baseUrl, method, env, envFile,
         };
         output.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
@@ -34,8 +36,35 @@ public static class RunCommand
                 : Durations.TryParse(durationText, out var d) ? d
                 : throw new PlanException($"--duration '{durationText}' is not a duration; write e.g. 30s, 1m30s or 500ms");
             plan = PlanOverrides.Apply(plan, parse.GetValue(vus), parsedDuration, parse.GetValue(iterations));
+            plan = plan with { Env = Environment(plan.Env, text, parse.GetValue(envFile), parse.GetValue(env) ?? []) };
             return await RunExecution.RunAsync(plan, output.Read(parse));
         });
         return command;
+    }
+
+    // The plan's own env, then the .env beside the test (or --env-file), then each -e on top.
+    private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
+    {
+        var besideTest = QuickPlan.IsUrl(target) ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", ".env");
+        var file = envFile ?? (besideTest is not null && File.Exists(besideTest) ? besideTest : null);
+        if (envFile is not null && !File.Exists(envFile))
+        {
+            throw new PlanException($"--env-file '{envFile}' does not exist");
+        }
+        var values = new Dictionary<string, string>(planEnv, StringComparer.Ordinal);
+        if (file is not null)
+        {
+            foreach (var (name, value) in DotEnv.Read(file))
+            {
+                values[name] = value;
+            }
+        }
+        foreach (var assignment in assignments)
+        {
+            var (name, value) = DotEnv.Assignment(assignment)
+                ?? throw new PlanException($"-e '{assignment}' is not an assignment; write -e NAME=value");
+            values[name] = value;
+        }
+        return values;
     }
 }

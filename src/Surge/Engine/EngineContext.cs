@@ -23,6 +23,9 @@ public sealed class EngineContext : IDisposable
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
     }
 
+    /// <summary>The run's `-e` / `.env` variables, for templates' env().</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>What setup captured, visible to every VU of every scenario.</summary>
     public SetupOutputs SetupOutputs { get; } = new();
 

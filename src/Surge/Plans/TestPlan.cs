@@ -19,6 +19,9 @@ public sealed record TestPlan
 
     public HttpOptions Http { get; init; } = HttpOptions.Default;
 
+    /// <summary>Variables for `{{ env("NAME") }}` on top of the process environment (`-e`, `.env`); a scenario's env wins.</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Steps run once before any scenario (a login, test data); their captures are visible to every VU.</summary>
     public IReadOnlyList<Step> Setup { get; init; } = [];
 

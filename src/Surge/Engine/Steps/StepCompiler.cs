@@ -9,7 +9,7 @@ public static class StepCompiler
     /// <summary>The scenario's personas; plain steps make one persona with one flow.</summary>
     public static IReadOnlyList<CompiledPersona> Compile(ScenarioRuntime scenario)
     {
-        var context = new StepContext(scenario, scenario.Tags, EnvironmentFor(scenario.Plan));
+        var context = new StepContext(scenario, scenario.Tags, EnvironmentFor(scenario.Engine.Environment, scenario.Plan));
         if (scenario.Plan.Personas.Count == 0)
         {
             return [new CompiledPersona([], [Compile(scenario.Plan.Steps, context)], new WeightedCycle([1]))];
@@ -32,15 +32,15 @@ public static class StepCompiler
         _ => throw new PlanException($"steps of type {step.GetType().Name} are not supported", step.Location),
     };
 
-    // The process environment with the scenario's `env` on top, for `{{ env("NAME") }}`.
-    private static Dictionary<string, string> EnvironmentFor(ScenarioPlan plan)
+    // For `{{ env("NAME") }}`: the process environment, then the run's -e / .env, then the scenario's `env`.
+    private static Dictionary<string, string> EnvironmentFor(IReadOnlyDictionary<string, string> run, ScenarioPlan plan)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             environment[(string)entry.Key] = (string?)entry.Value ?? "";
         }
-        foreach (var (name, value) in plan.Env)
+        foreach (var (name, value) in run.Concat(plan.Env))
         {
             environment[name] = value;
         }

@@ -1,0 +1,72 @@
+using Surge.SampleApi;
+
+namespace Surge.Cli.Tests;
+
+public sealed class EnvironmentTests : IAsyncLifetime
+{
+    private SampleApiHost _api = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("surge-env-").FullName;
+
+    public async Task InitializeAsync() => _api = await SampleApiHost.StartAsync(new SampleApiOptions());
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    // 20 requests to /status/CODE, passing only when every response has status 201.
+    private string WriteTest()
+    {
+        var path = Path.Combine(_folder, "test.yaml");
+        File.WriteAllText(path, $$$"""
+            options:
+              baseUrl: {{{_api.BaseAddress}}}
+            thresholds:
+              checks: ["rate==1"]
+            iterations: 20
+            requests:
+              - get: '/status/{{ env("CODE") }}'
+                expectedStatuses: [200, 201]
+                checks:
+                  - status: 201
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_value_given_with_e_reaches_the_requests()
+    {
+        var run = await SurgeProcess.RunAsync("run", WriteTest(), "-e", "CODE=201", "--quiet");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(20, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_dot_env_file_beside_the_test_is_read_and_e_wins_over_it()
+    {
+        var test = WriteTest();
+        File.WriteAllText(Path.Combine(_folder, ".env"), "# codes\nexport CODE=\"201\"\n");
+
+        var fromFile = await SurgeProcess.RunAsync("run", test, "--quiet");
+        var overridden = await SurgeProcess.RunAsync("run", test, "-e", "CODE=200", "--quiet");
+
+        Assert.Equal(0, fromFile.ExitCode);
+        Assert.Equal(99, overridden.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_env_file_line_exits_104_at_its_line()
+    {
+        var test = WriteTest();
+        var envFile = Path.Combine(_folder, "broken.env");
+        File.WriteAllText(envFile, "CODE=201\nthis is not an assignment\n");
+
+        var run = await SurgeProcess.RunAsync("run", test, "--env-file", envFile, "--quiet");
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains($"{envFile}:2:1", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
+    }
+}
