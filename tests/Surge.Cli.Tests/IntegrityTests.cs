@@ -49,4 +49,14 @@ public sealed class IntegrityTests
         Assert.Contains("✓ verify orders: no id acknowledged twice", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("✓ verify orders: no duplicates on the server", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_integrity_demo_shows_corruption_on_the_json_file_store_and_none_on_the_safe_store()
+    {
+        var run = await SurgeProcess.RunAsync("demo", "integrity", "--no-color");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stdout:\n{run.Stdout}");
+        Assert.Contains("json-file store: corruption found", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("safe store: every acknowledged write is on the server exactly once", run.Stdout, StringComparison.Ordinal);
+    }
 }
