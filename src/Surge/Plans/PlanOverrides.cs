@@ -3,7 +3,7 @@ namespace Surge.Plans;
 /// <summary>
 /// k6's command-line shortcuts: --vus, --duration and --iterations replace every scenario's executor.
 /// --iterations gives shared-iterations; otherwise constant-vus. A missing --vus means 1 VU; a missing --duration
-/// keeps each scenario's own maximum duration.
+/// keeps each scenario's own maximum duration. Scenarios then all start at once, so that --duration bounds the run.
 /// </summary>
 public static class PlanOverrides
 {
@@ -27,7 +27,7 @@ public static class PlanOverrides
         }
         return plan with
         {
-            Scenarios = [.. plan.Scenarios.Select(s => s with { Executor = Override(s.Executor, vus ?? 1, duration, iterations) })],
+            Scenarios = [.. plan.Scenarios.Select(s => s with { Executor = Override(s.Executor, vus ?? 1, duration, iterations), StartTime = TimeSpan.Zero })],
         };
     }
 
