@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads the whole document: options, thresholds, and scenarios or k6's one-scenario shortcuts.</summary>
 internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
-    private static readonly string[] TopLevelKeys = ["options", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
+    private static readonly string[] TopLevelKeys = ["options", "metrics", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
@@ -29,8 +29,9 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
         root.AllowOnly(TopLevelKeys);
         var options = source.Map(root.Optional("options") ?? new YamlMappingNode(), "options");
         options.AllowOnly(OptionKeys);
-        var requests = new RequestReader(source, BaseUrl(options));
-        var thresholds = root.Optional("thresholds") is { } thresholdsNode ? new ThresholdReader(source).ReadAll(thresholdsNode) : [];
+        var metrics = root.Optional("metrics") is { } metricsNode ? CustomMetrics(metricsNode) : [];
+        var requests = new RequestReader(source, BaseUrl(options), metrics);
+        var thresholds = root.Optional("thresholds") is { } thresholdsNode ? new ThresholdReader(source, metrics).ReadAll(thresholdsNode) : [];
         var executors = new ExecutorReader(source);
         var data = root.Optional("data") is { } dataNode ? new DataReader(source).ReadAll(dataNode) : new Dictionary<string, DataSourcePlan>();
         var scenarios = root.KeyNode("scenarios") is { } scenariosKey
@@ -43,6 +44,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             SummaryTrendStats = options.Optional("summaryTrendStats") is { } stats ? TrendStats(stats, options.KeyNode("summaryTrendStats")!) : TestPlan.DefaultSummaryTrendStats,
             Tags = options.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Http = Http(options),
+            Metrics = metrics,
             Verify = root.Optional("verify") is { } verify ? requests.ReadVerify(verify) : [],
             Setup = root.KeyNode("setup") is { } setupKey ? requests.ReadAll(setupKey, root.Optional("setup")!) : [],
             Teardown = root.KeyNode("teardown") is { } teardownKey ? requests.ReadAll(teardownKey, root.Optional("teardown")!) : [],
@@ -81,6 +83,36 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Steps = requests.ReadAll(requestsKey, root.Optional("requests")!),
             Location = source.At(requestsKey),
         };
+    }
+
+    // `metrics: { invoice_creation_success: rate, payment_processing_time: trend-time }`: a kind per name.
+    private List<MetricDefinition> CustomMetrics(YamlNode node)
+    {
+        string[] kinds = ["counter", "gauge", "rate", "trend", "trend-time"];
+        var metrics = new List<MetricDefinition>();
+        foreach (var (key, value) in source.Map(node, "metrics").Entries)
+        {
+            var name = key.Value ?? "";
+            if (BuiltinMetrics.Find(name) is not null)
+            {
+                throw source.Error(key, $"'{name}' is a built-in metric; give your metric another name");
+            }
+            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                throw source.Error(key, $"metric name '{name}' may only use letters, digits and '_'");
+            }
+            var kind = source.Text(value, $"the kind of metric '{name}'");
+            metrics.Add(kind switch
+            {
+                "counter" => new MetricDefinition(name, MetricKind.Counter),
+                "gauge" => new MetricDefinition(name, MetricKind.Gauge),
+                "rate" => new MetricDefinition(name, MetricKind.Rate),
+                "trend" => new MetricDefinition(name, MetricKind.Trend),
+                "trend-time" => new MetricDefinition(name, MetricKind.Trend, MetricContains.Time),
+                _ => throw source.Error(value, Suggest.Unknown("metric kind", kind, kinds)),
+            });
+        }
+        return metrics;
     }
 
     private HttpOptions Http(YamlMap options) => new()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Surge.Metrics;
 using Surge.Plans;
 using YamlDotNet.RepresentationModel;
 
@@ -8,9 +9,9 @@ namespace Surge.Yaml;
 /// Reads a scenario's `requests:` list into <see cref="RequestStep"/>s, resolving relative URLs, and
 /// `- think: 2s` (or `1s-3s`) items into <see cref="ThinkStep"/>s.
 /// </summary>
-internal sealed class RequestReader(YamlSource source, string? baseUrl)
+internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnlyList<MetricDefinition> customMetrics)
 {
-    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture"];
+    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record"];
     private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
     private static readonly string[] CheckKeys = ["name", "status", "header", "jsonPath", "equals", "bodyContains", "bodyMatches", "duration"];
     private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header", "ledger"];
@@ -70,6 +71,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
             Url = Url(verb is not null ? map.Optional(verb)! : map.Required("url", "write e.g. url: /items (or get: /items), or an absolute http(s) URL")),
             Checks = map.Optional("checks") is { } checks ? Checks(checks) : [],
             Captures = map.Optional("capture") is { } captures ? Captures(captures) : [],
+            Records = map.Optional("record") is { } records ? Records(records) : [],
             Headers = headers,
             Body = body,
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
@@ -180,6 +182,56 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl)
         {
             throw source.Error(node, $"'{text}' is not a valid regular expression: {error.Message}");
         }
+    }
+
+    // `record: [ { metric: invoice_creation_success, status: 201 }, { metric: payment_processing_time, duration: true } ]`
+    private List<RecordPlan> Records(YamlNode node)
+    {
+        var records = new List<RecordPlan>();
+        foreach (var item in source.Sequence(node, "record", "- { metric: invoice_creation_success, status: 201 }"))
+        {
+            var map = source.Map(item, "a record");
+            map.AllowOnly(["metric", "status", "duration", "jsonPath", "value"]);
+            var nameNode = map.Required("metric", "name a metric declared under top-level metrics:");
+            var name = source.Text(nameNode, "metric");
+            var metric = customMetrics.FirstOrDefault(m => m.Name == name) ?? throw source.Error(nameNode, customMetrics.Count == 0
+                ? $"metric '{name}' is not declared; add it under top-level metrics:, e.g. metrics: {{ {name}: rate }}"
+                : Suggest.Unknown("metric", name, [.. customMetrics.Select(m => m.Name)]));
+            var record = new RecordPlan(metric) { Location = source.At(item) };
+            if (map.KeyNode("status") is { } statusKey)
+            {
+                record = metric.Kind == MetricKind.Rate
+                    ? record with { PassWhenStatus = StatusesOf(map.Optional("status")!, statusKey) }
+                    : throw source.Error(statusKey, $"status: passes or fails a rate; '{name}' is a {metric.Kind.ToString().ToLowerInvariant()}");
+            }
+            else if (map.Optional("duration") is { } duration && source.Boolean(duration, "duration"))
+            {
+                record = metric.Kind == MetricKind.Trend
+                    ? record with { Duration = true }
+                    : throw source.Error(duration, $"duration: records a time into a trend; '{name}' is a {metric.Kind.ToString().ToLowerInvariant()}");
+            }
+            else if (map.Optional("jsonPath") is { } path)
+            {
+                record = record with { JsonPath = JsonPathText(path) };
+            }
+            else
+            {
+                record = record with
+                {
+                    Value = map.Optional("value") is { } value ? Number(value) : null,
+                };
+            }
+            records.Add(record);
+        }
+        return records;
+    }
+
+    private double Number(YamlNode node)
+    {
+        var text = source.Text(node, "value");
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw source.Error(node, $"value '{text}' is not a number");
     }
 
     private List<CapturePlan> Captures(YamlNode node)

@@ -6,10 +6,10 @@ using YamlDotNet.RepresentationModel;
 namespace Surge.Yaml;
 
 /// <summary>Reads `thresholds:`: metric keys with lists of k6 expressions, checked against the built-in metrics.</summary>
-internal sealed class ThresholdReader(YamlSource source)
+internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDefinition> customMetrics)
 {
     private static readonly string[] EntryKeys = ["threshold", "abortOnFail", "delayAbortEval"];
-    private static readonly string[] MetricNames = [.. BuiltinMetrics.All.Select(m => m.Name)];
+    private readonly string[] _metricNames = [.. BuiltinMetrics.All.Concat(customMetrics).Select(m => m.Name)];
 
     public IReadOnlyList<ThresholdPlan> ReadAll(YamlNode node)
     {
@@ -17,8 +17,8 @@ internal sealed class ThresholdReader(YamlSource source)
         foreach (var (keyNode, value) in source.Map(node, "thresholds").Entries)
         {
             var key = Parse(keyNode, MetricKey.Parse);
-            var metric = BuiltinMetrics.Find(key.Metric)
-                ?? throw source.Error(keyNode, Suggest.Unknown("metric", key.Metric, MetricNames));
+            var metric = BuiltinMetrics.Find(key.Metric) ?? customMetrics.FirstOrDefault(m => m.Name == key.Metric)
+                ?? throw source.Error(keyNode, Suggest.Unknown("metric", key.Metric, _metricNames));
             var items = source.Sequence(value, $"thresholds of '{keyNode.Value}'", "[\"p(95)<500\"]");
             if (items.Count == 0)
             {

@@ -33,6 +33,10 @@ public static class TestRun
         settings ??= new RunSettings();
         LeavePoolThreadsForTheRun();
         var registry = new MetricRegistry(plan.MaxSeriesPerMetric);
+        foreach (var metric in plan.Metrics)
+        {
+            registry.Define(metric);
+        }
         using var recorder = new MetricsRecorder(registry);
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(settings.HardStop);
         using var windDown = CancellationTokenSource.CreateLinkedTokenSource(stop);

@@ -35,6 +35,9 @@ public sealed record RequestStep : Step
 
     public IReadOnlyList<CapturePlan> Captures { get; init; } = [];
 
+    /// <summary>Samples for custom metrics taken from this request's response.</summary>
+    public IReadOnlyList<RecordPlan> Records { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 

@@ -22,6 +22,9 @@ public sealed record TestPlan
     /// <summary>Variables for `{{ env("NAME") }}` on top of the process environment (`-e`, `.env`); a scenario's env wins.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Custom metrics (counter, gauge, rate, trend), usable in thresholds like the built-in ones.</summary>
+    public IReadOnlyList<Metrics.MetricDefinition> Metrics { get; init; } = [];
+
     /// <summary>Steps run once before any scenario (a login, test data); their captures are visible to every VU.</summary>
     public IReadOnlyList<Step> Setup { get; init; } = [];
 

@@ -227,4 +227,25 @@ public sealed class FlowTests
         Assert.Equal(1, server.Requests);
         Assert.Contains(summary.Warnings, w => w.StartsWith("setup failed, so no scenario ran", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Custom_metrics_count_what_the_responses_said()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var created = new Surge.Metrics.MetricDefinition("created", Surge.Metrics.MetricKind.Rate);
+        var tokenTime = new Surge.Metrics.MetricDefinition("token_time", Surge.Metrics.MetricKind.Trend, Surge.Metrics.MetricContains.Time);
+        var items = new Surge.Metrics.MetricDefinition("items_reported", Surge.Metrics.MetricKind.Counter);
+        var plan = Flow(
+            Get(server, "status/201", "create") with { Records = [new RecordPlan(created) { PassWhenStatus = new StatusRanges([(201, 201)]) }] },
+            Get(server, "status/500", "fail") with { Records = [new RecordPlan(created) { PassWhenStatus = new StatusRanges([(201, 201)]) }] },
+            Get(server, "token") with { Records = [new RecordPlan(tokenTime) { Duration = true }, new RecordPlan(items) { JsonPath = "$.count" }] })
+            with { Metrics = [created, tokenTime, items] };
+
+        var summary = await TestRun.RunAsync(plan);
+
+        Assert.Equal(10, summary.Find("created")!.Total.Passes);
+        Assert.Equal(20, summary.Find("created")!.Total.Samples);
+        Assert.Equal(10, summary.Find("token_time")!.Total.Histogram!.TotalCount);
+        Assert.Equal(20, summary.Find("items_reported")!.Total.Sum); // 10 responses reporting count = 2
+    }
 }

@@ -15,26 +15,33 @@ internal sealed class ResponseRules
 {
     private readonly CompiledCheck[] _checks;
     private readonly CompiledCapture[] _captures;
+    private readonly CompiledRecord[] _records;
 
     public ResponseRules(RequestStep step, TagSet baseTags, MetricRegistry registry)
     {
         _checks = [.. step.Checks.Select(check => new CompiledCheck(check, registry.GetSeries(BuiltinMetrics.Checks, baseTags.With("check", check.Name))))];
         _captures = [.. step.Captures.Select(capture => new CompiledCapture(capture))];
-        NeedsResponse = _captures.Length > 0 || _checks.Any(c => c.Plan.Kind is not (CheckKind.Status or CheckKind.Duration));
+        _records = [.. step.Records.Select(record => new CompiledRecord(record, registry.GetSeries(record.Metric, baseTags)))];
+        NeedsResponse = _captures.Length > 0 || _checks.Any(c => c.Plan.Kind is not (CheckKind.Status or CheckKind.Duration))
+            || _records.Any(r => r.Plan.JsonPath is not null);
     }
 
     public bool NeedsResponse { get; }
 
-    public bool IsEmpty => _checks.Length == 0 && _captures.Length == 0;
+    public bool IsEmpty => _checks.Length == 0 && _captures.Length == 0 && _records.Length == 0;
 
     public void Apply(VirtualUser vu, in HttpTimings timings, HttpResponseBuffer? response)
     {
-        if (_checks.Length > 0)
+        if (_checks.Length > 0 || _records.Length > 0)
         {
             using var writer = vu.Scenario.Recorder.BeginWrite();
             foreach (var check in _checks)
             {
                 writer.AddRate(check.Series, check.Passes(timings, response));
+            }
+            foreach (var record in _records)
+            {
+                record.Add(writer, timings, response);
             }
         }
         foreach (var capture in _captures)
@@ -68,6 +75,56 @@ internal sealed class ResponseRules
             CheckKind.BodyMatches => response is not null && _regex!.IsMatch(response.BodyText),
             _ => false,
         };
+    }
+
+    private sealed class CompiledRecord(RecordPlan plan, int series)
+    {
+        private readonly JsonPath? _path = plan.JsonPath is null ? null : JsonPath.Parse(plan.JsonPath);
+
+        public RecordPlan Plan => plan;
+
+        // A JSON value that is missing or not a number adds nothing: the metric counts what the server reported.
+        public void Add(SampleWriter writer, in HttpTimings timings, HttpResponseBuffer? response)
+        {
+            double value;
+            if (plan.PassWhenStatus is { } statuses)
+            {
+                writer.AddRate(series, timings.Error is null && statuses.Contains(timings.Status));
+                return;
+            }
+            if (plan.Duration)
+            {
+                writer.AddTrendFixed(series, MonotonicClock.ToMicroseconds(timings.Duration));
+                return;
+            }
+            if (_path is not null)
+            {
+                if (response is null || !_path.TryEvaluate(response.Body, out var found)
+                    || !double.TryParse(found.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                value = plan.Value ?? 1;
+            }
+            switch (plan.Metric.Kind)
+            {
+                case MetricKind.Counter:
+                    writer.AddCounter(series, value);
+                    break;
+                case MetricKind.Gauge:
+                    writer.SetGauge(series, value);
+                    break;
+                case MetricKind.Rate:
+                    writer.AddRate(series, value != 0);
+                    break;
+                default:
+                    writer.AddTrend(series, value);
+                    break;
+            }
+        }
     }
 
     private sealed class CompiledCapture(CapturePlan plan)
