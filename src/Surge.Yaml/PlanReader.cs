@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads the whole document: options, thresholds, and scenarios or k6's one-scenario shortcuts.</summary>
 internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
-    private static readonly string[] TopLevelKeys = ["options", "metrics", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
+    private static readonly string[] TopLevelKeys = ["options", "profiles", "metrics", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
@@ -45,6 +45,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Tags = options.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Http = Http(options),
             Metrics = metrics,
+            Profiles = root.Optional("profiles") is { } profiles ? Profiles(profiles, executors) : new Dictionary<string, ExecutorPlan>(),
             Verify = root.Optional("verify") is { } verify ? requests.ReadVerify(verify) : [],
             Setup = root.KeyNode("setup") is { } setupKey ? requests.ReadAll(setupKey, root.Optional("setup")!) : [],
             Teardown = root.KeyNode("teardown") is { } teardownKey ? requests.ReadAll(teardownKey, root.Optional("teardown")!) : [],
@@ -83,6 +84,19 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
             Steps = requests.ReadAll(requestsKey, root.Optional("requests")!),
             Location = source.At(requestsKey),
         };
+    }
+
+    // `profiles: { local: { vus: 5, duration: 30s }, stress: { stages: [...] } }`, each like k6's top-level shortcuts.
+    private Dictionary<string, ExecutorPlan> Profiles(YamlNode node, ExecutorReader executors)
+    {
+        var profiles = new Dictionary<string, ExecutorPlan>(StringComparer.Ordinal);
+        foreach (var (key, value) in source.Map(node, "profiles").Entries)
+        {
+            var map = source.Map(value, $"profile '{key.Value}'", key);
+            map.AllowOnly(["vus", "duration", "iterations", "stages"]);
+            profiles[key.Value ?? ""] = executors.Shortcut(map);
+        }
+        return profiles;
     }
 
     // `metrics: { invoice_creation_success: rate, payment_processing_time: trend-time }`: a kind per name.

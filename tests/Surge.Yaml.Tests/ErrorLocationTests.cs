@@ -29,7 +29,7 @@ public sealed class ErrorLocationTests
     {
         var error = Yaml.ErrorAt("senarios:\n  s: {}\n", 1, 1);
         Assert.Equal(
-            "unknown key 'senarios' in the test file; did you mean 'scenarios'? Allowed: options, metrics, thresholds, data, setup, teardown, verify, scenarios, vus, duration, iterations, stages, requests",
+            "unknown key 'senarios' in the test file; did you mean 'scenarios'? Allowed: options, profiles, metrics, thresholds, data, setup, teardown, verify, scenarios, vus, duration, iterations, stages, requests",
             error.Reason);
     }
 

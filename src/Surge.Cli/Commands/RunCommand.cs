@@ -17,11 +17,12 @@ public static class RunCommand
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
         var method = new Option<string>("--method", "-m") { Description = "HTTP method in quick mode", DefaultValueFactory = _ => "GET" };
         var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
+        var profile = new Option<string?>("--profile") { Description = "Run every scenario with the test's named profile (profiles: local, staging, stress, ...)" };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
         var output = new OutputOptionSet();
         var command = new Command("run", "Run a load test from a YAML file, or against one URL")
         {
-            target, vus, duration, iterations, baseUrl, method, env, envFile,
+            target, vus, duration, iterations, baseUrl, method, env, envFile, profile,
         };
         output.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
@@ -35,6 +36,10 @@ public static class RunCommand
             TimeSpan? parsedDuration = durationText is null ? null
                 : Durations.TryParse(durationText, out var d) ? d
                 : throw new PlanException($"--duration '{durationText}' is not a duration; write e.g. 30s, 1m30s or 500ms");
+            if (parse.GetValue(profile) is { } profileName)
+            {
+                plan = PlanOverrides.UseProfile(plan, profileName);
+            }
             plan = PlanOverrides.Apply(plan, parse.GetValue(vus), parsedDuration, parse.GetValue(iterations));
             plan = plan with { Env = Environment(plan.Env, text, parse.GetValue(envFile), parse.GetValue(env) ?? []) };
             return await RunExecution.RunAsync(plan, output.Read(parse));

@@ -31,6 +31,18 @@ public static class PlanOverrides
         };
     }
 
+    /// <summary>`--profile NAME`: the named profile's executor runs every scenario, all starting at once.</summary>
+    public static TestPlan UseProfile(TestPlan plan, string name)
+    {
+        if (!plan.Profiles.TryGetValue(name, out var executor))
+        {
+            throw new PlanException(plan.Profiles.Count == 0
+                ? $"--profile '{name}': the test defines no profiles; add e.g. profiles: {{ {name}: {{ vus: 10, duration: 1m }} }}"
+                : $"--profile '{name}' is not defined; the test has {string.Join(", ", plan.Profiles.Keys.Order(StringComparer.Ordinal))}");
+        }
+        return plan with { Scenarios = [.. plan.Scenarios.Select(s => s with { Executor = executor, StartTime = TimeSpan.Zero })] };
+    }
+
     private static ExecutorPlan Override(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations) =>
         iterations is { } count
             ? new SharedIterationsExecutor(vus, count, duration ?? TimeSpan.FromMinutes(10))

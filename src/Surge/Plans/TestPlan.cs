@@ -25,6 +25,9 @@ public sealed record TestPlan
     /// <summary>Custom metrics (counter, gauge, rate, trend), usable in thresholds like the built-in ones.</summary>
     public IReadOnlyList<Metrics.MetricDefinition> Metrics { get; init; } = [];
 
+    /// <summary>Named executors (e.g. local, staging, stress) that `--profile NAME` puts in place of every scenario's own.</summary>
+    public IReadOnlyDictionary<string, ExecutorPlan> Profiles { get; init; } = new Dictionary<string, ExecutorPlan>();
+
     /// <summary>Steps run once before any scenario (a login, test data); their captures are visible to every VU.</summary>
     public IReadOnlyList<Step> Setup { get; init; } = [];
 
