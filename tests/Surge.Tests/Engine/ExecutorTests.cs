@@ -48,8 +48,9 @@ public sealed class ExecutorTests
         var summary = await TestRun.RunAsync(plan);
 
         Assert.Equal(6, server.Requests);
-        // Timers count whole milliseconds of a coarser clock, so a pause may end up to a tick early.
-        Assert.True(summary.Find("iteration_duration")!.Total.Stat("min", TimeSpan.Zero) >= 198);
+        // Timers run on a coarser clock than the Stopwatch, so a pause may end a few milliseconds early.
+        var shortest = summary.Find("iteration_duration")!.Total.Stat("min", TimeSpan.Zero);
+        Assert.True(shortest >= 190, $"shortest iteration {shortest} ms for a 200-250 ms pause");
     }
 
     [Fact]
