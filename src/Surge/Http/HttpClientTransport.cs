@@ -90,8 +90,7 @@ public sealed class HttpClientTransport : IHttpTransport
             using var response = await _invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
             headersAt = MonotonicClock.Now;
             timings.Status = (int)response.StatusCode;
-            timings.BytesReceived = EstimateHeadBytes(response);
-            Keep(keep, response);
+            timings.BytesReceived = ReadHead(response, keep);
             var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
@@ -122,41 +121,24 @@ public sealed class HttpClientTransport : IHttpTransport
         return timings;
     }
 
-    private static void Keep(HttpResponseBuffer? keep, HttpResponseMessage response)
+    /// <summary>
+    /// One walk over the response headers: estimates the head's size on the wire (for data_received) and, when a check
+    /// or capture needs them, keeps status and header lines.
+    /// </summary>
+    private static long ReadHead(HttpResponseMessage response, HttpResponseBuffer? keep)
     {
-        if (keep is null)
-        {
-            return;
-        }
-        keep.Clear();
-        keep.SetStatus((int)response.StatusCode);
+        keep?.Clear();
+        keep?.SetStatus((int)response.StatusCode);
+        long bytes = 17 + (response.ReasonPhrase?.Length ?? 0) + 2;
         foreach (var header in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
         {
             foreach (var value in header.Value)
             {
-                keep.AppendHead(System.Text.Encoding.Latin1.GetBytes($"{header.Key}: {value}"));
-            }
-        }
-    }
-
-    private static long EstimateHeadBytes(HttpResponseMessage response)
-    {
-        long bytes = 17 + (response.ReasonPhrase?.Length ?? 0);
-        foreach (var header in response.Headers.NonValidated)
-        {
-            foreach (var value in header.Value)
-            {
                 bytes += header.Key.Length + 4 + value.Length;
+                keep?.AppendHead(System.Text.Encoding.Latin1.GetBytes($"{header.Key}: {value}"));
             }
         }
-        foreach (var header in response.Content.Headers.NonValidated)
-        {
-            foreach (var value in header.Value)
-            {
-                bytes += header.Key.Length + 4 + value.Length;
-            }
-        }
-        return bytes + 2;
+        return bytes;
     }
 
     public void Dispose()

@@ -18,10 +18,6 @@ public sealed class Http1Client : IHttpTransport
     private const int Running = 1;
     private const int Aborted = 2;
 
-    // Clients alive in the process, each a VU that may be waiting on a response: with many, connections wait for
-    // bytes before renting a buffer. Counted at creation, not per request, to keep the hot path free of it.
-    private static int s_clients;
-
     private readonly IConnectionSource _connections;
     private readonly HttpOptions _options;
     private readonly RequestWatchdog _watchdog;
@@ -37,7 +33,6 @@ public sealed class Http1Client : IHttpTransport
         _options = options;
         _watchdog = watchdog;
         watchdog.Watch(this);
-        Interlocked.Increment(ref s_clients);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -73,7 +68,7 @@ public sealed class Http1Client : IHttpTransport
                     continue; // the server closed this idle connection before our request reached it
                 }
                 var sentAt = MonotonicClock.Now;
-                if (connection.ShouldWaitWithoutBuffer(Volatile.Read(ref s_clients)))
+                if (connection.ShouldWaitWithoutBuffer)
                 {
                     await connection.WaitForBytesAsync().ConfigureAwait(false);
                 }
@@ -109,7 +104,7 @@ public sealed class Http1Client : IHttpTransport
                     }
                     connection.Filled(read);
                 }
-                connection.EndResponse(Volatile.Read(ref s_clients));
+                connection.EndResponse();
                 if (status == ParseStatus.Failed && connection.Error == NetworkError.ResponseEnded && IsStale(null, reused, connection))
                 {
                     connection.Dispose();
@@ -223,9 +218,5 @@ public sealed class Http1Client : IHttpTransport
     }
 
     /// <summary>Connections belong to their source, which the VU (per-VU) or the run (shared) disposes.</summary>
-    public void Dispose()
-    {
-        _watchdog.Forget(this);
-        Interlocked.Decrement(ref s_clients);
-    }
+    public void Dispose() => _watchdog.Forget(this);
 }

@@ -9,7 +9,7 @@ namespace Surge.Http.Http1;
 
 /// <summary>
 /// One keep-alive HTTP/1.1 connection: a socket, optionally wrapped in TLS, with its response parser and receive
-/// buffer. With many clients in the process the buffer is rented per response and a response is first awaited with a
+/// buffer. With many connections open in the process the buffer is rented per response and a response is first awaited with a
 /// zero-byte read, so idle and waiting connections hold no buffer (20,000 VUs cost 4.5 KB each); with few, each
 /// connection keeps its buffer. Bytes of a further pipelined response stay buffered for the next read.
 /// </summary>
@@ -17,8 +17,9 @@ public sealed class Http1Connection : IDisposable
 {
     private const int BufferSize = 16 * 1024;
 
-    // Clients beyond which connections hold no buffer between responses and wait with zero-byte reads.
+    // Open connections beyond which each holds no buffer between responses and waits with zero-byte reads.
     private const int BufferedWaitLimit = 256;
+    private static int s_open;
 
     private readonly Socket _socket;
     private readonly SslStream? _tls;
@@ -27,6 +28,7 @@ public sealed class Http1Connection : IDisposable
     private int _start;
     private int _end;
     private bool _tooLarge;
+    private int _disposed;
 
     private Http1Connection(HttpEndpoint endpoint, Socket socket, SslStream? tls, ConnectTimings opening)
     {
@@ -34,7 +36,10 @@ public sealed class Http1Connection : IDisposable
         _socket = socket;
         _tls = tls;
         Opening = opening;
+        Interlocked.Increment(ref s_open);
     }
+
+    private static bool ManyOpen => Volatile.Read(ref s_open) > BufferedWaitLimit;
 
     public HttpEndpoint Endpoint { get; }
 
@@ -128,11 +133,11 @@ public sealed class Http1Connection : IDisposable
     }
 
     /// <summary>
-    /// True when the response should be awaited with a zero-byte read before a buffer is rented: with many clients,
+    /// True when the response should be awaited with a zero-byte read before a buffer is rented: with many connections,
     /// 20,000 waiting VUs must not pin 20,000 buffers. It costs a system call, hence the threshold. (With few
-    /// clients a connection keeps its buffer, so there is nothing to wait for without.)
+    /// connections each keeps its buffer, so there is nothing to wait for without.)
     /// </summary>
-    public bool ShouldWaitWithoutBuffer(int clients) => _buffer is null && clients > BufferedWaitLimit;
+    public bool ShouldWaitWithoutBuffer => _buffer is null && ManyOpen;
 
     public ValueTask<int> WaitForBytesAsync() => ReceiveAsync(Memory<byte>.Empty);
 
@@ -175,16 +180,16 @@ public sealed class Http1Connection : IDisposable
     }
 
     /// <summary>
-    /// Returns the buffer to the pool, unless it holds the start of a pipelined response or few clients exist (then
+    /// Returns the buffer to the pool, unless it holds the start of a pipelined response or few connections are open (then
     /// keeping it costs little memory and saves a rent and a return per request).
     /// </summary>
-    public void EndResponse(int clients)
+    public void EndResponse()
     {
         if (_start == _end)
         {
             _start = _end = 0;
         }
-        if (_start == _end && _buffer is not null && clients > BufferedWaitLimit)
+        if (_start == _end && _buffer is not null && ManyOpen)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
@@ -223,6 +228,11 @@ public sealed class Http1Connection : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        Interlocked.Decrement(ref s_open);
         _tls?.Dispose();
         _socket.Dispose();
         if (_buffer is not null)

@@ -8,7 +8,7 @@ namespace Surge.Http.Http1;
 /// </summary>
 public sealed class RequestWatchdog : IDisposable
 {
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly Lock _lock = new();
     private readonly Timer _timer;
