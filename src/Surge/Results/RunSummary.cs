@@ -32,6 +32,9 @@ public sealed record RunSummary
 
     public IReadOnlyList<string> SummaryTrendStats { get; init; } = Plans.TestPlan.DefaultSummaryTrendStats;
 
+    /// <summary>The run over time, oldest first; bounded in length however long the run.</summary>
+    public IReadOnlyList<TimelinePoint> Timeline { get; init; } = [];
+
     /// <summary>What each verify stage found, in plan order.</summary>
     public IReadOnlyList<IntegrityResult> Verifications { get; init; } = [];
 

@@ -1,0 +1,45 @@
+using Surge.Metrics;
+
+namespace Surge.Results;
+
+/// <summary>
+/// One slice of the run for charts and history exports: one second while the run is short, coarser once the
+/// timeline has been downsampled to stay within its bound. Counts are for this slice only.
+/// </summary>
+public sealed record TimelinePoint
+{
+    /// <summary>Time from the start of the run to the start of this slice.</summary>
+    public required TimeSpan Start { get; init; }
+
+    public required TimeSpan Length { get; init; }
+
+    /// <summary>Active virtual users at the end of the slice.</summary>
+    public int Vus { get; init; }
+
+    public long Requests { get; init; }
+
+    /// <summary>Requests counted as failed by http_req_failed.</summary>
+    public long FailedRequests { get; init; }
+
+    public long Iterations { get; init; }
+
+    public long DroppedIterations { get; init; }
+
+    public long DataSent { get; init; }
+
+    public long DataReceived { get; init; }
+
+    /// <summary>Responses per status code; status 0 counts requests that ended in a network error.</summary>
+    public IReadOnlyDictionary<int, long> Statuses { get; init; } = new Dictionary<int, long>();
+
+    /// <summary>
+    /// http_req_duration in this slice, encoded with <see cref="Histogram.ToBase64"/> (values are fixed-point,
+    /// <see cref="MetricAggregate.TrendScale"/> per millisecond). Kept encoded because a decoded histogram costs
+    /// kilobytes and a long run keeps hundreds of points.
+    /// </summary>
+    public required string EncodedDuration { get; init; }
+
+    public Histogram Duration() => Histogram.FromBase64(EncodedDuration);
+
+    public double RequestsPerSecond => Length > TimeSpan.Zero ? Requests / Length.TotalSeconds : 0;
+}
