@@ -1,0 +1,117 @@
+using Surge.Metrics;
+using Surge.Results;
+
+namespace Surge.Reporting;
+
+/// <summary>
+/// One endpoint (method and `name` tag) over the whole run, merged over its status, scenario and group series.
+/// Every per-endpoint table reads this: CSV stats, the HTML table, findings and compare.
+/// </summary>
+public sealed record EndpointStats(string Method, string Name)
+{
+    public long Requests { get; init; }
+
+    /// <summary>Requests counted as failed by http_req_failed (an unexpected status or a network error).</summary>
+    public long Failures { get; init; }
+
+    /// <summary>http_req_duration over the whole run (histogram, count, min, max).</summary>
+    public required MetricAggregate Duration { get; init; }
+
+    public long DataReceived { get; init; }
+
+    /// <summary>Requests per status code; 0 is a request that ended in a network error.</summary>
+    public IReadOnlyDictionary<int, long> Statuses { get; init; } = new Dictionary<int, long>();
+
+    /// <summary>Requests per k6 error code (network errors, e.g. "request_timeout").</summary>
+    public IReadOnlyDictionary<string, long> ErrorCodes { get; init; } = new Dictionary<string, long>();
+
+    public double ErrorRate => Requests == 0 ? 0 : (double)Failures / Requests;
+
+    public double RequestsPerSecond(TimeSpan duration) => duration > TimeSpan.Zero ? Requests / duration.TotalSeconds : 0;
+
+    /// <summary>A percentile of http_req_duration in milliseconds, or null when the endpoint saw no request.</summary>
+    public double? Percentile(double percentile) => Duration.Stat($"p({percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)})", TimeSpan.Zero);
+
+    public string Label => $"{Method} {Name}";
+}
+
+public static class EndpointTable
+{
+    /// <summary>Every endpoint the run requested, busiest first, ties by label.</summary>
+    public static IReadOnlyList<EndpointStats> From(RunSummary summary)
+    {
+        var builders = new Dictionary<(string Method, string Name), Builder>();
+        Builder For(TagSet tags)
+        {
+            var key = (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "");
+            if (!builders.TryGetValue(key, out var builder))
+            {
+                builder = new Builder();
+                builders[key] = builder;
+            }
+            return builder;
+        }
+
+        foreach (var series in Series(summary, BuiltinMetrics.HttpReqs))
+        {
+            var builder = For(series.Tags);
+            var count = (long)series.Values.Sum;
+            builder.Requests += count;
+            var status = int.TryParse(series.Tags["status"], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 0;
+            builder.Statuses[status] = builder.Statuses.GetValueOrDefault(status) + count;
+            if (series.Tags["error_code"] is { } error)
+            {
+                builder.ErrorCodes[error] = builder.ErrorCodes.GetValueOrDefault(error) + count;
+            }
+        }
+        foreach (var series in Series(summary, BuiltinMetrics.HttpReqFailed))
+        {
+            For(series.Tags).Failures += series.Values.Passes;
+        }
+        foreach (var series in Series(summary, BuiltinMetrics.HttpReqDuration))
+        {
+            For(series.Tags).Duration.Merge(series.Values);
+        }
+        foreach (var series in Series(summary, BuiltinMetrics.DataReceived))
+        {
+            if (series.Tags["method"] is not null)
+            {
+                For(series.Tags).DataReceived += (long)series.Values.Sum;
+            }
+        }
+        return
+        [
+            .. builders
+                .Where(b => b.Value.Requests > 0)
+                .Select(b => new EndpointStats(b.Key.Method, b.Key.Name)
+                {
+                    Requests = b.Value.Requests,
+                    Failures = b.Value.Failures,
+                    Duration = b.Value.Duration,
+                    DataReceived = b.Value.DataReceived,
+                    Statuses = b.Value.Statuses,
+                    ErrorCodes = b.Value.ErrorCodes,
+                })
+                .OrderByDescending(e => e.Requests)
+                .ThenBy(e => e.Label, StringComparer.Ordinal),
+        ];
+    }
+
+    private static IEnumerable<MetricSeries> Series(RunSummary summary, MetricDefinition metric) =>
+        summary.Find(metric.Name)?.Series ?? [];
+
+    private sealed class Builder
+    {
+        public long Requests { get; set; }
+
+        public long Failures { get; set; }
+
+        public MetricAggregate Duration { get; } = new(MetricKind.Trend);
+
+        public long DataReceived { get; set; }
+
+        public SortedDictionary<int, long> Statuses { get; } = [];
+
+        public SortedDictionary<string, long> ErrorCodes { get; } = new(StringComparer.Ordinal);
+    }
+}
