@@ -18,7 +18,7 @@ public static class IntegrityVerifier
         using var watchdog = new RequestWatchdog();
         using var connections = new PerVuConnections();
         using var client = new Http1Client(connections, options, watchdog);
-        var request = new HttpRequest(plan.Request.Method, new Uri(plan.Request.Url), plan.Request.Headers, plan.Request.Body, plan.Request.Timeout);
+        var request = new HttpRequest(plan.Request.Method, options.Resolve(plan.Request.Url, plan.Location), plan.Request.Headers, plan.Request.Body, plan.Request.Timeout);
         var response = new HttpResponseBuffer(maxBodyBytes: 256 * 1024 * 1024);
         var timings = await client.SendAsync(request, response, cancellationToken).ConfigureAwait(false);
         if (timings.Error is not null || timings.Status is < 200 or >= 300)

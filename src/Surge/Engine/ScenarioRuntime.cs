@@ -64,6 +64,8 @@ public sealed class ScenarioRuntime : IDisposable
 
     internal EngineContext Engine => _engine;
 
+    /// <summary>The metrics of each endpoint C# steps requested (by tags and expected statuses), shared by the VUs.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(TagSet Tags, string Expected), RequestMetrics> CodeEndpoints { get; } = new();
 
     public ScenarioState State { get; private set; } = ScenarioState.Waiting;
 
@@ -197,13 +199,22 @@ public sealed class ScenarioRuntime : IDisposable
             catch (Exception exception)
             {
                 Interlocked.Increment(ref _failed);
-                Interlocked.CompareExchange(ref _firstError, $"{exception.GetType().Name}: {exception.Message}", null);
+                Interlocked.CompareExchange(ref _firstError, Describe(exception), null);
                 continue;
             }
             RecordIteration(vu, started, ended == 0 ? MonotonicClock.Now : ended, intendedStart);
         }
         while (keepGoing is not null && !Stopping && keepGoing());
         return true;
+    }
+
+    // The exception and, when the user's code that threw has symbols (a C# test file, a test project), where in it.
+    private static string Describe(Exception exception)
+    {
+        var frame = new System.Diagnostics.StackTrace(exception, fNeedFileInfo: true).GetFrames()
+            .FirstOrDefault(f => f.GetFileName() is not null && f.GetMethod()?.DeclaringType?.Assembly != typeof(ScenarioRuntime).Assembly);
+        var at = frame is null ? "" : $" (at {Path.GetFileName(frame.GetFileName())}:{frame.GetFileLineNumber()})";
+        return $"{exception.GetType().Name}: {exception.Message}{at}";
     }
 
     // A sequential source that ran out (whenExhausted: stop) ends the scenario: no iteration runs without its record.

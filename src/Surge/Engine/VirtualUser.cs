@@ -16,6 +16,7 @@ public sealed class VirtualUser : IDisposable
     private PerVuConnections? _ownConnections;
     private HttpClientTransport? _http2;
     private HttpResponseBuffer? _response;
+    private VuContext? _code;
 
     internal VirtualUser(int id, ScenarioRuntime scenario, CompiledPersona persona)
     {
@@ -43,6 +44,9 @@ public sealed class VirtualUser : IDisposable
     /// <summary>The last response a check or capture needed, reused from request to request.</summary>
     internal HttpResponseBuffer Response => _response ??= new HttpResponseBuffer();
 
+    /// <summary>What C# steps see of this VU, made on first use.</summary>
+    internal VuContext Code => _code ??= new VuContext(this);
+
     /// <summary>HTTP/1.1 on our own sockets; anything else through HttpClient.</summary>
     public IHttpTransport Http(HttpProtocol protocol)
     {
@@ -60,7 +64,6 @@ public sealed class VirtualUser : IDisposable
     public bool HasIntendedStart { get; internal set; }
 
     internal CancellationToken IterationToken => _iteration.Token;
-
 
     internal Action<VirtualUser>? ReturnToPool { get; set; }
 

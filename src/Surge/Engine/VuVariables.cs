@@ -19,6 +19,13 @@ public sealed class VuVariables(SetupOutputs shared) : IVariables
 
     public void Set(string name, string value) => _values[name] = value;
 
+    /// <summary>Reads a variable (throwing, with its name, when it is nowhere) or sets one of this VU's own.</summary>
+    public string this[string name]
+    {
+        get => TryGet(name, out var value) ? value : throw new KeyNotFoundException($"no variable '{name}': not set by this VU, not a field of the data record, not published by setup");
+        set => Set(name, value);
+    }
+
     /// <summary>The record of the current iteration, from the data source named <paramref name="source"/>.</summary>
     public void UseRecord(DataRecord record, string source)
     {

@@ -16,4 +16,26 @@ public sealed record HttpOptions
     public bool InsecureSkipTlsVerify { get; init; }
 
     public ConnectionSharing Connections { get; init; } = ConnectionSharing.PerVu;
+
+    /// <summary>
+    /// Where relative request URLs point (`--base-url`, or <c>PlanBuilder.BaseUrl</c>). YAML resolves its own at load
+    /// time so that a bad URL is reported at its line; C# plans and code steps resolve against this when they run.
+    /// </summary>
+    public Uri? BaseAddress { get; init; }
+
+    /// <summary>The absolute URL a request goes to; a relative one without a base address is a plan error.</summary>
+    public Uri Resolve(string url, SourceLocation? at = null)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            return absolute;
+        }
+        if (BaseAddress is not null && Uri.TryCreate(BaseAddress, url, out var resolved))
+        {
+            return resolved;
+        }
+        throw new PlanException(BaseAddress is null
+            ? $"'{url}' is not an absolute http(s) URL; give a base URL (--base-url, or .BaseUrl(...) in C#) or a full URL"
+            : $"'{url}' is not a URL, even relative to {BaseAddress}", at);
+    }
 }

@@ -29,6 +29,7 @@ public static class StepCompiler
         GroupStep group => new GroupRunner(group, context),
         LoopStep loop => new LoopRunner(loop, context),
         LogStep log => new LogRunner(log, context),
+        CodeStep code => new CodeRunner(code, context),
         _ => throw new PlanException($"steps of type {step.GetType().Name} are not supported", step.Location),
     };
 

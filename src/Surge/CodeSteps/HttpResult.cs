@@ -1,0 +1,40 @@
+using Surge.Http;
+using Surge.Json;
+
+namespace Surge;
+
+/// <summary>A response as a C# step sees it: status, headers, body, and what k6 would have recorded about it.</summary>
+public sealed class HttpResult
+{
+    private readonly HttpResponseBuffer _response;
+
+    internal HttpResult(HttpResponseBuffer response, in HttpTimings timings, bool failed)
+    {
+        _response = response;
+        Error = timings.Error;
+        Duration = Engine.MonotonicClock.ToTimeSpan(timings.Duration);
+        Failed = failed;
+    }
+
+    /// <summary>The status code; 0 when the request ended in a network error.</summary>
+    public int Status => _response.Status;
+
+    /// <summary>k6's error code for a network failure (e.g. "request_timeout", "connection_refused"), else null.</summary>
+    public string? Error { get; }
+
+    /// <summary>Service time: sending, waiting and receiving, as in http_req_duration.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>Whether http_req_failed counted it: a network error or a status outside the expected ones.</summary>
+    public bool Failed { get; }
+
+    public string Body => _response.BodyText;
+
+    public ReadOnlyMemory<byte> BodyBytes => _response.Body;
+
+    /// <summary>The first value of a response header, matched case-insensitively, or null.</summary>
+    public string? Header(string name) => _response.Header(name);
+
+    /// <summary>The value at a JSON path (e.g. "$.token", "$.items[0].id") as text, or null when it is not there.</summary>
+    public string? Json(string path) => JsonPath.Parse(path).TryEvaluate(_response.Body, out var value) ? value.Text : null;
+}

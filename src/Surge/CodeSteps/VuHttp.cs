@@ -1,0 +1,88 @@
+using Surge.Engine;
+using Surge.Engine.Steps;
+using Surge.Http;
+using Surge.Metrics;
+using Surge.Plans;
+
+namespace Surge;
+
+/// <summary>
+/// The HTTP client of a C# step. Every request records k6's HTTP metrics under its `name` tag (the URL unless a
+/// name is given: name URLs that carry ids, e.g. "GET /items/{id}", to keep one series per endpoint), the step's
+/// group and flow tags included. Relative URLs resolve against the plan's base URL.
+/// </summary>
+public sealed class VuHttp
+{
+    private readonly VirtualUser _vu;
+    private readonly VuContext _context;
+
+    internal VuHttp(VirtualUser vu, VuContext context)
+    {
+        _vu = vu;
+        _context = context;
+    }
+
+    /// <summary>Headers sent with every request of this VU, e.g. Authorization after a login.</summary>
+    public IDictionary<string, string> DefaultHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Statuses that do not count as failed in http_req_failed; k6's default is 200-399.</summary>
+    public StatusRanges ExpectedStatuses { get; set; } = StatusRanges.Default;
+
+    public Task<HttpResult> GetAsync(string url, string? name = null) => SendAsync("GET", url, name: name);
+
+    public Task<HttpResult> DeleteAsync(string url, string? name = null) => SendAsync("DELETE", url, name: name);
+
+    public Task<HttpResult> HeadAsync(string url, string? name = null) => SendAsync("HEAD", url, name: name);
+
+    /// <summary>Posts a body, JSON unless told otherwise.</summary>
+    public Task<HttpResult> PostAsync(string url, string body, string contentType = "application/json", string? name = null) =>
+        SendAsync("POST", url, body, [new("Content-Type", contentType)], name);
+
+    public Task<HttpResult> PutAsync(string url, string body, string contentType = "application/json", string? name = null) =>
+        SendAsync("PUT", url, body, [new("Content-Type", contentType)], name);
+
+    public Task<HttpResult> PatchAsync(string url, string body, string contentType = "application/json", string? name = null) =>
+        SendAsync("PATCH", url, body, [new("Content-Type", contentType)], name);
+
+    public async Task<HttpResult> SendAsync(string method, string url, string? body = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null, string? name = null)
+    {
+        var request = new HttpRequest(method, _vu.Scenario.Engine.Http.Resolve(url), Headers(headers), body, Timeout, HttpProtocol.Http11);
+        var metrics = MetricsFor(method.ToUpperInvariant(), name ?? url);
+        // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
+        var response = new HttpResponseBuffer();
+        var timings = await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false);
+        metrics.Record(_vu, timings);
+        return new HttpResult(response, timings, metrics.IsFailure(timings));
+    }
+
+    private List<KeyValuePair<string, string>> Headers(IEnumerable<KeyValuePair<string, string>>? extra)
+    {
+        var headers = new List<KeyValuePair<string, string>>(DefaultHeaders);
+        foreach (var header in extra ?? [])
+        {
+            headers.RemoveAll(h => string.Equals(h.Key, header.Key, StringComparison.OrdinalIgnoreCase));
+            headers.Add(header);
+        }
+        return headers;
+    }
+
+    private RequestMetrics MetricsFor(string method, string name)
+    {
+        var tags = _context.Tags.With(
+        [
+            new("name", name),
+            new("url", name),
+            new("method", method),
+            new("proto", "HTTP/1.1"),
+        ]);
+        var expected = ExpectedStatuses;
+        var key = (tags, string.Join(',', expected.Ranges));
+        var endpoints = _vu.Scenario.CodeEndpoints;
+        return endpoints.TryGetValue(key, out var metrics)
+            ? metrics
+            : endpoints.GetOrAdd(key, k => new RequestMetrics(k.Tags, _vu.Scenario.Recorder.Registry, expected));
+    }
+}
