@@ -32,6 +32,10 @@ public static class RunCommand
             var plan = script is not null ? await script.CreatePlanAsync(cancellation)
                 : QuickPlan.IsUrl(text) ? QuickPlan.For(text, parse.GetValue(method)!)
                 : YamlPlanLoader.Load(text, new YamlLoadSettings(parse.GetValue(baseUrl)));
+            if (script is not null && parse.GetValue(baseUrl) is { } scriptBase)
+            {
+                plan = plan with { Http = plan.Http with { BaseAddress = BaseAddress(scriptBase) } };
+            }
             var durationText = parse.GetValue(duration);
             TimeSpan? parsedDuration = durationText is null ? null
                 : Durations.TryParse(durationText, out var d) ? d
@@ -46,6 +50,11 @@ public static class RunCommand
         });
         return command;
     }
+
+    private static Uri BaseAddress(string url) =>
+        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new PlanException($"--base-url '{url}' is not an absolute http(s) URL");
 
     // The plan's own env, then the .env beside the test (or --env-file), then each -e on top.
     private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
