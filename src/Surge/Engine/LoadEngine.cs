@@ -56,7 +56,7 @@ public sealed class LoadEngine : IDisposable
             Name = name,
             Executor = new PerVuIterationsExecutor(1, 1, TimeSpan.FromMinutes(10)),
             Steps = steps,
-        }, context, StepCompiler.Compile);
+        }, context, StepCompiler.Compile) { IsLifecycle = true };
 
     private static async Task RunScenarioAsync(ScenarioRuntime scenario, CancellationToken stop)
     {

@@ -50,6 +50,9 @@ public sealed class ScenarioRuntime : IDisposable
 
     public ScenarioPlan Plan { get; }
 
+    /// <summary>Setup or teardown: their requests count, their one iteration is not load (as in k6's `iterations`).</summary>
+    internal bool IsLifecycle { get; init; }
+
     /// <summary>Run tags, scenario tags and `scenario:name`: the base of every sample this scenario records.</summary>
     public TagSet Tags { get; }
 
@@ -236,6 +239,11 @@ public sealed class ScenarioRuntime : IDisposable
     // An iteration that ended with a request ended when its response did: one clock read fewer per iteration.
     private void RecordIteration(VirtualUser vu, long started, long ended, long intendedStart)
     {
+        if (IsLifecycle)
+        {
+            Interlocked.Increment(ref _completed);
+            return;
+        }
         using (var writer = Recorder.BeginWrite())
         {
             writer.AddCounter(_iterationsSeries, 1);

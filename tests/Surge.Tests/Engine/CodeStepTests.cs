@@ -70,7 +70,7 @@ public sealed class CodeStepTests
     }
 
     [Fact]
-    public async Task What_setup_sets_every_vu_reads_and_teardown_runs_once_after_the_load()
+    public async Task What_setup_sets_every_vu_reads_and_teardown_runs_once_after_the_load_neither_counted_as_iterations()
     {
         await using var server = await CountingServer.StartAsync();
         var seen = new ConcurrentBag<string>();
@@ -95,6 +95,8 @@ public sealed class CodeStepTests
         Assert.Empty(summary.Warnings);
         Assert.Equal(Enumerable.Repeat("t-123", 6), seen);
         Assert.Equal(1, teardowns);
+        Assert.Equal(6, summary.Find("iterations")!.Total.Sum); // setup's and teardown's own iterations are not load
+        Assert.Equal(1, server.Requests); // setup's request is
     }
 
     [Fact]
