@@ -52,8 +52,8 @@ public sealed class CompiledTestFile : IDisposable
     }
 
     /// <summary>
-    /// Runs the file's <c>Plan()</c>. What it throws becomes a <see cref="TestScriptException"/>; a null plan is a
-    /// <see cref="PlanException"/>. A plan that does not name its source is given this file's name.
+    /// Runs the file's <c>Plan()</c>. What it throws becomes a <see cref="TestScriptException"/>, except the plan
+    /// builder's own <see cref="PlanException"/>s, which pass through; a null plan is a <see cref="PlanException"/>. A plan that does not name its source is given this file's name.
     /// </summary>
     public async Task<TestPlan> CreatePlanAsync(CancellationToken cancellationToken = default)
     {
@@ -72,6 +72,11 @@ public sealed class CompiledTestFile : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            throw;
+        }
+        catch (PlanException)
+        {
+            // The builder's own errors name the line in this file that made the mistake: an invalid test, not a crash.
             throw;
         }
         catch (Exception e)

@@ -1,3 +1,4 @@
+using Surge.Plans;
 using YamlDotNet.RepresentationModel;
 
 namespace Surge.Yaml;

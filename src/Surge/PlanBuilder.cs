@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Surge.Data;
 using Surge.Metrics;
 using Surge.Plans;
@@ -42,51 +43,61 @@ public sealed class PlanBuilder
         return this;
     }
 
-    public PlanBuilder Scenario(string name, Action<ScenarioBuilder> configure)
+    public PlanBuilder Scenario(string name, Action<ScenarioBuilder> configure,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
+        var at = At(file, line);
         if (_scenarios.Any(s => s.Name == name))
         {
-            throw new PlanException($"there is already a scenario named '{name}'");
+            throw new PlanException($"there is already a scenario named '{name}'", at);
         }
-        var scenario = new ScenarioBuilder(name, _data);
+        var scenario = new ScenarioBuilder(name, _data, at);
         configure(scenario);
         _scenarios.Add(scenario.Build());
         return this;
     }
 
     /// <summary>A k6 threshold, e.g. ("http_req_duration{name:login}", "p(95)&lt;500"); a syntax error throws at once.</summary>
-    public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false)
+    public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
+        var at = At(file, line);
         _thresholds.Add(new ThresholdPlan
         {
-            Key = Parse(metric, MetricKey.Parse),
-            Expression = Parse(expression, ThresholdExpression.Parse),
+            Key = Parse(metric, MetricKey.Parse, at),
+            Expression = Parse(expression, ThresholdExpression.Parse, at),
             AbortOnFail = abortOnFail,
+            Location = at,
         });
         return this;
     }
 
     /// <summary>Declares a custom counter that steps add to with <see cref="VuContext.Count"/>.</summary>
-    public PlanBuilder Counter(string name) => Metric(new MetricDefinition(name, MetricKind.Counter));
+    public PlanBuilder Counter(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Counter), At(file, line));
 
-    public PlanBuilder Gauge(string name) => Metric(new MetricDefinition(name, MetricKind.Gauge));
+    public PlanBuilder Gauge(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Gauge), At(file, line));
 
     /// <summary>Declares a custom rate, e.g. invoice_creation_success.</summary>
-    public PlanBuilder Rate(string name) => Metric(new MetricDefinition(name, MetricKind.Rate));
+    public PlanBuilder Rate(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Rate), At(file, line));
 
     /// <summary>Declares a custom trend, e.g. payment_processing_time; <paramref name="time"/> formats it as durations.</summary>
-    public PlanBuilder Trend(string name, bool time = true) =>
-        Metric(new MetricDefinition(name, MetricKind.Trend, time ? MetricContains.Time : MetricContains.Default));
+    public PlanBuilder Trend(string name, bool time = true, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Trend, time ? MetricContains.Time : MetricContains.Default), At(file, line));
 
     /// <summary>
     /// Test data shared read-only by every VU (a CSV or JSON file, or rows in code); scenarios take records from it
     /// with <see cref="ScenarioBuilder.Data"/>.
     /// </summary>
-    public PlanBuilder Data(string name, DataTable table, FeederMode mode = FeederMode.Sequential, OutOfDataPolicy whenOutOfData = OutOfDataPolicy.Stop)
+    public PlanBuilder Data(string name, DataTable table, FeederMode mode = FeederMode.Sequential, OutOfDataPolicy whenOutOfData = OutOfDataPolicy.Stop,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
-        if (!_data.TryAdd(name, new DataSourcePlan(name, table) { Mode = mode, WhenOutOfData = whenOutOfData }))
+        var at = At(file, line);
+        if (!_data.TryAdd(name, new DataSourcePlan(name, table) { Mode = mode, WhenOutOfData = whenOutOfData, Location = at }))
         {
-            throw new PlanException($"there is already a data source named '{name}'");
+            throw new PlanException($"there is already a data source named '{name}'", at);
         }
         return this;
     }
@@ -131,10 +142,13 @@ public sealed class PlanBuilder
         foreach (var threshold in _thresholds)
         {
             var metric = BuiltinMetrics.Find(threshold.Key.Metric) ?? _metrics.FirstOrDefault(m => m.Name == threshold.Key.Metric)
-                ?? throw new PlanException($"threshold on '{threshold.Key.Metric}': no such metric; declare custom ones with .Counter/.Gauge/.Rate/.Trend");
+                ?? throw new PlanException(
+                    Suggest.Unknown("metric", threshold.Key.Metric, [.. BuiltinMetrics.All.Concat(_metrics).Select(m => m.Name)],
+                        " in a threshold (declare custom metrics with .Counter, .Gauge, .Rate or .Trend)"),
+                    threshold.Location);
             if (!MetricAggregate.IsValidStat(metric.Kind, threshold.Expression.Stat))
             {
-                throw new PlanException($"threshold '{threshold.Expression.Text}' on '{metric.Name}': '{threshold.Expression.Stat}' does not apply to a {metric.Kind.ToString().ToLowerInvariant()}");
+                throw new PlanException($"'{threshold.Expression.Stat}' does not apply to {metric.Kind.ToString().ToLowerInvariant()} metric '{metric.Name}'", threshold.Location);
             }
         }
         return new TestPlan
@@ -150,18 +164,18 @@ public sealed class PlanBuilder
         };
     }
 
-    private PlanBuilder Metric(MetricDefinition metric)
+    private PlanBuilder Metric(MetricDefinition metric, SourceLocation? at)
     {
         if (BuiltinMetrics.Find(metric.Name) is not null || _metrics.Any(m => m.Name == metric.Name))
         {
-            throw new PlanException($"metric '{metric.Name}' is already defined");
+            throw new PlanException($"metric '{metric.Name}' is already defined", at);
         }
-        _ = Parse(metric.Name, MetricKey.Parse);
+        _ = Parse(metric.Name, MetricKey.Parse, at);
         _metrics.Add(metric);
         return this;
     }
 
-    private static T Parse<T>(string text, Func<string, T> parse)
+    private static T Parse<T>(string text, Func<string, T> parse, SourceLocation? at)
     {
         try
         {
@@ -169,9 +183,12 @@ public sealed class PlanBuilder
         }
         catch (ThresholdSyntaxException error)
         {
-            throw new PlanException($"'{text}': {error.Message}");
+            throw new PlanException($"'{text}': {error.Message}", at);
         }
     }
+
+    /// <summary>The line of the caller's file, so that a mistake in a C# test is reported where it was written.</summary>
+    internal static SourceLocation? At(string file, int line) => file.Length == 0 ? null : new SourceLocation(file, line, 1);
 }
 
 /// <summary>Steps in order: requests, pauses, C# code and groups. Scenarios, flows, groups and onStart all build steps.</summary>
@@ -182,15 +199,18 @@ public abstract class StepsBuilder<TSelf>
 
     private protected IReadOnlyList<Step> Steps => _steps;
 
-    public TSelf Get(string url, string? name = null) => Request(new RequestStep { Method = "GET", Url = url, Name = name });
+    public TSelf Get(string url, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Request(new RequestStep { Method = "GET", Url = url, Name = name, Location = PlanBuilder.At(file, line) });
 
-    public TSelf Post(string url, string body, string contentType = "application/json", string? name = null) => Request(new RequestStep
+    public TSelf Post(string url, string body, string contentType = "application/json", string? name = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Request(new RequestStep
     {
         Method = "POST",
         Url = url,
         Body = body,
         Headers = [new("Content-Type", contentType)],
         Name = name,
+        Location = PlanBuilder.At(file, line),
     });
 
     /// <summary>Any request, with checks, captures and custom-metric records as in YAML.</summary>
@@ -235,6 +255,7 @@ public sealed class GroupBuilder : StepsBuilder<GroupBuilder>
 public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
 {
     private readonly string _name;
+    private readonly SourceLocation? _location;
     private readonly IReadOnlyDictionary<string, DataSourcePlan> _dataSources;
     private readonly List<PersonaPlan> _personas = [];
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
@@ -243,10 +264,11 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
     private TimeSpan _startTime;
     private TimeSpan _gracefulStop = TimeSpan.FromSeconds(30);
 
-    internal ScenarioBuilder(string name, IReadOnlyDictionary<string, DataSourcePlan> dataSources)
+    internal ScenarioBuilder(string name, IReadOnlyDictionary<string, DataSourcePlan> dataSources, SourceLocation? location)
     {
         _name = name;
         _dataSources = dataSources;
+        _location = location;
     }
 
     public ScenarioBuilder ConstantVus(int vus, TimeSpan duration) => Executor(new ConstantVusExecutor(vus, duration));
@@ -289,11 +311,13 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
     }
 
     /// <summary>Each iteration takes one record of the plan's data source; its fields are variables (<c>ctx.Vars["email"]</c>).</summary>
-    public ScenarioBuilder Data(string source)
+    public ScenarioBuilder Data(string source, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         _data = _dataSources.TryGetValue(source, out var data)
             ? data
-            : throw new PlanException($"scenario '{_name}': no data source named '{source}'; declare it first with .Data(\"{source}\", table) on the plan");
+            : throw new PlanException(_dataSources.Count == 0
+                ? $"scenario '{_name}': no data source named '{source}'; declare it first with .Data(\"{source}\", table) on the plan"
+                : Suggest.Unknown("data source", source, [.. _dataSources.Keys]), PlanBuilder.At(file, line));
         return this;
     }
 
@@ -313,7 +337,7 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
     {
         if (_personas.Count > 0 && Steps.Count > 0)
         {
-            throw new PlanException($"scenario '{_name}' has both steps and users; put the steps in the users' flows");
+            throw new PlanException($"scenario '{_name}' has both steps and users; put the steps in the users' flows", _location);
         }
         return new ScenarioPlan
         {
@@ -325,6 +349,7 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
             GracefulStop = _gracefulStop,
             Tags = new Dictionary<string, string>(_tags),
             Data = _data,
+            Location = _location,
         };
     }
 }

@@ -67,4 +67,16 @@ public sealed class CSharpTestFileTests : IAsyncLifetime
         Assert.Contains("no plan today", run.Stderr, StringComparison.Ordinal);
         Assert.Contains(":line 4", run.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_mistake_the_plan_builder_catches_exits_104_at_the_line_of_the_test_file_that_made_it()
+    {
+        var file = WriteCSharp("public static class Typo\n{\n    public static TestPlan Plan() => Load.Plan()\n        .Scenario(\"s\", s => s.Get(\"http://127.0.0.1:1/\"))\n        .Threshold(\"http_req_duraton\", \"p(95)<500\")\n        .Build();\n}\n");
+
+        var run = await SurgeProcess.RunAsync("run", file, "--quiet");
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains($"{file}:5:1: unknown metric 'http_req_duraton' in a threshold", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'http_req_duration'?", run.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,7 @@
-namespace Surge.Yaml;
+namespace Surge.Plans;
 
 /// <summary>"Did you mean" for misspelled names: the closest candidate by edit distance, ignoring case.</summary>
-internal static class Suggest
+public static class Suggest
 {
     public static string? Closest(string input, IEnumerable<string> candidates)
     {
