@@ -114,7 +114,35 @@ public static class ResultFile
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        WriteTimeline(json, summary.Timeline);
         json.WriteEndObject();
+    }
+
+    private static void WriteTimeline(Utf8JsonWriter json, IReadOnlyList<TimelinePoint> timeline)
+    {
+        json.WriteStartArray("timeline");
+        foreach (var point in timeline)
+        {
+            json.WriteStartObject();
+            json.WriteString("start", point.Start.ToString("c", CultureInfo.InvariantCulture));
+            json.WriteString("length", point.Length.ToString("c", CultureInfo.InvariantCulture));
+            json.WriteNumber("vus", point.Vus);
+            json.WriteNumber("requests", point.Requests);
+            json.WriteNumber("failedRequests", point.FailedRequests);
+            json.WriteNumber("iterations", point.Iterations);
+            json.WriteNumber("droppedIterations", point.DroppedIterations);
+            json.WriteNumber("dataSent", point.DataSent);
+            json.WriteNumber("dataReceived", point.DataReceived);
+            json.WriteStartObject("statuses");
+            foreach (var (status, count) in point.Statuses.OrderBy(s => s.Key))
+            {
+                json.WriteNumber(status.ToString(CultureInfo.InvariantCulture), count);
+            }
+            json.WriteEndObject();
+            json.WriteString("duration", point.EncodedDuration);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     /// <summary>Exactly the state each kind keeps; the other fields of an aggregate never change for that kind.</summary>
@@ -210,6 +238,38 @@ public static class ResultFile
             Scenarios = [.. root.Required("scenarios").Items().Select(ReadScenario)],
             Thresholds = [.. root.Required("thresholds").Items().Select(ReadThreshold)],
             Metrics = [.. root.Required("metrics").Items().Select(ReadMetric)],
+
+            // Files written before the timeline existed have none; they read as a run without one.
+            Timeline = root.Optional("timeline") is { } timeline ? [.. timeline.Items().Select(ReadPoint)] : [],
+        };
+    }
+
+    private static TimelinePoint ReadPoint(JsonField point)
+    {
+        var statuses = new SortedDictionary<int, long>();
+        foreach (var (name, count) in point.Required("statuses").Properties())
+        {
+            statuses[int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var status)
+                ? status
+                : throw count.Error($"'{name}' is not a status code")] = ReadCount(count);
+        }
+        var duration = point.Required("duration");
+
+        // Decoded once here so that a corrupt histogram fails the read with its path, not a chart later on.
+        duration.Parse(Histogram.FromBase64, "an encoded histogram");
+        return new TimelinePoint
+        {
+            Start = ReadTimeSpan(point.Required("start")),
+            Length = ReadTimeSpan(point.Required("length")),
+            Vus = point.Required("vus").Int(),
+            Requests = ReadCount(point.Required("requests")),
+            FailedRequests = ReadCount(point.Required("failedRequests")),
+            Iterations = ReadCount(point.Required("iterations")),
+            DroppedIterations = ReadCount(point.Required("droppedIterations")),
+            DataSent = ReadCount(point.Required("dataSent")),
+            DataReceived = ReadCount(point.Required("dataReceived")),
+            Statuses = statuses,
+            EncodedDuration = duration.String(),
         };
     }
 
@@ -334,6 +394,10 @@ public static class ResultFile
             Warnings = [.. parts.SelectMany(p => p.Warnings).Distinct(StringComparer.Ordinal)],
             Scenarios = MergeScenarios(parts),
             Metrics = MergeMetrics(parts),
+
+            // Machines start at different moments and slice at different widths, so their slices do not line up;
+            // a merged result shows no timeline rather than one machine's as if it were everyone's.
+            Timeline = parts.Count == 1 ? first.Timeline : [],
 
             // Kept from the first part as they are: the observed values and verdicts of one machine say nothing
             // about the merged whole, and the caller re-evaluates every threshold against the merged metrics.

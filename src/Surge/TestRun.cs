@@ -54,11 +54,13 @@ public static class TestRun
         IReadOnlyList<ThresholdResult> thresholds = [];
         var sinks = settings.Sinks.ToList();
         var sinkFailures = new List<string>();
+        var timeline = new TimelineRecorder();
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
             var (snapshot, now) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
             lastCollect = now;
+            timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
             if (outcome == RunOutcome.Completed && ShouldAbort(plan.Thresholds, thresholds, snapshot.Elapsed))
             {
@@ -84,9 +86,11 @@ public static class TestRun
 
         var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
         var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+        timeline.AddFinal(final);
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
         {
+            Timeline = timeline.ToTimeline(),
             Verifications = verifications,
             Warnings =
             [

@@ -76,6 +76,55 @@ public sealed class ResultFileTests
     }
 
     [Fact]
+    public void A_round_trip_preserves_the_timeline()
+    {
+        var timeline = Runs.TypicalTimeline();
+        var summary = Runs.TypicalSummary() with { Timeline = timeline };
+
+        var back = RoundTrip(summary).Timeline;
+
+        Assert.Equal(timeline.Count, back.Count);
+        foreach (var (want, got) in timeline.Zip(back))
+        {
+            Assert.Equal(want with { Statuses = got.Statuses }, got);
+            Assert.Equal(want.Statuses, got.Statuses);
+        }
+        Assert.Equal(Bytes(summary), Bytes(RoundTrip(summary)));
+    }
+
+    [Fact]
+    public void A_file_written_before_timelines_reads_as_a_run_without_one()
+    {
+        var json = Encoding.UTF8.GetString(Bytes(Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() }));
+        var withoutTimeline = json[..json.IndexOf(",\n  \"timeline\"", StringComparison.Ordinal)] + "\n}";
+
+        var summary = Read(withoutTimeline);
+
+        Assert.Empty(summary.Timeline);
+        Assert.Equal(1000, summary.Find("http_reqs")!.Total.Sum);
+    }
+
+    [Fact]
+    public void A_corrupt_timeline_histogram_is_a_format_error_naming_the_point()
+    {
+        var json = Encoding.UTF8.GetString(Bytes(Runs.TypicalSummary() with { Timeline = [Runs.TypicalTimeline()[0]] }));
+        var corrupt = json.Replace(Runs.TypicalTimeline()[0].EncodedDuration, "AQ==", StringComparison.Ordinal);
+
+        var error = Assert.Throws<FormatException>(() => Read(corrupt));
+
+        Assert.Contains("$.timeline[0].duration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Merging_machines_drops_the_timeline_because_their_slices_do_not_line_up()
+    {
+        var part = Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() };
+
+        Assert.Empty(ResultFile.Merge([part, part]).Timeline);
+        Assert.Equal(part.Timeline, ResultFile.Merge([part]).Timeline);
+    }
+
+    [Fact]
     public void A_threshold_without_data_keeps_its_missing_observation()
     {
         var run = Runs.Typical();

@@ -143,4 +143,34 @@ internal static class Runs
     };
 
     public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Typical's 1000 requests as ten one-second slices of 100 in order (slice i took i*100+1..i*100+100 ms), with
+    /// i+1 VUs; the last slice's requests above 900 ms answered 503 and failed.
+    /// </summary>
+    public static IReadOnlyList<TimelinePoint> TypicalTimeline() =>
+    [
+        .. Enumerable.Range(0, 10).Select(i =>
+        {
+            var duration = new Histogram();
+            for (var ms = (i * 100) + 1; ms <= (i * 100) + 100; ms++)
+            {
+                duration.Record(MetricAggregate.ToFixed(ms));
+            }
+            var failed = i == 9 ? 100 : 0;
+            return new TimelinePoint
+            {
+                Start = TimeSpan.FromSeconds(i),
+                Length = TimeSpan.FromSeconds(1),
+                Vus = i + 1,
+                Requests = 100,
+                FailedRequests = failed,
+                Iterations = 50,
+                DataSent = 100 * 120,
+                DataReceived = 100 * 6300,
+                Statuses = failed > 0 ? new Dictionary<int, long> { [503] = failed } : new Dictionary<int, long> { [200] = 100 },
+                EncodedDuration = duration.ToBase64(),
+            };
+        }),
+    ];
 }

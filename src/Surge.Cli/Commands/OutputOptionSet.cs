@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Surge.Plans;
 
 namespace Surge.Cli.Commands;
 
@@ -7,6 +8,9 @@ public sealed class OutputOptionSet
 {
     private readonly Option<string?> _summaryExport = new("--summary-export") { Description = "Write k6's summary-export JSON to this file" };
     private readonly Option<string?> _result = new("--result") { Description = "Write the full, mergeable result (histograms included) to this JSON file" };
+    private readonly Option<string[]> _out = new("--out", "-o") { Description = "Stream metrics while the test runs, as k6 does: json=FILE (NDJSON, one point per series per interval); repeatable", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string?> _csv = new("--csv") { Description = "Write Locust's CSV files: PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv" };
+    private readonly Option<string?> _junit = new("--junit") { Description = "Write thresholds, checks and verify stages as JUnit XML to this file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No live progress" };
     private readonly Option<bool> _noColor = new("--no-color") { Description = "No ANSI colors in the summary" };
 
@@ -14,10 +18,42 @@ public sealed class OutputOptionSet
     {
         command.Options.Add(_summaryExport);
         command.Options.Add(_result);
+        command.Options.Add(_out);
+        command.Options.Add(_csv);
+        command.Options.Add(_junit);
         command.Options.Add(_quiet);
         command.Options.Add(_noColor);
     }
 
     public OutputOptions Read(ParseResult parse) =>
-        new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor));
+        new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
+        {
+            LiveOutputs = [.. (parse.GetValue(_out) ?? []).Select(LiveOutput.Parse)],
+            CsvPrefix = parse.GetValue(_csv),
+            JUnitFile = parse.GetValue(_junit),
+        };
+}
+
+/// <summary>One `--out kind=target`, as k6 writes it.</summary>
+public sealed record LiveOutput(string Kind, string Target)
+{
+    public const string Json = "json";
+
+    private static readonly string[] Kinds = [Json];
+
+    /// <summary>Parses `kind=target`; anything else, or a kind Surge does not write, is an invalid test (exit 104).</summary>
+    public static LiveOutput Parse(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        var kind = equals < 0 ? text : text[..equals];
+        if (!Kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            throw new PlanException($"--out '{text}': unknown output '{kind}'; Surge writes {string.Join(", ", Kinds.Select(k => k + "=FILE"))}");
+        }
+        if (equals < 0 || equals == text.Length - 1)
+        {
+            throw new PlanException($"--out '{text}': say where to write, e.g. --out {kind}=results.ndjson");
+        }
+        return new LiveOutput(kind, text[(equals + 1)..]);
+    }
 }

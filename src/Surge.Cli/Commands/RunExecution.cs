@@ -6,7 +6,14 @@ using Surge.Results;
 namespace Surge.Cli.Commands;
 
 /// <summary>What every command that runs load shares: progress, signals, the summary, the export files, the exit code.</summary>
-public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor);
+public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor)
+{
+    public IReadOnlyList<LiveOutput> LiveOutputs { get; init; } = [];
+
+    public string? CsvPrefix { get; init; }
+
+    public string? JUnitFile { get; init; }
+}
 
 public static class RunExecution
 {
@@ -14,15 +21,23 @@ public static class RunExecution
     {
         using var signals = new StopSignals();
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
-        ILiveSink[] sinks = output.Quiet
+        ILiveSink[] progress = output.Quiet
             ? []
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
+        var ndjson = output.LiveOutputs.Where(o => o.Kind == LiveOutput.Json).Select(OpenNdjson).ToList();
+        using var closeOutputs = new DisposeAll(ndjson);
+        ILiveSink[] sinks = [.. progress, .. ndjson];
         var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error }, signals.Graceful);
 
         var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
         WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
         WriteFile(output.ResultFile, stream => ResultFile.Write(summary, stream));
+        WriteFile(output.JUnitFile, stream => JUnitReport.Write(summary, stream));
+        if (output.CsvPrefix is not null)
+        {
+            LocustCsv.Write(summary, output.CsvPrefix);
+        }
         return ExitCodeFor(summary);
     }
 
@@ -47,5 +62,28 @@ public static class RunExecution
         }
         using var stream = File.Create(path);
         write(stream);
+    }
+
+    private static NdjsonOutput OpenNdjson(LiveOutput output)
+    {
+        try
+        {
+            return NdjsonOutput.Create(output.Target);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new PlanException($"--out {output.Kind}={output.Target}: cannot write there: {exception.Message}");
+        }
+    }
+
+    private sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
     }
 }

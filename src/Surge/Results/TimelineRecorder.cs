@@ -1,0 +1,239 @@
+using System.Globalization;
+using Surge.Metrics;
+
+namespace Surge.Results;
+
+/// <summary>
+/// Turns the collector's interval snapshots into the run's <see cref="TimelinePoint"/>s, within a fixed bound however
+/// long the run: when the timeline fills up, adjacent pairs merge exactly and each later point spans twice as many
+/// snapshots (1 s, 2 s, 4 s... at the default interval). Runs on the collector thread only, never on the hot path.
+/// </summary>
+public sealed class TimelineRecorder
+{
+    /// <summary>
+    /// 900 one-second points show a 15-minute run at full resolution, and a day-long run still at 2 minutes per point.
+    /// An encoded histogram is a few hundred bytes, so the whole timeline stays well under a megabyte in memory and in
+    /// result files, and one point per pixel fits a chart of ordinary width.
+    /// </summary>
+    public const int MaxPoints = 900;
+
+    private readonly List<TimelinePoint> _points = [];
+    private Slice? _pending;
+    private int _pendingSnapshots;
+    private int _snapshotsPerPoint = 1;
+    private TimeSpan? _end;
+
+    public int SnapshotsPerPoint => _snapshotsPerPoint;
+
+    /// <summary>Points so far, the partly filled last one included.</summary>
+    public int Count => _points.Count + (_pending is null ? 0 : 1);
+
+    /// <summary>Adds one interval; <paramref name="snapshot"/> is read now and not kept.</summary>
+    public void Add(MetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var slice = Slice.From(snapshot);
+        if (_end is { } end)
+        {
+            // Elapsed and interval length are each rounded to ticks; chaining keeps the slices exactly contiguous.
+            slice.StartAt(end);
+        }
+        _end = snapshot.Elapsed;
+        if (_pending is null)
+        {
+            _pending = slice;
+        }
+        else
+        {
+            _pending.Append(slice);
+        }
+        _pendingSnapshots++;
+        if (_pendingSnapshots < _snapshotsPerPoint)
+        {
+            return;
+        }
+        _points.Add(_pending.ToPoint());
+        _pending = null;
+        _pendingSnapshots = 0;
+        if (_points.Count == MaxPoints)
+        {
+            HalveResolution();
+        }
+    }
+
+    /// <summary>
+    /// Adds the closing snapshot taken after the load stopped. It counts only when it measured something a point
+    /// shows: otherwise it spans the verify stage, not load, and would end the chart with an empty slice.
+    /// </summary>
+    public void AddFinal(MetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (Slice.From(snapshot).HasMeasurements)
+        {
+            Add(snapshot);
+        }
+    }
+
+    /// <summary>The timeline so far, the partly filled last point included.</summary>
+    public IReadOnlyList<TimelinePoint> ToTimeline() =>
+        _pending is null ? [.. _points] : [.. _points, _pending.ToPoint()];
+
+    private void HalveResolution()
+    {
+        var merged = new List<TimelinePoint>((_points.Count + 1) / 2);
+        for (var i = 0; i < _points.Count; i += 2)
+        {
+            merged.Add(i + 1 < _points.Count ? Merge(_points[i], _points[i + 1]) : _points[i]);
+        }
+        _points.Clear();
+        _points.AddRange(merged);
+        _snapshotsPerPoint *= 2;
+    }
+
+    /// <summary>Two adjacent points as one: counts add, histograms add exactly, VUs are the later point's.</summary>
+    public static TimelinePoint Merge(TimelinePoint earlier, TimelinePoint later)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        ArgumentNullException.ThrowIfNull(later);
+        var slice = Slice.From(earlier);
+        slice.Append(Slice.From(later));
+        return slice.ToPoint();
+    }
+
+    /// <summary>A point being built, with its histogram decoded so that appending adds without re-encoding.</summary>
+    private sealed class Slice
+    {
+        private readonly SortedDictionary<int, long> _statuses = [];
+        private readonly Histogram _duration;
+        private TimeSpan _start;
+        private TimeSpan _end;
+        private int _vus;
+        private long _requests;
+        private long _failed;
+        private long _iterations;
+        private long _dropped;
+        private long _dataSent;
+        private long _dataReceived;
+
+        private Slice(Histogram duration)
+        {
+            _duration = duration;
+        }
+
+        public bool HasMeasurements =>
+            _requests + _failed + _iterations + _dropped + _dataSent + _dataReceived + _duration.TotalCount > 0;
+
+        public static Slice From(TimelinePoint point)
+        {
+            var slice = new Slice(point.Duration())
+            {
+                _start = point.Start,
+                _end = point.Start + point.Length,
+                _vus = point.Vus,
+                _requests = point.Requests,
+                _failed = point.FailedRequests,
+                _iterations = point.Iterations,
+                _dropped = point.DroppedIterations,
+                _dataSent = point.DataSent,
+                _dataReceived = point.DataReceived,
+            };
+            foreach (var (status, count) in point.Statuses)
+            {
+                slice._statuses[status] = count;
+            }
+            return slice;
+        }
+
+        public static Slice From(MetricsSnapshot snapshot)
+        {
+            var slice = new Slice(new Histogram())
+            {
+                _start = snapshot.Elapsed - snapshot.IntervalLength,
+                _end = snapshot.Elapsed,
+            };
+            foreach (var series in snapshot.Series())
+            {
+                var name = series.Metric.Name;
+                if (name == BuiltinMetrics.Vus.Name)
+                {
+                    // The collector sets this gauge before every snapshot, so the total's latest value is the current one.
+                    slice._vus += (int)series.Total.Last;
+                    continue;
+                }
+                if (series.Interval is not { IsEmpty: false } interval)
+                {
+                    continue;
+                }
+                if (name == BuiltinMetrics.HttpReqs.Name)
+                {
+                    var count = Count(interval.Sum);
+                    slice._requests += count;
+                    var status = int.TryParse(series.Tags["status"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+                    slice._statuses[status] = slice._statuses.GetValueOrDefault(status) + count;
+                }
+                else if (name == BuiltinMetrics.HttpReqFailed.Name)
+                {
+                    slice._failed += interval.Passes;
+                }
+                else if (name == BuiltinMetrics.Iterations.Name)
+                {
+                    slice._iterations += Count(interval.Sum);
+                }
+                else if (name == BuiltinMetrics.DroppedIterations.Name)
+                {
+                    slice._dropped += Count(interval.Sum);
+                }
+                else if (name == BuiltinMetrics.DataSent.Name)
+                {
+                    slice._dataSent += Count(interval.Sum);
+                }
+                else if (name == BuiltinMetrics.DataReceived.Name)
+                {
+                    slice._dataReceived += Count(interval.Sum);
+                }
+                else if (name == BuiltinMetrics.HttpReqDuration.Name)
+                {
+                    slice._duration.Add(interval.Histogram!);
+                }
+            }
+            return slice;
+        }
+
+        // Counters hold whole requests and bytes; a double sum of integers is exact far beyond any run's totals.
+        private static long Count(double sum) => (long)Math.Round(sum);
+
+        public void StartAt(TimeSpan start) => _start = start;
+
+        public void Append(Slice later)
+        {
+            _end = later._end;
+            _vus = later._vus;
+            _requests += later._requests;
+            _failed += later._failed;
+            _iterations += later._iterations;
+            _dropped += later._dropped;
+            _dataSent += later._dataSent;
+            _dataReceived += later._dataReceived;
+            foreach (var (status, count) in later._statuses)
+            {
+                _statuses[status] = _statuses.GetValueOrDefault(status) + count;
+            }
+            _duration.Add(later._duration);
+        }
+
+        public TimelinePoint ToPoint() => new()
+        {
+            Start = _start,
+            Length = _end - _start,
+            Vus = _vus,
+            Requests = _requests,
+            FailedRequests = _failed,
+            Iterations = _iterations,
+            DroppedIterations = _dropped,
+            DataSent = _dataSent,
+            DataReceived = _dataReceived,
+            Statuses = new SortedDictionary<int, long>(_statuses),
+            EncodedDuration = _duration.ToBase64(),
+        };
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using Surge.SampleApi;
+
+namespace Surge.Cli.Tests;
+
+public sealed class OutputFlagTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("surge-outputs-");
+    private SampleApiHost _api = null!;
+
+    public async Task InitializeAsync() => _api = await SampleApiHost.StartAsync(new SampleApiOptions());
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        _directory.Delete(recursive: true);
+    }
+
+    private string Base => _api.BaseAddress.ToString().TrimEnd('/');
+
+    private string In(string name) => Path.Combine(_directory.FullName, name);
+
+    private static double NdjsonSum(string path, string metric) => File.ReadLines(path)
+        .Select(line => JsonDocument.Parse(line).RootElement)
+        .Where(line => line.GetProperty("type").GetString() == "Point" && line.GetProperty("metric").GetString() == metric)
+        .Sum(line => line.GetProperty("data").GetProperty("value").GetDouble());
+
+    /// <summary>The Aggregated row's Request Count in PREFIX_stats.csv.</summary>
+    private static long AggregatedRequests(string prefix) =>
+        long.Parse(File.ReadLines(prefix + "_stats.csv").Last().Split(',')[2], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Json_csv_and_junit_outputs_count_what_the_server_counted()
+    {
+        var file = SurgeProcess.WriteTestFile($"""
+            options:
+              baseUrl: {Base}
+            thresholds:
+              http_req_duration: ["p(95)<5000"]
+            scenarios:
+              hits:
+                executor: shared-iterations
+                vus: 5
+                iterations: 120
+                requests:
+                  - name: item
+                    url: /items/1
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", file, "--quiet", "--out", $"json={In("points.ndjson")}",
+            "--csv", In("csv/run"), "--junit", In("junit.xml"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(120, _api.RequestCount);
+        Assert.Equal(_api.RequestCount, NdjsonSum(In("points.ndjson"), "http_reqs"));
+        Assert.Equal(_api.RequestCount, AggregatedRequests(In("csv/run")));
+        var lastHistoryRow = File.ReadLines(In("csv/run_stats_history.csv")).Last().Split(',');
+        Assert.Equal(_api.RequestCount, long.Parse(lastHistoryRow[17], CultureInfo.InvariantCulture));
+        Assert.Equal(["Method,Name,Error,Occurrences"], File.ReadLines(In("csv/run_failures.csv")));
+        var junit = XDocument.Load(In("junit.xml")).Root!;
+        var threshold = Assert.Single(junit.Descendants("testcase"));
+        Assert.Equal("http_req_duration p(95)<5000", (string)threshold.Attribute("name")!);
+        Assert.Null(threshold.Element("failure"));
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_still_writes_every_output()
+    {
+        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet",
+            "--out", $"json={In("points.ndjson")}", "--csv", In("run"), "--junit", In("junit.xml"));
+        while (_api.RequestCount < 50)
+        {
+            await Task.Delay(50);
+        }
+
+        SurgeProcess.Signal("TERM");
+        var run = await running;
+
+        Assert.Equal(105, run.ExitCode);
+        Assert.Equal(_api.RequestCount, NdjsonSum(In("points.ndjson"), "http_reqs"));
+        Assert.Equal(_api.RequestCount, AggregatedRequests(In("run")));
+        Assert.Equal("testsuites", XDocument.Load(In("junit.xml")).Root!.Name.LocalName);
+    }
+
+    [Theory]
+    [InlineData("influxdb=http://127.0.0.1:8086", "unknown output 'influxdb'")]
+    [InlineData("json", "say where to write")]
+    public async Task An_out_flag_Surge_cannot_honor_exits_104_before_any_request(string flag, string message)
+    {
+        var run = await SurgeProcess.RunAsync("run", "--vus", "1", "--iterations", "5", $"{Base}/health", "--out", flag);
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
+    }
+}
