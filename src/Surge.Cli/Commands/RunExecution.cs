@@ -1,12 +1,19 @@
 using Surge.Cli.Progress;
 using Surge.Plans;
 using Surge.Reporting;
+using Surge.Reporting.Findings;
+using Surge.Reporting.Html;
 using Surge.Results;
 
 namespace Surge.Cli.Commands;
 
 /// <summary>What every command that runs load shares: progress, signals, the summary, the export files, the exit code.</summary>
-public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor);
+public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor)
+{
+    public string? Report { get; init; }
+
+    public string? Findings { get; init; }
+}
 
 public static class RunExecution
 {
@@ -23,6 +30,8 @@ public static class RunExecution
         Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
         WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
         WriteFile(output.ResultFile, stream => ResultFile.Write(summary, stream));
+        WriteFile(output.Report, stream => HtmlReport.Write(summary, stream));
+        WriteFile(output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary), stream));
         return ExitCodeFor(summary);
     }
 
