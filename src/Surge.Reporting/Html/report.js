@@ -15,6 +15,7 @@
     pct: (v) => (v == null ? '–' : (v * 100).toFixed(2) + '%'),
     ms: (v) => {
       if (v == null) return '–';
+      if (v === 0) return '0ms';
       if (v < 1) return (v * 1000).toFixed(0) + 'µs';
       if (v < 1000) return v.toFixed(v < 10 ? 2 : 1) + 'ms';
       return (v / 1000).toFixed(2) + 's';
