@@ -131,4 +131,30 @@ public sealed class RunCommandTests : IAsyncLifetime
         using var json = JsonDocument.Parse(File.ReadAllText(export));
         Assert.Equal(_api.RequestCount, json.RootElement.GetProperty("metrics").GetProperty("http_reqs").GetProperty("count").GetDouble());
     }
+
+    [Fact]
+    public async Task Sigterm_still_writes_the_html_report_and_the_findings()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"surge-report-{Guid.NewGuid():N}");
+        var report = Path.Combine(directory, "report.html");
+        var findings = Path.Combine(directory, "findings.md");
+        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--report", report, "--findings", findings);
+        while (_api.RequestCount < 50)
+        {
+            await Task.Delay(50);
+        }
+
+        SurgeProcess.Signal("TERM");
+        var run = await running;
+
+        Assert.Equal(105, run.ExitCode);
+        var html = File.ReadAllText(report);
+        var data = System.Text.RegularExpressions.Regex.Match(html, """<script type="application/json" id="surge-data">(.*?)</script>""").Groups[1].Value;
+        using var json = JsonDocument.Parse(data);
+        Assert.Equal(_api.RequestCount, json.RootElement.GetProperty("run").GetProperty("requests").GetDouble());
+        Assert.Equal("interrupted", json.RootElement.GetProperty("run").GetProperty("outcome").GetString());
+        var markdown = File.ReadAllText(findings);
+        Assert.StartsWith("# Findings\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("The run was stopped early", markdown, StringComparison.Ordinal);
+    }
 }

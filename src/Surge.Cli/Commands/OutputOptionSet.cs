@@ -11,6 +11,8 @@ public sealed class OutputOptionSet
     private readonly Option<string[]> _out = new("--out", "-o") { Description = "Stream metrics while the test runs, as k6 does: json=FILE (NDJSON, one point per series per interval); repeatable", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write Locust's CSV files: PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv" };
     private readonly Option<string?> _junit = new("--junit") { Description = "Write thresholds, checks and verify stages as JUnit XML to this file" };
+    private readonly Option<string?> _report = new("--report") { Description = "Write a self-contained HTML report (charts, endpoints, findings) to this file" };
+    private readonly Option<string?> _findings = new("--findings") { Description = "Write the findings (worst endpoints, thresholds near breaking, saturation, next steps) to this Markdown file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No live progress" };
     private readonly Option<bool> _noColor = new("--no-color") { Description = "No ANSI colors in the summary" };
 
@@ -21,6 +23,8 @@ public sealed class OutputOptionSet
         command.Options.Add(_out);
         command.Options.Add(_csv);
         command.Options.Add(_junit);
+        command.Options.Add(_report);
+        command.Options.Add(_findings);
         command.Options.Add(_quiet);
         command.Options.Add(_noColor);
     }
@@ -31,6 +35,8 @@ public sealed class OutputOptionSet
             LiveOutputs = [.. (parse.GetValue(_out) ?? []).Select(LiveOutput.Parse)],
             CsvPrefix = parse.GetValue(_csv),
             JUnitFile = parse.GetValue(_junit),
+            Report = parse.GetValue(_report),
+            Findings = parse.GetValue(_findings),
         };
 }
 

@@ -1,6 +1,8 @@
 using Surge.Cli.Progress;
 using Surge.Plans;
 using Surge.Reporting;
+using Surge.Reporting.Findings;
+using Surge.Reporting.Html;
 using Surge.Results;
 
 namespace Surge.Cli.Commands;
@@ -13,6 +15,10 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
     public string? CsvPrefix { get; init; }
 
     public string? JUnitFile { get; init; }
+
+    public string? Report { get; init; }
+
+    public string? Findings { get; init; }
 }
 
 public static class RunExecution
@@ -38,6 +44,8 @@ public static class RunExecution
         {
             LocustCsv.Write(summary, output.CsvPrefix);
         }
+        WriteFile(output.Report, stream => HtmlReport.Write(summary, stream));
+        WriteFile(output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary), stream));
         return ExitCodeFor(summary);
     }
 

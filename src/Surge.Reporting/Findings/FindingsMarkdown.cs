@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace Surge.Reporting.Findings;
+
+/// <summary>The findings as a Markdown document (`--findings FILE.md`), names in code spans.</summary>
+public static class FindingsMarkdown
+{
+    public static string Render(RunFindings findings)
+    {
+        var summary = findings.Summary;
+        var text = new StringBuilder();
+        text.Append("# Findings\n\n");
+        text.Append("Run started ").Append(summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", lasted ").Append(DisplayFormat.Duration(summary.Duration))
+            .Append(", outcome: ").Append(OutcomeText(summary)).Append(".\n");
+        foreach (var section in findings.Sections())
+        {
+            text.Append("\n## ").Append(section.Title).Append("\n\n");
+            foreach (var line in section.Lines)
+            {
+                text.Append("- ").Append(Line(line)).Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    public static void Write(RunFindings findings, Stream destination)
+    {
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(findings));
+        destination.Write(bytes);
+    }
+
+    internal static string OutcomeText(Results.RunSummary summary) => summary.Outcome switch
+    {
+        Results.RunOutcome.AbortedByThreshold => "aborted by a threshold",
+        Results.RunOutcome.Interrupted => "interrupted",
+        Results.RunOutcome.SetupFailed => "setup failed",
+        _ when !summary.ThresholdsPassed => "thresholds failed",
+        _ => "passed",
+    };
+
+    private static string Line(FindingLine line) =>
+        string.Concat(line.Parts.Select(p => p.IsCode ? CodeSpan(p.Text) : p.Text));
+
+    /// <summary>A code span that holds any name: fenced by more backticks than it contains, on one line.</summary>
+    private static string CodeSpan(string text)
+    {
+        var flat = text.ReplaceLineEndings(" ");
+        var longestRun = 0;
+        var run = 0;
+        foreach (var c in flat)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longestRun = Math.Max(longestRun, run);
+        }
+        var fence = new string('`', longestRun + 1);
+        var pad = flat.StartsWith('`') || flat.EndsWith('`') || flat.Length == 0 ? " " : "";
+        return fence + pad + flat + pad + fence;
+    }
+}

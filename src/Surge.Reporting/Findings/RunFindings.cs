@@ -1,0 +1,251 @@
+using System.Globalization;
+using Surge.Results;
+using static Surge.Reporting.Findings.FindingWords;
+
+namespace Surge.Reporting.Findings;
+
+/// <summary>
+/// What a run says in words: which endpoints were best and worst, which failed and how, which thresholds were
+/// closest to breaking, where the system saturated, and what to do next. Derived from the summary alone.
+/// </summary>
+public sealed record RunFindings
+{
+    /// <summary>A threshold with less room than this is called out in the next steps.</summary>
+    public const double TightMargin = 0.10;
+
+    private const int ClosestThresholdCount = 3;
+
+    public required RunSummary Summary { get; init; }
+
+    public required IReadOnlyList<EndpointStats> Endpoints { get; init; }
+
+    public EndpointStats? FastestByP95 { get; init; }
+
+    public EndpointStats? SlowestByP95 { get; init; }
+
+    public EndpointStats? LowestErrorRate { get; init; }
+
+    public EndpointStats? HighestErrorRate { get; init; }
+
+    /// <summary>Endpoints with at least one failed request, highest error rate first.</summary>
+    public required IReadOnlyList<EndpointStats> Failing { get; init; }
+
+    /// <summary>The thresholds with the least room (failed ones first), at most three.</summary>
+    public required IReadOnlyList<ThresholdMargin> ClosestThresholds { get; init; }
+
+    public LatencyKnee? Knee { get; init; }
+
+    public required IReadOnlyList<ErrorSpike> Spikes { get; init; }
+
+    public long TooManyRequests { get; init; }
+
+    public long ServiceUnavailable { get; init; }
+
+    /// <summary>Scenarios whose arrival-rate executor could not start every iteration.</summary>
+    public required IReadOnlyList<ScenarioSummary> DroppingScenarios { get; init; }
+
+    public static RunFindings From(RunSummary summary)
+    {
+        var endpoints = EndpointTable.From(summary);
+        var byP95 = endpoints.OrderBy(e => e.Percentile(95) ?? 0).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        var byErrors = endpoints.OrderBy(e => e.ErrorRate).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        var statuses = endpoints.SelectMany(e => e.Statuses).ToList();
+        return new RunFindings
+        {
+            Summary = summary,
+            Endpoints = endpoints,
+            FastestByP95 = byP95.FirstOrDefault(),
+            SlowestByP95 = byP95.LastOrDefault(),
+            LowestErrorRate = byErrors.FirstOrDefault(),
+            HighestErrorRate = byErrors.LastOrDefault(),
+            Failing = [.. endpoints.Where(e => e.Failures > 0).OrderByDescending(e => e.ErrorRate).ThenBy(e => e.Label, StringComparer.Ordinal)],
+            ClosestThresholds = [.. summary.Thresholds.Select(ThresholdMargin.Of).OfType<ThresholdMargin>().OrderBy(m => m.Margin).Take(ClosestThresholdCount)],
+            Knee = LatencyKnees.Find(summary.Timeline),
+            Spikes = ErrorSpikes.Find(summary.Timeline),
+            TooManyRequests = statuses.Where(s => s.Key == 429).Sum(s => s.Value),
+            ServiceUnavailable = statuses.Where(s => s.Key == 503).Sum(s => s.Value),
+            DroppingScenarios = [.. summary.Scenarios.Where(s => s.DroppedIterations > 0)],
+        };
+    }
+
+    /// <summary>The findings as titled sections of sentences, in reading order; every renderer writes these.</summary>
+    public IReadOnlyList<FindingSection> Sections()
+    {
+        var sections = new List<FindingSection> { new("Endpoints", EndpointLines()) };
+        if (Failing.Count > 0)
+        {
+            sections.Add(new("Failing endpoints", [.. Failing.Select(FailingLine)]));
+        }
+        if (ClosestThresholds.Count > 0)
+        {
+            sections.Add(new("Thresholds closest to breaking", [.. ClosestThresholds.Select(ThresholdLine)]));
+        }
+        sections.Add(new("Saturation", SaturationLines()));
+        sections.Add(new("Next steps", NextSteps()));
+        return sections;
+    }
+
+    private List<FindingLine> EndpointLines()
+    {
+        if (Endpoints.Count == 0)
+        {
+            return [Say("The run made no HTTP request.")];
+        }
+        if (Endpoints.Count == 1)
+        {
+            var only = Endpoints[0];
+            return [Say("One endpoint, ", Name(only), ": p95 ", P95(only), ", error rate ", Percent(only.ErrorRate), ".")];
+        }
+        var lines = new List<FindingLine>
+        {
+            Say("Fastest by p95: ", Name(FastestByP95!), " (", P95(FastestByP95!), "); slowest: ", Name(SlowestByP95!), " (", P95(SlowestByP95!), ")."),
+        };
+        lines.Add(HighestErrorRate!.Failures == 0
+            ? Say("No endpoint failed a request.")
+            : Say("Lowest error rate: ", Name(LowestErrorRate!), " (", Percent(LowestErrorRate!.ErrorRate), "); highest: ",
+                Name(HighestErrorRate), " (", Percent(HighestErrorRate.ErrorRate), ")."));
+        return lines;
+    }
+
+    private static FindingLine FailingLine(EndpointStats endpoint)
+    {
+        var causes = endpoint.Statuses
+            .Where(s => s.Key is 0 or >= 400)
+            .Select(s => s.Key == 0 ? Invariant($"network error ×{s.Value}") : Invariant($"{s.Key} ×{s.Value}"))
+            .Concat(endpoint.ErrorCodes.Select(e => Invariant($"{e.Key} ×{e.Value}")))
+            .ToList();
+        var because = causes.Count == 0 ? " (statuses the test did not expect)" : " (" + string.Join(", ", causes) + ")";
+        return Say(Name(endpoint), Invariant($": {Percent(endpoint.ErrorRate)} of {Plural(endpoint.Requests, "request")} failed{because}."));
+    }
+
+    private FindingLine ThresholdLine(ThresholdMargin margin)
+    {
+        var threshold = margin.Threshold;
+        var room = margin.Threshold.Passed
+            ? Percent(margin.Margin) + " to spare"
+            : "failed, " + Percent(-margin.Margin) + " past the bound";
+        return Say(new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), ": observed ", Observed(threshold), ", " + room + ".");
+    }
+
+    private List<FindingLine> SaturationLines()
+    {
+        var lines = new List<FindingLine>();
+        if (Knee is { } knee)
+        {
+            lines.Add(Say(Invariant($"Latency knee at {Seconds(knee.At)}: throughput flattened at {Rate(knee.PlateauRequestsPerSecond)} while p95 rose from {Ms(knee.BaselineP95)} to {Ms(knee.PeakP95)}.")));
+        }
+        foreach (var scenario in DroppingScenarios)
+        {
+            lines.Add(Say("Scenario ", new Code(scenario.Name), Invariant($" dropped {Plural(scenario.DroppedIterations, "iteration")}: every VU was busy, so less load was offered than planned.")));
+        }
+        var turnedAway = new[] { (Count: TooManyRequests, Status: "429 (too many requests)"), (Count: ServiceUnavailable, Status: "503 (unavailable)") }
+            .Where(t => t.Count > 0)
+            .Select(t => Invariant($"{t.Status} {Times(t.Count)}"))
+            .ToList();
+        if (turnedAway.Count > 0)
+        {
+            lines.Add(Say("The target answered " + string.Join(" and ", turnedAway) + "."));
+        }
+        foreach (var spike in Spikes)
+        {
+            lines.Add(Say(SpikeText(spike)));
+        }
+        if (lines.Count == 0)
+        {
+            lines.Add(Say("No sign of saturation: latency did not bend against throughput, no iteration was dropped and errors did not spike."));
+        }
+        return lines;
+    }
+
+    private static string SpikeText(ErrorSpike spike)
+    {
+        var what = Invariant($"Error spike at {Seconds(spike.Start)} (peak {Percent(spike.PeakShare)} of requests, 429 ×{spike.TooManyRequests}, 503 ×{spike.ServiceUnavailable})");
+        return spike.RecoveryTime is { } recovery
+            ? what + Invariant($": back to the calm level of {Percent(spike.BaselineShare)} after {Seconds(recovery)}.")
+            : what + ": not recovered when the run ended.";
+    }
+
+    private List<FindingLine> NextSteps()
+    {
+        var steps = new List<FindingLine>();
+        if (Summary.Outcome == RunOutcome.Interrupted)
+        {
+            steps.Add(Say("The run was stopped early: run it to the end before trusting these numbers."));
+        }
+        if (Knee is { } knee)
+        {
+            steps.Add(Say(Invariant($"Treat about {Rate(knee.PlateauRequestsPerSecond)} as the current capacity: profile the server (CPU, thread and connection pools, locks) at that rate, and keep latency targets for load below it.")));
+        }
+        foreach (var endpoint in Failing)
+        {
+            var serverErrors = endpoint.Statuses.Where(s => s.Key is >= 500 and not 503).Sum(s => s.Value);
+            if (serverErrors > 0)
+            {
+                steps.Add(Say("Read the server's logs for ", Name(endpoint), Invariant($": {Plural(serverErrors, "response")} {(serverErrors == 1 ? "was a server error" : "were server errors")} (5xx).")));
+            }
+            if (endpoint.Statuses.GetValueOrDefault(0) > 0)
+            {
+                steps.Add(Say("Check timeouts and connection limits for ", Name(endpoint), Invariant($": {Plural(endpoint.Statuses[0], "request")} ended in a network error.")));
+            }
+            var clientErrors = endpoint.Statuses.Where(s => s.Key is >= 400 and < 500 and not 429).Sum(s => s.Value);
+            if (clientErrors > 0)
+            {
+                steps.Add(Say("Fix the request or test data of ", Name(endpoint), Invariant($": {Plural(clientErrors, "response")} {(clientErrors == 1 ? "was a client error" : "were client errors")} (4xx), which load does not explain.")));
+            }
+        }
+        if (TooManyRequests > 0)
+        {
+            steps.Add(Say(Invariant($"The target rate-limited the test ({TooManyRequests} × 429): raise the limit for the load generator or lower the rate, since above the limit the test measures the limiter, not the service.")));
+        }
+        if (ServiceUnavailable > 0)
+        {
+            steps.Add(Say(Invariant($"The target shed load ({ServiceUnavailable} × 503): find which dependency or queue turned requests away and at what rate it started.")));
+        }
+        foreach (var spike in Spikes.Where(s => s.RecoveryTime is null))
+        {
+            steps.Add(Say(Invariant($"The error spike from {Seconds(spike.Start)} had not recovered when the run ended: run longer, or end with a lower stage, to see whether the service recovers.")));
+        }
+        foreach (var scenario in DroppingScenarios)
+        {
+            steps.Add(Say("Raise maxVUs of scenario ", new Code(scenario.Name), Invariant($" (it dropped {Plural(scenario.DroppedIterations, "iteration")}) or lower its rate, so that the planned load is the load offered.")));
+        }
+        foreach (var margin in ClosestThresholds)
+        {
+            var threshold = margin.Threshold;
+            if (!threshold.Passed)
+            {
+                steps.Add(Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " failed: fix the cause above, or set the bound from a healthy baseline run if it was a guess."));
+            }
+            else if (margin.Margin < TightMargin)
+            {
+                steps.Add(Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " passed with only ", Percent(margin.Margin), " to spare: a little more load or a slower deploy will break it."));
+            }
+        }
+        if (steps.Count == 0)
+        {
+            steps.Add(Say("Nothing is near a limit at this load: raise it (e.g. with a ramping-arrival-rate scenario) to find where latency bends."));
+        }
+        return steps;
+    }
+
+    private static Code Name(EndpointStats endpoint) => new(endpoint.Label.Trim());
+
+    private static string P95(EndpointStats endpoint) => "p95 " + Ms(endpoint.Percentile(95) ?? 0);
+
+    private string Observed(ThresholdResult threshold) =>
+        DisplayFormat.Stat(Summary.Find(threshold.Key.Metric)?.Definition, threshold.Expression.Stat, threshold.Observed!.Value);
+
+    private static string Ms(double milliseconds) => DisplayFormat.Duration(milliseconds);
+
+    private static string Seconds(TimeSpan time) => DisplayFormat.Duration(time);
+
+    private static string Percent(double share) => DisplayFormat.Percent(share);
+
+    private static string Rate(double perSecond) => perSecond.ToString("0.#", CultureInfo.InvariantCulture) + " req/s";
+
+    private static string Plural(long count, string noun) => Invariant($"{count} {noun}{(count == 1 ? "" : "s")}");
+
+    private static string Times(long count) => count == 1 ? "once" : Invariant($"{count} times");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

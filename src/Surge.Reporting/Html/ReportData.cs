@@ -1,0 +1,235 @@
+using System.Text.Json;
+using Surge.Metrics;
+using Surge.Reporting.Findings;
+using Surge.Results;
+
+namespace Surge.Reporting.Html;
+
+/// <summary>
+/// The JSON the page script renders. Shaped so a live page can be fed the same way: one whole object for
+/// `SurgeReport.render(data)`, then one timeline point at a time for `SurgeReport.appendPoint(point)`.
+/// Times are seconds from the start of the run, durations milliseconds, shares 0..1.
+/// </summary>
+internal static class ReportData
+{
+    private static readonly double[] PointPercentiles = [50, 90, 95, 99];
+
+    public static void Write(Utf8JsonWriter json, RunSummary summary, RunFindings findings)
+    {
+        json.WriteStartObject();
+        WriteTiles(json, summary);
+        json.WriteStartArray("timeline");
+        foreach (var point in summary.Timeline)
+        {
+            WritePoint(json, point);
+        }
+        json.WriteEndArray();
+        WriteEndpoints(json, summary, findings.Endpoints);
+        WriteThresholds(json, summary);
+        WriteChecks(json, summary);
+        json.WriteStartArray("verifications");
+        foreach (var verification in summary.Verifications)
+        {
+            json.WriteStartObject();
+            json.WriteString("ledger", verification.Ledger);
+            json.WriteBoolean("passed", verification.Passed);
+            json.WriteString("text", verification.ToString());
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        WriteSpikes(json, findings);
+        WriteFindings(json, findings);
+        json.WriteEndObject();
+    }
+
+    /// <summary>One timeline point as `SurgeReport.appendPoint` takes it.</summary>
+    public static void WritePoint(Utf8JsonWriter json, TimelinePoint point)
+    {
+        json.WriteStartObject();
+        Number(json, "t", point.Start.TotalSeconds);
+        Number(json, "length", point.Length.TotalSeconds);
+        json.WriteNumber("vus", point.Vus);
+        json.WriteNumber("requests", point.Requests);
+        json.WriteNumber("failed", point.FailedRequests);
+        json.WriteNumber("iterations", point.Iterations);
+        json.WriteNumber("dropped", point.DroppedIterations);
+        json.WriteNumber("status429", point.Statuses.GetValueOrDefault(429));
+        json.WriteNumber("status503", point.Statuses.GetValueOrDefault(503));
+        var duration = point.Duration();
+        foreach (var percentile in PointPercentiles)
+        {
+            var name = "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (duration.TotalCount == 0)
+            {
+                json.WriteNull(name);
+            }
+            else
+            {
+                Number(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
+            }
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteTiles(Utf8JsonWriter json, RunSummary summary)
+    {
+        var elapsed = summary.Duration;
+        var duration = summary.Find(BuiltinMetrics.HttpReqDuration.Name)?.Total;
+        json.WriteStartObject("run");
+        json.WriteString("startedAt", summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        Number(json, "duration", elapsed.TotalSeconds);
+        json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
+        json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
+        Number(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
+        Number(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
+        Number(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
+        Number(json, "p95", duration?.Stat("p(95)", elapsed) ?? 0);
+        Number(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
+        Number(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
+        Number(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
+        Number(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
+        Number(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
+        Number(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
+        json.WriteStartArray("warnings");
+        foreach (var warning in summary.Warnings)
+        {
+            json.WriteStringValue(warning);
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        double Stat(RunSummary s, MetricDefinition metric, string stat) => s.Find(metric.Name)?.Total.Stat(stat, elapsed) ?? 0;
+    }
+
+    private static void WriteEndpoints(Utf8JsonWriter json, RunSummary summary, IReadOnlyList<EndpointStats> endpoints)
+    {
+        json.WriteStartArray("endpoints");
+        foreach (var endpoint in endpoints)
+        {
+            json.WriteStartObject();
+            json.WriteString("method", endpoint.Method);
+            json.WriteString("name", endpoint.Name);
+            json.WriteNumber("requests", endpoint.Requests);
+            Number(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
+            foreach (var percentile in PointPercentiles)
+            {
+                Number(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile) ?? 0);
+            }
+            Number(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
+            Number(json, "errorRate", endpoint.ErrorRate);
+            json.WriteStartObject("statuses");
+            foreach (var (status, count) in endpoint.Statuses)
+            {
+                json.WriteNumber(status.ToString(System.Globalization.CultureInfo.InvariantCulture), count);
+            }
+            json.WriteEndObject();
+            json.WriteStartObject("errors");
+            foreach (var (code, count) in endpoint.ErrorCodes)
+            {
+                json.WriteNumber(code, count);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteThresholds(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartArray("thresholds");
+        foreach (var threshold in summary.Thresholds)
+        {
+            json.WriteStartObject();
+            json.WriteString("metric", threshold.Key.ToString());
+            json.WriteString("expression", threshold.Expression.Text);
+            json.WriteString("observed", threshold.Observed is { } observed
+                ? DisplayFormat.Stat(summary.Find(threshold.Key.Metric)?.Definition, threshold.Expression.Stat, observed)
+                : "n/a");
+            json.WriteBoolean("passed", threshold.Passed);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteChecks(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartArray("checks");
+        foreach (var check in CheckResults.From(summary))
+        {
+            json.WriteStartObject();
+            json.WriteString("group", check.Group.TrimStart(':').Replace("::", " › ", StringComparison.Ordinal));
+            json.WriteString("name", check.Name);
+            json.WriteNumber("passes", check.Passes);
+            json.WriteNumber("fails", check.Fails);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteSpikes(Utf8JsonWriter json, RunFindings findings)
+    {
+        json.WriteStartObject("throttling");
+        json.WriteNumber("status429", findings.TooManyRequests);
+        json.WriteNumber("status503", findings.ServiceUnavailable);
+        json.WriteStartArray("spikes");
+        foreach (var spike in findings.Spikes)
+        {
+            json.WriteStartObject();
+            Number(json, "start", spike.Start.TotalSeconds);
+            if (spike.RecoveryTime is { } recovery)
+            {
+                Number(json, "recovery", recovery.TotalSeconds);
+            }
+            else
+            {
+                json.WriteNull("recovery");
+            }
+            Number(json, "peakShare", spike.PeakShare);
+            Number(json, "baselineShare", spike.BaselineShare);
+            json.WriteNumber("status429", spike.TooManyRequests);
+            json.WriteNumber("status503", spike.ServiceUnavailable);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteFindings(Utf8JsonWriter json, RunFindings findings)
+    {
+        json.WriteStartArray("findings");
+        foreach (var section in findings.Sections())
+        {
+            json.WriteStartObject();
+            json.WriteString("title", section.Title);
+            json.WriteStartArray("lines");
+            foreach (var line in section.Lines)
+            {
+                json.WriteStartArray();
+                foreach (var part in line.Parts)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("text", part.Text);
+                    json.WriteBoolean("code", part.IsCode);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>JSON has no NaN or infinity: such a number is written as null.</summary>
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Surge.Reporting.Findings;
+using Surge.Results;
+
+namespace Surge.Reporting.Tests.Findings;
+
+public sealed class RunFindingsTests
+{
+    [Fact]
+    public void Best_and_worst_endpoints_by_p95_and_by_error_rate_are_named()
+    {
+        var findings = RunFindings.From(TroubledRun.Build());
+
+        Assert.Equal("GET " + TroubledRun.Health, findings.FastestByP95!.Label);
+        Assert.Equal("POST " + TroubledRun.Cart, findings.SlowestByP95!.Label);
+        Assert.Equal("GET " + TroubledRun.Health, findings.LowestErrorRate!.Label);
+        Assert.Equal("POST " + TroubledRun.Cart, findings.HighestErrorRate!.Label);
+        Assert.Equal(0.5, findings.HighestErrorRate.ErrorRate);
+    }
+
+    [Fact]
+    public void Failing_endpoints_come_highest_error_rate_first_with_their_statuses_and_error_codes()
+    {
+        var findings = RunFindings.From(TroubledRun.Build());
+
+        Assert.Equal(["POST " + TroubledRun.Cart, "GET " + TroubledRun.Items], findings.Failing.Select(e => e.Label).ToArray());
+        var lines = findings.Sections().Single(s => s.Title == "Failing endpoints").Lines.Select(l => l.ToString()).ToArray();
+        Assert.Equal($"POST {TroubledRun.Cart}: 50.00% of 2 requests failed (network error ×1, request_timeout ×1).", lines[0]);
+        Assert.Equal($"GET {TroubledRun.Items}: 20.00% of 10 requests failed (503 ×2).", lines[1]);
+    }
+
+    [Fact]
+    public void Thresholds_are_ordered_by_relative_margin_with_the_failed_one_first()
+    {
+        var findings = RunFindings.From(TroubledRun.Build());
+
+        // p(99) of 1..10 ms is 10 ms against 9: 1/9 past. p(95) of the 17 requests is the 5 s timeout against
+        // 6 s: 1/6 to spare. 3 of 17 failed against 0.5: (0.5 - 3/17) / 0.5 to spare.
+        var margins = findings.ClosestThresholds;
+        Assert.Equal(["p(99)<9", "p(95)<6000", "rate<0.5"], margins.Select(m => m.Threshold.Expression.Text).ToArray());
+        Assert.Equal(-1.0 / 9, margins[0].Margin, 3);
+        Assert.Equal(1.0 / 6, margins[1].Margin, 3);
+        Assert.Equal((0.5 - 3.0 / 17) / 0.5, margins[2].Margin, 9);
+    }
+
+    [Fact]
+    public void Saturation_names_the_knee_the_dropped_iterations_and_the_503_spike_with_its_recovery()
+    {
+        var findings = RunFindings.From(TroubledRun.Build());
+
+        Assert.Equal(TimeSpan.FromSeconds(10), findings.Knee!.At);
+        Assert.Equal(["orders"], findings.DroppingScenarios.Select(s => s.Name).ToArray());
+        var spike = Assert.Single(findings.Spikes);
+        Assert.Equal(TimeSpan.FromSeconds(12), spike.Start);
+        Assert.Equal(TimeSpan.FromSeconds(3), spike.RecoveryTime);
+    }
+
+    [Fact]
+    public void Next_steps_follow_from_what_was_found()
+    {
+        var steps = RunFindings.From(TroubledRun.Build()).Sections().Single(s => s.Title == "Next steps").Lines
+            .Select(l => l.ToString()).ToList();
+
+        Assert.Contains(steps, s => s.StartsWith("Treat about 1000 req/s as the current capacity", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.StartsWith($"Check timeouts and connection limits for POST {TroubledRun.Cart}", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.StartsWith("The target shed load (2 × 503)", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.StartsWith("Raise maxVUs of scenario orders (it dropped 7 iterations)", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.StartsWith("Threshold http_req_duration{name:/items} p(99)<9 failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(steps, s => s.Contains("rate-limited", StringComparison.Ordinal)); // no endpoint answered 429
+    }
+
+    [Fact]
+    public void A_run_with_level_latency_and_no_drops_or_spikes_shows_no_saturation()
+    {
+        var summary = Runs.Typical(new RunBuilder()).Build([Runs.Browse]) with { Timeline = Timelines.Flat() };
+
+        var sections = RunFindings.From(summary).Sections();
+
+        Assert.Equal("No sign of saturation: latency did not bend against throughput, no iteration was dropped and errors did not spike.",
+            Assert.Single(sections.Single(s => s.Title == "Saturation").Lines).ToString());
+        var steps = sections.Single(s => s.Title == "Next steps").Lines.Select(l => l.ToString()).ToList();
+        Assert.DoesNotContain(steps, s => s.Contains("capacity", StringComparison.Ordinal));
+        Assert.DoesNotContain(steps, s => s.Contains("maxVUs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_interrupted_run_says_so_first()
+    {
+        var summary = TroubledRun.Build() with { Outcome = RunOutcome.Interrupted };
+
+        var first = RunFindings.From(summary).Sections().Single(s => s.Title == "Next steps").Lines[0];
+
+        Assert.StartsWith("The run was stopped early", first.ToString(), StringComparison.Ordinal);
+    }
+}
