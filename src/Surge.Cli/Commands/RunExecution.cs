@@ -18,12 +18,17 @@ public static class RunExecution
             ? []
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
         var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error }, signals.Graceful);
+        WriteOutputs(summary, output);
+        return ExitCodeFor(summary);
+    }
 
+    /// <summary>Every output asked for, from a finished run: `surge run` after the load, `surge report` from a saved result.</summary>
+    public static void WriteOutputs(RunSummary summary, OutputOptions output)
+    {
         var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
         WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
         WriteFile(output.ResultFile, stream => ResultFile.Write(summary, stream));
-        return ExitCodeFor(summary);
     }
 
     public static int ExitCodeFor(RunSummary summary) => summary.Outcome switch
@@ -34,7 +39,8 @@ public static class RunExecution
         _ => ExitCodes.Success,
     };
 
-    private static void WriteFile(string? path, Action<Stream> write)
+    /// <summary>Writes the file when the option was given, creating its directory first; nothing when it was not.</summary>
+    public static void WriteFile(string? path, Action<Stream> write)
     {
         if (path is null)
         {
