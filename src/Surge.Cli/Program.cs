@@ -9,6 +9,8 @@ RuntimeTuning.Apply();
 var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measured honestly")
 {
     RunCommand.Create(),
+    ReportCommand.Create(),
+    CompareCommand.Create(),
     DemoCommand.Create(),
 };
 

@@ -34,7 +34,13 @@ public static class RunExecution
         using var closeOutputs = new DisposeAll(ndjson);
         ILiveSink[] sinks = [.. progress, .. ndjson];
         var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error }, signals.Graceful);
+        WriteOutputs(summary, output);
+        return ExitCodeFor(summary);
+    }
 
+    /// <summary>Every output asked for, from a finished run: `surge run` after the load, `surge report` from a saved result.</summary>
+    public static void WriteOutputs(RunSummary summary, OutputOptions output)
+    {
         var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
         WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
@@ -46,7 +52,6 @@ public static class RunExecution
         }
         WriteFile(output.Report, stream => HtmlReport.Write(summary, stream));
         WriteFile(output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary), stream));
-        return ExitCodeFor(summary);
     }
 
     public static int ExitCodeFor(RunSummary summary) => summary.Outcome switch
@@ -57,7 +62,8 @@ public static class RunExecution
         _ => ExitCodes.Success,
     };
 
-    private static void WriteFile(string? path, Action<Stream> write)
+    /// <summary>Writes the file when the option was given, creating its directory first; nothing when it was not.</summary>
+    public static void WriteFile(string? path, Action<Stream> write)
     {
         if (path is null)
         {
