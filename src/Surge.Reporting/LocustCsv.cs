@@ -78,7 +78,7 @@ public static class LocustCsv
         WriteLine(writer,
         [
             Field(type), Field(name), Integer(requests), Integer(failures),
-            Integer(Median(duration)), Float(Milliseconds(duration.Mean)), .. Extremes(duration, requests, dataReceived),
+            Median(duration), Float(Milliseconds(duration.Mean)), .. Extremes(duration, requests, dataReceived),
             Float(seconds > 0 ? requests / seconds : 0), Float(seconds > 0 ? failures / seconds : 0),
             .. PercentileFields(duration),
         ]);
@@ -109,7 +109,7 @@ public static class LocustCsv
                 Integer(end.ToUnixTimeSeconds()), Integer(point.Vus), "", "Aggregated",
                 Fixed6(seconds > 0 ? point.Requests / seconds : 0), Fixed6(seconds > 0 ? point.FailedRequests / seconds : 0),
                 .. PercentileFields(duration),
-                Integer(requests), Integer(failures), Integer(Median(cumulative)), Float(Milliseconds(cumulative.Mean)),
+                Integer(requests), Integer(failures), Median(cumulative), Float(Milliseconds(cumulative.Mean)),
                 .. Extremes(cumulative, requests, dataReceived),
             ]);
         }
@@ -146,11 +146,12 @@ public static class LocustCsv
         }
     }
 
-    // Locust reports percentiles and the median as whole milliseconds, N/A when there was no request.
+    // Locust rounds percentiles and the median to whole milliseconds (2 significant digits above 100 ms); the same
+    // columns here keep the histogram's microseconds, which every CSV reader parses just as well. N/A without requests.
     private static IEnumerable<string> PercentileFields(Histogram duration) =>
         duration.TotalCount == 0
             ? Percentiles.Select(_ => "N/A")
-            : Percentiles.Select(p => Integer((long)Math.Round(Milliseconds(duration.ValueAtPercentile(p)), MidpointRounding.ToEven)));
+            : Percentiles.Select(p => Float(Microseconds(Milliseconds(duration.ValueAtPercentile(p)))));
 
     /// <summary>Min, max and average content size; Locust writes the integer 0 for each before any request.</summary>
     private static string[] Extremes(Histogram duration, long requests, long dataReceived) =>
@@ -158,8 +159,11 @@ public static class LocustCsv
             ? ["0", "0", "0"]
             : [Float(Milliseconds(duration.Min)), Float(Milliseconds(duration.Max)), Float((double)dataReceived / requests)];
 
-    private static long Median(Histogram duration) =>
-        (long)Math.Round(Milliseconds(duration.ValueAtPercentile(50)), MidpointRounding.ToEven);
+    private static string Median(Histogram duration) =>
+        duration.TotalCount == 0 ? "0" : Float(Microseconds(Milliseconds(duration.ValueAtPercentile(50))));
+
+    // Microseconds, as the histogram records them: the same value the summary and the JSON exports report.
+    private static double Microseconds(double value) => Math.Round(value, 3);
 
     private static double Milliseconds(double fixedPoint) => fixedPoint / MetricAggregate.TrendScale;
 

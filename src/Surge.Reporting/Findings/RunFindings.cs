@@ -59,7 +59,7 @@ public sealed record RunFindings
             LowestErrorRate = byErrors.FirstOrDefault(),
             HighestErrorRate = byErrors.LastOrDefault(),
             Failing = [.. endpoints.Where(e => e.Failures > 0).OrderByDescending(e => e.ErrorRate).ThenBy(e => e.Label, StringComparer.Ordinal)],
-            ClosestThresholds = [.. summary.Thresholds.Select(ThresholdMargin.Of).OfType<ThresholdMargin>().OrderBy(m => m.Margin).Take(ClosestThresholdCount)],
+            ClosestThresholds = [.. summary.Thresholds.Select(t => ThresholdMargin.Of(t, IsShare(summary, t))).OfType<ThresholdMargin>().OrderBy(m => m.Margin).Take(ClosestThresholdCount)],
             Knee = LatencyKnees.Find(summary.Timeline),
             Spikes = ErrorSpikes.Find(summary.Timeline),
             TooManyRequests = statuses.Where(s => s.Key == 429).Sum(s => s.Value),
@@ -227,6 +227,10 @@ public sealed record RunFindings
         }
         return steps;
     }
+
+    // A rate metric's `rate` is a share with an error budget; a counter's `rate` is per second.
+    private static bool IsShare(RunSummary summary, ThresholdResult threshold) =>
+        threshold.Expression.Stat == "rate" && summary.Find(threshold.Key.Metric)?.Definition.Kind == Metrics.MetricKind.Rate;
 
     private static Code Name(EndpointStats endpoint) => new(endpoint.Label.Trim());
 

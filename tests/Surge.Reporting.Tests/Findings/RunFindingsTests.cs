@@ -42,6 +42,19 @@ public sealed class RunFindingsTests
         Assert.Equal((0.5 - 3.0 / 17) / 0.5, margins[2].Margin, 9);
     }
 
+    [Theory]
+    [InlineData(">", 0.99, 1.0, 1.0)]     // nothing failed: the whole 1% budget is left
+    [InlineData(">", 0.99, 0.995, 0.5)]   // half of the 1% budget used
+    [InlineData("<", 0.01, 0.0, 1.0)]
+    [InlineData("<", 0.01, 0.02, -1.0)]   // failed by a whole budget
+    public void A_rate_threshold_margin_is_the_share_of_its_error_budget_left(string op, double bound, double observed, double margin)
+    {
+        var expression = Thresholds.ThresholdExpression.Parse($"rate{op}{bound.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        var threshold = new ThresholdResult(Thresholds.MetricKey.Parse("checks"), expression, observed, expression.IsSatisfiedBy(observed), false);
+
+        Assert.Equal(margin, ThresholdMargin.Of(threshold, isShare: true)!.Margin, 9);
+    }
+
     [Fact]
     public void Saturation_names_the_knee_the_dropped_iterations_and_the_503_spike_with_its_recovery()
     {
