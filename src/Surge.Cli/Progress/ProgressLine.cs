@@ -31,7 +31,7 @@ public static class ProgressLine
         var dropped = s.DroppedIterations > 0 ? $", {s.DroppedIterations} dropped" : "";
         var interrupted = s.InterruptedIterations > 0 ? $", {s.InterruptedIterations} interrupted" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{s.Name.PadRight(nameWidth)} {bar}{State(s.State),-8} {s.ActiveVus,4}/{s.PeakVus} VUs  {Seconds(s.Elapsed)}/{Seconds(s.Duration)}  {s.CompletedIterations} iterations{interrupted}{dropped}");
+            $"{s.Name.PadRight(nameWidth)} {bar}{State(s.State),-8} {s.ActiveVus,4}/{s.PeakVus} VUs  {Seconds(s.Elapsed)}/{(s.Duration > TimeSpan.Zero ? Seconds(s.Duration) : "∞")}  {s.CompletedIterations} iterations{interrupted}{dropped}");
     }
 
     private static string Bar(double fraction, int width)
