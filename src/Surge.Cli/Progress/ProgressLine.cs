@@ -40,7 +40,8 @@ public static class ProgressLine
         return "[" + new string('=', filled) + (filled < width ? ">" + new string(' ', width - filled - 1) : "") + "]";
     }
 
-    private static string State(Engine.ScenarioState state) => state switch
+    /// <summary>A scenario's state in one word: waiting, running, stopping or done.</summary>
+    public static string State(Engine.ScenarioState state) => state switch
     {
         Engine.ScenarioState.Waiting => "waiting",
         Engine.ScenarioState.Running => "running",
