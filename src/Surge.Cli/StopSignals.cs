@@ -23,6 +23,16 @@ public sealed class StopSignals : IDisposable
 
     public CancellationToken Hard => _hard.Token;
 
+    /// <summary>What the dashboard's stop button does: exactly the first Ctrl-C (the run ends as interrupted, exit 105).</summary>
+    public void StopGracefully(string reason)
+    {
+        if (!_graceful.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"\nStopping gracefully ({reason}); press Ctrl-C to interrupt running iterations.");
+            _graceful.Cancel();
+        }
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;

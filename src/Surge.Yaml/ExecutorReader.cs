@@ -19,6 +19,7 @@ internal sealed class ExecutorReader(YamlSource source)
         new("ramping-arrival-rate", ["startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"]),
         new("shared-iterations", ["vus", "iterations", "maxDuration"]),
         new("per-vu-iterations", ["vus", "iterations", "maxDuration"]),
+        new("externally-controlled", ["vus", "maxVUs", "duration"]),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. OptionsByExecutor.Select(e => e.Key)];
@@ -45,6 +46,7 @@ internal sealed class ExecutorReader(YamlSource source)
         "ramping-arrival-rate" => RampingArrivalRate(map),
         "shared-iterations" => SharedIterations(
             map.Optional("vus"), map.Optional("iterations"), OptionalDuration(map, "maxDuration", positive: true, DefaultMaxDuration)),
+        "externally-controlled" => ExternallyControlled(map),
         _ => new PerVuIterationsExecutor(
             OptionalInt(map, "vus", min: 1, fallback: 1),
             map.Optional("iterations") is { } iterations ? source.WholeNumber(iterations, "iterations", 1) : 1,
@@ -116,6 +118,24 @@ internal sealed class ExecutorReader(YamlSource source)
         }
         var (preAllocated, max) = ArrivalVus(map, "ramping-arrival-rate");
         return new RampingArrivalRateExecutor(startRate, timeUnit, stages, preAllocated, max);
+    }
+
+    // k6: vus to begin with (0 is allowed: wait for the first change), maxVUs defaults to vus, duration 0 or none
+    // runs until the run is stopped.
+    private ExternallyControlledExecutor ExternallyControlled(YamlMap map)
+    {
+        var vus = OptionalInt(map, "vus", min: 0, fallback: 1);
+        var maxNode = map.Optional("maxVUs");
+        var max = maxNode is null ? vus : source.Int(maxNode, "maxVUs", 0);
+        if (max < vus)
+        {
+            throw source.Error(maxNode!, $"maxVUs ({max}) must be at least vus ({vus})");
+        }
+        if (max == 0)
+        {
+            throw source.Error(maxNode ?? map.KeyNode("vus")!, "no VU could ever run: set maxVUs to 1 or more");
+        }
+        return new ExternallyControlledExecutor(vus, max, OptionalDuration(map, "duration", positive: false, TimeSpan.Zero));
     }
 
     private (int PreAllocated, int Max) ArrivalVus(YamlMap map, string executor)

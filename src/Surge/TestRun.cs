@@ -16,6 +16,9 @@ public sealed record RunSettings
     /// <summary>Cancelling interrupts in-flight iterations at once (a second Ctrl-C).</summary>
     public CancellationToken HardStop { get; init; }
 
+    /// <summary>Sets the VUs of externally-controlled scenarios while the run goes on; the run registers them in it.</summary>
+    public ExternalControl? Control { get; init; }
+
     /// <summary>Where `log` steps write; the CLI passes stderr.</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
 }
@@ -43,7 +46,13 @@ public static class TestRun
         var runTags = TagSet.From(plan.Tags);
         var vusSeries = registry.GetSeries(BuiltinMetrics.Vus, runTags);
         var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
-        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine) { Environment = plan.Env };
+        var control = settings.Control ?? new ExternalControl();
+        control.Attach(plan);
+        using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine)
+        {
+            Environment = plan.Env,
+            Control = control,
+        };
         using var engine = new LoadEngine(plan, context);
 
         var startedAt = DateTimeOffset.UtcNow;

@@ -57,7 +57,7 @@ public sealed class ErrorLocationTests
                 executor: constant-vu
             """, 3, 15);
         Assert.Equal(
-            "unknown executor 'constant-vu'; did you mean 'constant-vus'? Allowed: constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate, shared-iterations, per-vu-iterations",
+            "unknown executor 'constant-vu'; did you mean 'constant-vus'? Allowed: constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate, shared-iterations, per-vu-iterations, externally-controlled",
             error.Reason);
     }
 

@@ -181,6 +181,45 @@ public sealed class ExecutorTests
     }
 
     [Fact]
+    public void Externally_controlled_reads_vus_max_vus_and_duration()
+    {
+        var executor = Yaml.Executor<ExternallyControlledExecutor>(Scenario("executor: externally-controlled\nvus: 2\nmaxVUs: 50\nduration: 10m"));
+        Assert.Equal(new ExternallyControlledExecutor(2, 50, TimeSpan.FromMinutes(10)), executor);
+        Assert.Equal(50, executor.PeakVus);
+    }
+
+    [Fact]
+    public void Externally_controlled_without_duration_runs_until_stopped_with_max_vus_defaulting_to_vus()
+    {
+        var executor = Yaml.Executor<ExternallyControlledExecutor>(Scenario("executor: externally-controlled\nvus: 3"));
+        Assert.Equal(new ExternallyControlledExecutor(3, 3, TimeSpan.Zero), executor);
+        Assert.True(executor.RunsUntilStopped);
+    }
+
+    [Fact]
+    public void Externally_controlled_may_start_with_no_vu_below_its_max()
+    {
+        var executor = Yaml.Executor<ExternallyControlledExecutor>(Scenario("executor: externally-controlled\nvus: 0\nmaxVUs: 4\nduration: 0s"));
+        Assert.Equal(new ExternallyControlledExecutor(0, 4, TimeSpan.Zero), executor);
+    }
+
+    [Fact]
+    public void Externally_controlled_max_vus_below_vus_is_rejected_at_max_vus()
+    {
+        // Line 4 of the file: scenarios, s, executor, vus, then maxVUs at column 13 (its value).
+        var error = Yaml.ErrorAt(Scenario("executor: externally-controlled\nvus: 5\nmaxVUs: 2"), 5, 13);
+        Assert.Equal("maxVUs (2) must be at least vus (5)", error.Reason);
+    }
+
+    [Fact]
+    public void Externally_controlled_with_no_vu_ever_is_rejected()
+    {
+        var error = Yaml.Error(Scenario("executor: externally-controlled\nvus: 0"));
+        Assert.Contains("no VU could ever run", error.Reason, StringComparison.Ordinal);
+        Assert.NotNull(error.Location);
+    }
+
+    [Fact]
     public void A_scenario_without_an_executor_is_rejected_at_its_name()
     {
         var error = Yaml.ErrorAt("scenarios:\n  s:\n    requests: [{ url: 'http://127.0.0.1/' }]\n", 2, 3);

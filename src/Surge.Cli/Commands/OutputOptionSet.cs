@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Surge.Cli.Dashboard;
 using Surge.Plans;
 
 namespace Surge.Cli.Commands;
@@ -13,6 +14,26 @@ public sealed class OutputOptionSet
     private readonly Option<string?> _junit = new("--junit") { Description = "Write thresholds, checks and verify stages as JUnit XML to this file" };
     private readonly Option<string?> _report = new("--report") { Description = "Write a self-contained HTML report (charts, endpoints, findings) to this file" };
     private readonly Option<string?> _findings = new("--findings") { Description = "Write the findings (worst endpoints, thresholds near breaking, saturation, next steps) to this Markdown file" };
+    private readonly Option<string?> _dashboard = new("--dashboard")
+    {
+        Description = $"Show the run live in the browser at HOST:PORT (default 127.0.0.1:{DashboardAddress.DefaultPort}): charts, status, thresholds, a stop button and VU controls; writes the HTML report at the end",
+        Arity = ArgumentArity.ZeroOrOne,
+        // An option cannot hand a token back to the command, so `--dashboard test.yaml` says how to write it instead
+        // of reading the test file as an address.
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null;
+            }
+            var text = result.Tokens[0].Value;
+            if (!DashboardAddress.LooksLikeAddress(text))
+            {
+                result.AddError($"--dashboard takes HOST:PORT, not '{text}'; write --dashboard=127.0.0.1:{DashboardAddress.DefaultPort}, or put --dashboard after the test");
+            }
+            return text;
+        },
+    };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No live progress" };
     private readonly Option<bool> _noColor = new("--no-color") { Description = "No ANSI colors in the summary" };
 
@@ -25,6 +46,7 @@ public sealed class OutputOptionSet
         command.Options.Add(_junit);
         command.Options.Add(_report);
         command.Options.Add(_findings);
+        command.Options.Add(_dashboard);
         command.Options.Add(_quiet);
         command.Options.Add(_noColor);
     }
@@ -37,6 +59,7 @@ public sealed class OutputOptionSet
             JUnitFile = parse.GetValue(_junit),
             Report = parse.GetValue(_report),
             Findings = parse.GetValue(_findings),
+            Dashboard = parse.GetResult(_dashboard) is { Implicit: false } ? DashboardAddress.Parse(parse.GetValue(_dashboard)) : null,
         };
 }
 

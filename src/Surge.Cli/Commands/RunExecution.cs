@@ -1,3 +1,4 @@
+using Surge.Cli.Dashboard;
 using Surge.Cli.Progress;
 using Surge.Plans;
 using Surge.Reporting;
@@ -19,6 +20,9 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
     public string? Report { get; init; }
 
     public string? Findings { get; init; }
+
+    /// <summary>`--dashboard`: where the live dashboard listens, or null for none.</summary>
+    public DashboardAddress? Dashboard { get; init; }
 }
 
 public static class RunExecution
@@ -32,8 +36,21 @@ public static class RunExecution
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
         var ndjson = output.LiveOutputs.Where(o => o.Kind == LiveOutput.Json).Select(OpenNdjson).ToList();
         using var closeOutputs = new DisposeAll(ndjson);
-        ILiveSink[] sinks = [.. progress, .. ndjson];
-        var summary = await TestRun.RunAsync(plan, new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error }, signals.Graceful);
+        await using var dashboard = output.Dashboard is { } address
+            ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard"))
+            : null;
+        if (dashboard is not null)
+        {
+            Console.Error.WriteLine($"dashboard: {dashboard.Address}");
+        }
+        ILiveSink[] sinks = [.. progress, .. ndjson, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
+        var settings = new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
+        var summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        if (output.Report is null && dashboard is not null)
+        {
+            output = output with { Report = LiveDashboard.DefaultReport };
+            Console.Error.WriteLine($"dashboard: writing the HTML report to {Path.GetFullPath(output.Report)} (choose the file with --report)");
+        }
         WriteOutputs(summary, output);
         return ExitCodeFor(summary);
     }

@@ -31,7 +31,7 @@ public static class ProgressLine
         var dropped = s.DroppedIterations > 0 ? $", {s.DroppedIterations} dropped" : "";
         var interrupted = s.InterruptedIterations > 0 ? $", {s.InterruptedIterations} interrupted" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{s.Name.PadRight(nameWidth)} {bar}{State(s.State),-8} {s.ActiveVus,4}/{s.PeakVus} VUs  {Seconds(s.Elapsed)}/{Seconds(s.Duration)}  {s.CompletedIterations} iterations{interrupted}{dropped}");
+            $"{s.Name.PadRight(nameWidth)} {bar}{State(s.State),-8} {s.ActiveVus,4}/{s.PeakVus} VUs  {Seconds(s.Elapsed)}/{(s.Duration > TimeSpan.Zero ? Seconds(s.Duration) : "∞")}  {s.CompletedIterations} iterations{interrupted}{dropped}");
     }
 
     private static string Bar(double fraction, int width)
@@ -40,7 +40,8 @@ public static class ProgressLine
         return "[" + new string('=', filled) + (filled < width ? ">" + new string(' ', width - filled - 1) : "") + "]";
     }
 
-    private static string State(Engine.ScenarioState state) => state switch
+    /// <summary>A scenario's state in one word: waiting, running, stopping or done.</summary>
+    public static string State(Engine.ScenarioState state) => state switch
     {
         Engine.ScenarioState.Waiting => "waiting",
         Engine.ScenarioState.Running => "running",

@@ -33,9 +33,26 @@ public static class HtmlReport
     /// <summary>One timeline point as `SurgeReport.appendPoint(point)` takes it, e.g. sent as a server-sent event.</summary>
     public static string PointData(TimelinePoint point) => Json(json => ReportData.WritePoint(json, point));
 
+    /// <summary>
+    /// The run so far as a live page refreshes it with `SurgeReport.update(status)`: the headline numbers (`run`) and
+    /// the thresholds, without the timeline, endpoints or findings.
+    /// </summary>
+    public static string StatusData(RunSummary summary) => Json(json => ReportData.WriteStatus(json, summary));
+
     /// <summary>The page around a data blob: a live dashboard serves this and then sends points.</summary>
-    public static string Page(RunSummary summary, string data)
+    public static string Page(RunSummary summary, string data) => Page(summary, data, liveScript: null);
+
+    /// <summary>
+    /// The page with one more script after the report's own, e.g. a live dashboard's, which drives
+    /// `SurgeReport` from server-sent events. It is inlined like the report's script, so it must not close the element.
+    /// </summary>
+    public static string Page(RunSummary summary, string data, string? liveScript)
     {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (liveScript is not null && liveScript.Contains("</script", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("the live script contains a closing tag and cannot be inlined", nameof(liveScript));
+        }
         var assets = PageAssets.Value;
         var title = "Surge report " + summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         return new StringBuilder()
@@ -47,6 +64,7 @@ public static class HtmlReport
             .Append("<script type=\"application/json\" id=\"").Append(DataElementId).Append("\">").Append(data).Append("</script>\n")
             .Append("<script>\n").Append(assets.UPlotJs).Append("\n</script>\n")
             .Append("<script>\n").Append(assets.ReportJs).Append("</script>\n")
+            .Append(liveScript is null ? "" : "<script>\n" + liveScript + "\n</script>\n")
             .Append("</body>\n</html>\n")
             .ToString();
     }

@@ -42,6 +42,15 @@ internal static class ReportData
         json.WriteEndObject();
     }
 
+    /// <summary>The headline numbers and thresholds alone, as `SurgeReport.update` takes them.</summary>
+    public static void WriteStatus(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartObject();
+        WriteTiles(json, summary);
+        WriteThresholds(json, summary);
+        json.WriteEndObject();
+    }
+
     /// <summary>One timeline point as `SurgeReport.appendPoint` takes it.</summary>
     public static void WritePoint(Utf8JsonWriter json, TimelinePoint point)
     {

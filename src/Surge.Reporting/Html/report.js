@@ -1,6 +1,7 @@
 // Renders a Surge run into #surge-report. Every value from the run is set with textContent, never as HTML.
 // SurgeReport.render(data) draws a whole run; SurgeReport.appendPoint(point) adds one timeline point and
-// redraws the charts, so a live page can feed the same renderer point by point.
+// redraws the charts, and SurgeReport.update({ run, thresholds }) refreshes the headline numbers and thresholds,
+// so a live page can feed the same renderer as the run goes on.
 (function () {
   'use strict';
 
@@ -60,7 +61,7 @@
   // --- sections ---
   function header(run) {
     const badge = el('span', { className: 'badge ' + (run.passed ? 'pass' : 'fail'), textContent: run.outcome });
-    return el('header', {}, [
+    return el('header', { id: 'run-header' }, [
       el('h1', {}, ['Surge report ', badge]),
       el('p', { className: 'meta', textContent: 'started ' + run.startedAt + ' · ' + fmt.secs(run.duration) }),
     ]);
@@ -74,7 +75,7 @@
       ['data in / out', fmt.bytes(run.dataReceived) + ' / ' + fmt.bytes(run.dataSent)],
       ['duration', fmt.secs(run.duration)], ['outcome', run.outcome],
     ];
-    return el('div', { className: 'tiles' }, items.map(([label, value]) =>
+    return el('div', { className: 'tiles', id: 'tiles' }, items.map(([label, value]) =>
       el('div', { className: 'tile' }, [el('div', { className: 'value', textContent: value }), el('div', { className: 'label', textContent: label })])));
   }
 
@@ -114,7 +115,7 @@
       el('h3', { textContent: 'Latency percentiles (http_req_duration)' }), boxes[1],
     ]);
     if (data.timeline.length === 0) {
-      node.append(el('p', { className: 'empty', textContent: 'No timeline was recorded for this run.' }));
+      node.append(el('p', { className: 'empty', id: 'no-timeline', textContent: 'No timeline was recorded for this run.' }));
     }
     return node;
   }
@@ -187,7 +188,7 @@
     if (data.run.warnings.length) {
       parts.push(el('h3', { textContent: 'Warnings' }), el('ul', {}, data.run.warnings.map((w) => el('li', { textContent: w }))));
     }
-    return parts.length ? section('Thresholds, checks and verify', 'results', parts) : el('div');
+    return parts.length ? section('Thresholds, checks and verify', 'results', parts) : el('div', { id: 'results' });
   }
 
   function render(runData) {
@@ -203,10 +204,19 @@
 
   function appendPoint(point) {
     data.timeline.push(point);
+    document.getElementById('no-timeline')?.remove();
     drawCharts();
   }
 
-  window.SurgeReport = { render, appendPoint, charts };
+  function update(status) {
+    data.run = status.run;
+    data.thresholds = status.thresholds;
+    document.getElementById('run-header').replaceWith(header(data.run));
+    document.getElementById('tiles').replaceWith(tiles(data.run));
+    document.getElementById('results').replaceWith(resultsSection());
+  }
+
+  window.SurgeReport = { render, appendPoint, update, charts };
 
   const blob = document.getElementById('surge-data');
   if (blob && blob.textContent.trim()) {

@@ -26,6 +26,9 @@ public sealed class EngineContext : IDisposable
     /// <summary>The run's `-e` / `.env` variables, for templates' env().</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where externally-controlled scenarios read how many VUs to run.</summary>
+    public ExternalControl Control { get; init; } = new();
+
     /// <summary>What setup captured, visible to every VU of every scenario.</summary>
     public SetupOutputs SetupOutputs { get; } = new();
 

@@ -16,6 +16,7 @@ public static class ExecutorDescriptions
             RampingArrivalRateExecutor p => $"Up to {Rate(p.Stages.Select(s => s.Target).Append(p.StartRate).Max(), p.TimeUnit)} over {p.Stages.Count} stages for {Format(p.MaxDuration)} (maxVUs: {p.PreAllocatedVus}-{p.PeakVus}, {stop})",
             SharedIterationsExecutor p => $"{p.Iterations} iterations shared among {p.Vus} VUs (maxDuration: {Format(p.MaxDurationLimit)}, {stop})",
             PerVuIterationsExecutor p => $"{p.Iterations} iterations for each of {p.Vus} VUs (maxDuration: {Format(p.MaxDurationLimit)}, {stop})",
+            ExternallyControlledExecutor p => $"{p.Vus} looping VUs, changed at run time up to {p.MaxVus}, {(p.RunsUntilStopped ? "until stopped" : "for " + Format(p.Duration))} ({stop})",
             _ => executor.Kind,
         };
     }

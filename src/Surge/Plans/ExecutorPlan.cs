@@ -59,3 +59,19 @@ public sealed record PerVuIterationsExecutor(int Vus, long Iterations, TimeSpan 
     public override int PeakVus => Vus;
     public override TimeSpan MaxDuration => MaxDurationLimit;
 }
+
+/// <summary>
+/// k6's externally-controlled: <see cref="Vus"/> looping VUs to begin with, changed while the run goes on (the live
+/// dashboard, <see cref="Surge.Engine.ExternalControl"/>), never above <see cref="MaxVus"/>.
+/// A <see cref="Duration"/> of zero runs until the run is stopped.
+/// </summary>
+public sealed record ExternallyControlledExecutor(int Vus, int MaxVus, TimeSpan Duration) : ExecutorPlan
+{
+    public override string Kind => "externally-controlled";
+    public override int PeakVus => MaxVus;
+
+    /// <summary>Zero when the scenario runs until stopped.</summary>
+    public override TimeSpan MaxDuration => Duration;
+
+    public bool RunsUntilStopped => Duration <= TimeSpan.Zero;
+}

@@ -46,5 +46,6 @@ public static class PlanOverrides
     private static ExecutorPlan Override(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations) =>
         iterations is { } count
             ? new SharedIterationsExecutor(vus, count, duration ?? TimeSpan.FromMinutes(10))
-            : new ConstantVusExecutor(vus, duration ?? executor.MaxDuration);
+            : new ConstantVusExecutor(vus, duration ?? (executor.MaxDuration > TimeSpan.Zero ? executor.MaxDuration
+                : throw new PlanException($"--vus on a scenario that runs until stopped ({executor.Kind} without duration) needs --duration too")));
 }

@@ -28,6 +28,12 @@ public sealed class TimelineRecorder
     /// <summary>Points so far, the partly filled last one included.</summary>
     public int Count => _points.Count + (_pending is null ? 0 : 1);
 
+    /// <summary>
+    /// The last interval added, on its own, whatever the timeline's resolution: what a live view appends next.
+    /// Null before the first.
+    /// </summary>
+    public TimelinePoint? Latest { get; private set; }
+
     /// <summary>Adds one interval; <paramref name="snapshot"/> is read now and not kept.</summary>
     public void Add(MetricsSnapshot snapshot)
     {
@@ -39,6 +45,7 @@ public sealed class TimelineRecorder
             slice.StartAt(end);
         }
         _end = snapshot.Elapsed;
+        Latest = slice.ToPoint();
         if (_pending is null)
         {
             _pending = slice;

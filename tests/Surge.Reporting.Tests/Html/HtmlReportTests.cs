@@ -117,4 +117,29 @@ public sealed class HtmlReportTests
         Assert.Equal(inReport.EnumerateObject().Select(p => p.Name), live.EnumerateObject().Select(p => p.Name));
         Assert.Equal(300, live.GetProperty("p95").GetDouble());
     }
+
+    [Fact]
+    public void Status_data_is_the_pages_run_and_thresholds_alone()
+    {
+        var summary = Runs.TypicalSummary();
+
+        using var status = JsonDocument.Parse(HtmlReport.StatusData(summary));
+        using var full = JsonDocument.Parse(HtmlReport.Data(summary));
+
+        Assert.Equal(["run", "thresholds"], status.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(full.RootElement.GetProperty("run").GetRawText(), status.RootElement.GetProperty("run").GetRawText());
+        Assert.Equal(full.RootElement.GetProperty("thresholds").GetRawText(), status.RootElement.GetProperty("thresholds").GetRawText());
+        Assert.Equal(summary.Thresholds.Count, status.RootElement.GetProperty("thresholds").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_live_script_runs_after_the_report_script_and_may_not_close_its_element()
+    {
+        var summary = Runs.TypicalSummary();
+
+        var page = HtmlReport.Page(summary, HtmlReport.Data(summary), "window.live = 1;");
+
+        Assert.True(page.IndexOf("window.live = 1;", StringComparison.Ordinal) > page.IndexOf("window.SurgeReport", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => HtmlReport.Page(summary, "{}", "x = '</SCRIPT>';"));
+    }
 }

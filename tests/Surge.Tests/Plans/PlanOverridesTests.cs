@@ -23,6 +23,20 @@ public sealed class PlanOverridesTests
     }
 
     [Fact]
+    public void Vus_alone_on_a_scenario_that_runs_until_stopped_asks_for_a_duration()
+    {
+        var plan = TwoScenarios with
+        {
+            Scenarios = [new ScenarioPlan { Name = "knob", Executor = new ExternallyControlledExecutor(1, 5, TimeSpan.Zero), Steps = [] }],
+        };
+
+        var error = Assert.Throws<PlanException>(() => PlanOverrides.Apply(plan, 3, null, null));
+
+        Assert.Contains("needs --duration too", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new ConstantVusExecutor(3, TimeSpan.FromSeconds(5)), PlanOverrides.Apply(plan, 3, TimeSpan.FromSeconds(5), null).Scenarios[0].Executor);
+    }
+
+    [Fact]
     public void Without_overrides_the_plan_is_untouched()
     {
         Assert.Same(TwoScenarios, PlanOverrides.Apply(TwoScenarios, null, null, null));

@@ -93,6 +93,29 @@ public sealed class TimelineRecorderTests
     }
 
     [Fact]
+    public void The_latest_point_is_the_last_interval_alone_even_when_points_span_two_intervals()
+    {
+        using var run = new SyntheticRun();
+        Assert.Null(run.Timeline.Latest);
+        for (var second = 0; second < TimelineRecorder.MaxPoints + 1; second++)
+        {
+            run.Request(200, 1000, 1);
+            run.Interval(TimeSpan.FromSeconds(1));
+        }
+        run.Request(200, 1000, 1);
+        run.Request(200, 1000, 1);
+        run.Interval(TimeSpan.FromSeconds(1));
+
+        var latest = run.Timeline.Latest!;
+
+        Assert.Equal(2, run.Timeline.SnapshotsPerPoint);
+        Assert.Equal(TimeSpan.FromSeconds(TimelineRecorder.MaxPoints + 1), latest.Start);
+        Assert.Equal(TimeSpan.FromSeconds(1), latest.Length);
+        Assert.Equal(2, latest.Requests);
+        Assert.Equal(1 + 2, run.Timeline.ToTimeline()[^1].Requests); // the timeline's last point spans both intervals
+    }
+
+    [Fact]
     public void A_closing_snapshot_without_measurements_adds_no_point_but_one_with_requests_does()
     {
         using var run = new SyntheticRun();

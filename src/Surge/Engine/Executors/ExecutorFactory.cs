@@ -12,6 +12,7 @@ public static class ExecutorFactory
         RampingArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Ramping(p), p.PreAllocatedVus, p.PeakVus),
         SharedIterationsExecutor p => new SharedIterations(p),
         PerVuIterationsExecutor p => new PerVuIterations(p),
+        ExternallyControlledExecutor p => new ExternallyControlled(p),
         _ => throw new ArgumentException($"no executor for {plan.Kind}", nameof(plan)),
     };
 }

@@ -13,8 +13,7 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {
         var ramp = new VuRamp(plan.StartVus, plan.Stages);
-        var slots = new Slot[plan.PeakVus];
-        var rampDown = MonotonicClock.FromTimeSpan(plan.GracefulRampDown);
+        var slots = new VuSlots(scenario, plan.PeakVus, plan.GracefulRampDown);
         while (!stop.IsCancellationRequested)
         {
             var elapsed = scenario.Elapsed;
@@ -22,7 +21,7 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
             {
                 break;
             }
-            Reconcile(scenario, slots, ramp.TargetAt(elapsed), rampDown);
+            slots.Reconcile(ramp.TargetAt(elapsed));
             try
             {
                 await Task.Delay(Tick, stop).ConfigureAwait(false);
@@ -32,50 +31,6 @@ public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
                 break;
             }
         }
-        await scenario.DrainAsync([.. slots.Where(s => s is not null).Select(s => s.Loop)]).ConfigureAwait(false);
-    }
-
-    private static void Reconcile(ScenarioRuntime scenario, Slot[] slots, int target, long rampDown)
-    {
-        var now = MonotonicClock.Now;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            var slot = slots[i];
-            if (i < target)
-            {
-                if (slot is null)
-                {
-                    slots[i] = slot = new Slot(scenario.CreateVu());
-                }
-                slot.Active = true;
-                if (slot.Loop.IsCompleted)
-                {
-                    slot.Loop = scenario.LoopAsync(slot.Vu, () => slot.Active);
-                }
-            }
-            else if (slot is not null)
-            {
-                if (slot.Active)
-                {
-                    slot.Active = false;
-                    slot.DeactivatedAt = now;
-                }
-                else if (!slot.Loop.IsCompleted && now - slot.DeactivatedAt > rampDown)
-                {
-                    slot.Vu.Interrupt();
-                }
-            }
-        }
-    }
-
-    private sealed class Slot(VirtualUser vu)
-    {
-        public VirtualUser Vu { get; } = vu;
-
-        public Task Loop { get; set; } = Task.CompletedTask;
-
-        public volatile bool Active;
-
-        public long DeactivatedAt { get; set; }
+        await scenario.DrainAsync(slots.Loops).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using HttpResults = Microsoft.AspNetCore.Http.Results;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Surge.Engine;
+using Surge.Plans;
+using Surge.Reporting.Html;
+using Surge.Results;
+
+namespace Surge.Cli.Dashboard;
+
+/// <summary>
+/// `--dashboard`: a small Kestrel server showing the run live in the HTML report's own page. GET / serves the page
+/// with the data so far, GET /events streams the rest (server-sent events), POST /stop stops the run as the first
+/// Ctrl-C does, and POST /scenarios/{name}/vus sets the VUs of an externally-controlled scenario.
+/// </summary>
+/// <remarks>
+/// Another site's page must not be able to stop or steer the run. POSTs need the X-Surge-Token header with the
+/// random token embedded in the served page: a cross-site form cannot set a header, and a cross-site script that
+/// tries needs a CORS preflight, which is never granted. A loopback dashboard also refuses Host headers that are not
+/// its own address (DNS rebinding), and no page may frame it (clickjacking the stop button).
+/// </remarks>
+public sealed class LiveDashboard : IAsyncDisposable
+{
+    /// <summary>Written at the end of a dashboard run that was not given --report.</summary>
+    public const string DefaultReport = "surge-report.html";
+
+    public const string TokenHeader = "X-Surge-Token";
+
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+
+    private static readonly Lazy<string> Script = new(() =>
+    {
+        using var stream = typeof(LiveDashboard).Assembly.GetManifestResourceStream("dashboard.js")
+            ?? throw new InvalidOperationException("dashboard.js is missing from the surge assembly");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    });
+
+    private static readonly JsonSerializerOptions ConfigOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.Default };
+
+    private readonly WebApplication _app;
+    private readonly DashboardFeed _feed;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly byte[] _token;
+    private readonly string _tokenText;
+    private readonly Action _stop;
+    private HashSet<string> _ownHosts = [];
+
+    private LiveDashboard(WebApplication app, DashboardFeed feed, ExternalControl control, Action stop)
+    {
+        _app = app;
+        _feed = feed;
+        Control = control;
+        _stop = stop;
+        _token = RandomNumberGenerator.GetBytes(32);
+        _tokenText = Convert.ToHexStringLower(_token);
+        Sink = new DashboardSink(feed);
+    }
+
+    /// <summary>Where the dashboard listens, e.g. http://127.0.0.1:5665/.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Feeds the dashboard; add it to the run's sinks.</summary>
+    public ILiveSink Sink { get; }
+
+    /// <summary>What the page's VU controls set; pass it to the run.</summary>
+    public ExternalControl Control { get; }
+
+    /// <param name="stop">Stops the run gracefully, exactly as the first Ctrl-C does.</param>
+    public static async Task<LiveDashboard> StartAsync(DashboardAddress address, Action stop, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LiveDashboard).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address.Host, address.Port);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignalLifetime>());
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var app = builder.Build();
+        var control = new ExternalControl();
+        var dashboard = new LiveDashboard(app, new DashboardFeed(control), control, stop);
+        dashboard.Map(address.IsLoopback);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            await dashboard.DisposeAsync();
+            throw new PlanException($"--dashboard {address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");
+        }
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
+        var host = address.Host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Host}]" : address.Host.ToString();
+        dashboard.Address = new UriBuilder(Uri.UriSchemeHttp, IPAddress.Any.Equals(address.Host) ? "127.0.0.1" : host, port, "/").Uri;
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        dashboard._ownHosts = [$"{host}:{portText}", $"localhost:{portText}", $"127.0.0.1:{portText}", $"[::1]:{portText}"];
+        return dashboard;
+    }
+
+    private void Map(bool checkHost)
+    {
+        _app.Use(async (context, next) =>
+        {
+            var response = context.Response;
+            response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            response.Headers.XFrameOptions = "DENY";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers.CacheControl = "no-store";
+            if (checkHost && !_ownHosts.Contains(context.Request.Host.Value ?? ""))
+            {
+                response.StatusCode = StatusCodes.Status403Forbidden;
+                await response.WriteAsync("this dashboard answers only to its own address\n", context.RequestAborted);
+                return;
+            }
+            if (HttpMethods.IsPost(context.Request.Method) && !IsOwnPage(context.Request))
+            {
+                response.StatusCode = StatusCodes.Status403Forbidden;
+                await response.WriteAsync($"missing or wrong {TokenHeader}: controls work only from the dashboard page\n", context.RequestAborted);
+                return;
+            }
+            await next(context);
+        });
+        _app.MapGet("/", Page);
+        _app.MapGet("/events", EventsAsync);
+        _app.MapPost("/stop", () =>
+        {
+            _stop();
+            return HttpResults.Accepted();
+        });
+        _app.MapPost("/scenarios/{name}/vus", SetVusAsync);
+    }
+
+    private bool IsOwnPage(HttpRequest request)
+    {
+        var given = Encoding.UTF8.GetBytes(request.Headers[TokenHeader].ToString());
+        var origin = request.Headers.Origin.ToString();
+        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(_tokenText))
+            && (origin.Length == 0 || string.Equals(origin, "http://" + request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private IResult Page()
+    {
+        var (seq, summary, finished) = _feed.Current();
+        summary ??= new RunSummary { StartedAt = DateTimeOffset.UtcNow, Duration = TimeSpan.Zero, Metrics = [], Thresholds = [], Scenarios = [] };
+        var config = JsonSerializer.Serialize(
+            new LiveConfig(_tokenText, TokenHeader, seq, finished, [.. Control.Scenarios]),
+            ConfigOptions);
+        var script = "window.SurgeLive = " + config + ";\n" + Script.Value;
+        return HttpResults.Content(HtmlReport.Page(summary, HtmlReport.Data(summary), script), "text/html; charset=utf-8");
+    }
+
+    private sealed record LiveConfig(string Token, string Header, long After, bool Finished, string[] Controllable);
+
+    private async Task EventsAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var lastId = request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : request.Query["after"].ToString();
+        long? after = long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        var events = _feed.Subscribe(after);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers["X-Accel-Buffering"] = "no";
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _closing.Token);
+        try
+        {
+            await response.Body.FlushAsync(ended.Token);
+            await foreach (var message in events.ReadAllAsync(ended.Token))
+            {
+                await response.WriteAsync(message, ended.Token);
+                await response.Body.FlushAsync(ended.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The browser went away or the dashboard is closing.
+        }
+    }
+
+    private async Task<IResult> SetVusAsync(string name, HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = (await reader.ReadToEndAsync(request.HttpContext.RequestAborted)).Trim();
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var vus))
+        {
+            return HttpResults.Text($"'{text}' is not a number of VUs\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (Control.TargetVus(name) is null)
+        {
+            return HttpResults.Text($"no externally-controlled scenario is called '{name}'\n", statusCode: StatusCodes.Status404NotFound);
+        }
+        return Control.TrySetVus(name, vus, out var error)
+            ? HttpResults.Text(vus.ToString(CultureInfo.InvariantCulture) + "\n")
+            : HttpResults.Text(error + "\n", statusCode: StatusCodes.Status409Conflict);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _feed.DisposeAsync();
+        // The final event is queued for every page; their streams get a moment to send it, then they are closed.
+        _closing.CancelAfter(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        _closing.Dispose();
+    }
+}

@@ -1,0 +1,33 @@
+using Surge.Plans;
+
+namespace Surge.Engine.Executors;
+
+/// <summary>
+/// k6's externally-controlled: looping VUs whose number is set at run time through the run's
+/// <see cref="ExternalControl"/>, checked every few milliseconds. A VU taken away finishes its iteration, or is
+/// interrupted once the scenario's gracefulStop has passed. Runs for its duration, or until the run is stopped.
+/// </summary>
+public sealed class ExternallyControlled(ExternallyControlledExecutor plan) : IExecutor
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
+    public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
+    {
+        var target = scenario.Engine.Control.TargetOf(scenario.Plan);
+        var slots = new VuSlots(scenario, plan.MaxVus, scenario.Plan.GracefulStop);
+        while (!stop.IsCancellationRequested && (plan.RunsUntilStopped || scenario.Elapsed < plan.Duration))
+        {
+            slots.Reconcile(target.Vus);
+            try
+            {
+                await Task.Delay(Tick, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        target.End();
+        await scenario.DrainAsync(slots.Loops).ConfigureAwait(false);
+    }
+}
