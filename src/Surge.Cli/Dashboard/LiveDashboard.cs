@@ -56,7 +56,6 @@ public sealed class LiveDashboard : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DashboardFeed _feed;
     private readonly CancellationTokenSource _closing = new();
-    private readonly byte[] _token;
     private readonly string _tokenText;
     private readonly Action _stop;
     private HashSet<string> _ownHosts = [];
@@ -67,8 +66,7 @@ public sealed class LiveDashboard : IAsyncDisposable
         _feed = feed;
         Control = control;
         _stop = stop;
-        _token = RandomNumberGenerator.GetBytes(32);
-        _tokenText = Convert.ToHexStringLower(_token);
+        _tokenText = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         Sink = new DashboardSink(feed);
     }
 

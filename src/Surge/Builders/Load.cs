@@ -1,0 +1,14 @@
+using Surge.Plans;
+using Surge.Results;
+
+namespace Surge;
+
+/// <summary>Entry points of the C# API.</summary>
+public static class Load
+{
+    public static PlanBuilder Plan() => new();
+
+    /// <summary>Runs the plan in this process, e.g. inside a unit test, and returns the summary to assert on.</summary>
+    public static Task<RunSummary> RunAsync(this TestPlan plan, RunSettings? settings = null, CancellationToken cancellationToken = default) =>
+        TestRun.RunAsync(plan, settings, cancellationToken);
+}

@@ -1,0 +1,191 @@
+using System.Runtime.CompilerServices;
+using Surge.Data;
+using Surge.Metrics;
+using Surge.Plans;
+using Surge.Thresholds;
+
+namespace Surge;
+
+/// <summary>
+/// Builds a <see cref="TestPlan"/> in C#, for test files run with `surge run test.cs` and for plans run inside a
+/// unit test: <c>var result = await Load.Plan().BaseUrl("http://127.0.0.1:5000").Scenario("browse", s => s
+/// .ConstantVus(10, TimeSpan.FromSeconds(30)).Get("/items")).Threshold("http_req_duration", "p(95)&lt;500").Build()
+/// .RunAsync();</c> A mutable builder that produces one validated, immutable plan.
+/// </summary>
+public sealed class PlanBuilder
+{
+    private readonly List<ScenarioPlan> _scenarios = [];
+    private readonly List<ThresholdPlan> _thresholds = [];
+    private readonly List<MetricDefinition> _metrics = [];
+    private readonly Dictionary<string, DataSourcePlan> _data = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _env = new(StringComparer.Ordinal);
+    private readonly List<VerifyPlan> _verify = [];
+    private readonly List<Step> _setup = [];
+    private readonly List<Step> _teardown = [];
+    private HttpOptions _http = HttpOptions.Default;
+
+    /// <summary>Where relative URLs point; `--base-url` on the command line replaces it.</summary>
+    public PlanBuilder BaseUrl(string url)
+    {
+        _http = _http with
+        {
+            BaseAddress = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw new PlanException($"base URL '{url}' is not an absolute http(s) URL"),
+        };
+        return this;
+    }
+
+    public PlanBuilder Http(Func<HttpOptions, HttpOptions> configure)
+    {
+        _http = configure(_http);
+        return this;
+    }
+
+    public PlanBuilder Scenario(string name, Action<ScenarioBuilder> configure,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = At(file, line);
+        if (_scenarios.Any(s => s.Name == name))
+        {
+            throw new PlanException($"there is already a scenario named '{name}'", at);
+        }
+        var scenario = new ScenarioBuilder(name, _data, at);
+        configure(scenario);
+        _scenarios.Add(scenario.Build());
+        return this;
+    }
+
+    /// <summary>A k6 threshold, e.g. ("http_req_duration{name:login}", "p(95)&lt;500"); a syntax error throws at once.</summary>
+    public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = At(file, line);
+        _thresholds.Add(new ThresholdPlan
+        {
+            Key = Parse(metric, MetricKey.Parse, at),
+            Expression = Parse(expression, ThresholdExpression.Parse, at),
+            AbortOnFail = abortOnFail,
+            Location = at,
+        });
+        return this;
+    }
+
+    /// <summary>Declares a custom counter that steps add to with <see cref="VuContext.Count"/>.</summary>
+    public PlanBuilder Counter(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Counter), At(file, line));
+
+    public PlanBuilder Gauge(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Gauge), At(file, line));
+
+    /// <summary>Declares a custom rate, e.g. invoice_creation_success.</summary>
+    public PlanBuilder Rate(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Rate), At(file, line));
+
+    /// <summary>Declares a custom trend, e.g. payment_processing_time; <paramref name="time"/> formats it as durations.</summary>
+    public PlanBuilder Trend(string name, bool time = true, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Metric(new MetricDefinition(name, MetricKind.Trend, time ? MetricContains.Time : MetricContains.Default), At(file, line));
+
+    /// <summary>
+    /// Test data shared read-only by every VU (a CSV or JSON file, or rows in code); scenarios take records from it
+    /// with <see cref="ScenarioBuilder.Data"/>.
+    /// </summary>
+    public PlanBuilder Data(string name, DataTable table, FeederMode mode = FeederMode.Sequential, OutOfDataPolicy whenOutOfData = OutOfDataPolicy.Stop,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = At(file, line);
+        if (!_data.TryAdd(name, new DataSourcePlan(name, table) { Mode = mode, WhenOutOfData = whenOutOfData, Location = at }))
+        {
+            throw new PlanException($"there is already a data source named '{name}'", at);
+        }
+        return this;
+    }
+
+    public PlanBuilder Env(string name, string value)
+    {
+        _env[name] = value;
+        return this;
+    }
+
+    /// <summary>Runs once before any scenario; the variables it sets (<c>ctx.Vars["token"] = ...</c>) are visible to every VU.</summary>
+    public PlanBuilder Setup(Func<VuContext, Task> body)
+    {
+        _setup.Add(new CodeStep("setup", body));
+        return this;
+    }
+
+    /// <summary>Runs once after every scenario ended, with setup's variables, before the verify stages.</summary>
+    public PlanBuilder Teardown(Func<VuContext, Task> body)
+    {
+        _teardown.Add(new CodeStep("teardown", body));
+        return this;
+    }
+
+    /// <summary>
+    /// After the load, compares the ids steps acknowledged (<see cref="VuContext.Acknowledge"/>) with the JSON array
+    /// the server lists at <paramref name="listUrl"/> (each element's <paramref name="idField"/>): lost and duplicated
+    /// writes become checks.
+    /// </summary>
+    public PlanBuilder Verify(string ledger, string listUrl, string idField = "id")
+    {
+        _verify.Add(new VerifyPlan(ledger, new RequestStep { Method = "GET", Url = listUrl, Name = $"verify {ledger}" }, idField));
+        return this;
+    }
+
+    public TestPlan Build()
+    {
+        if (_scenarios.Count == 0)
+        {
+            throw new PlanException("the plan has no scenarios; add one with .Scenario(name, s => ...)");
+        }
+        foreach (var threshold in _thresholds)
+        {
+            var metric = BuiltinMetrics.Find(threshold.Key.Metric) ?? _metrics.FirstOrDefault(m => m.Name == threshold.Key.Metric)
+                ?? throw new PlanException(
+                    Suggest.Unknown("metric", threshold.Key.Metric, [.. BuiltinMetrics.All.Concat(_metrics).Select(m => m.Name)],
+                        " in a threshold (declare custom metrics with .Counter, .Gauge, .Rate or .Trend)"),
+                    threshold.Location);
+            if (!MetricAggregate.IsValidStat(metric.Kind, threshold.Expression.Stat))
+            {
+                throw new PlanException($"'{threshold.Expression.Stat}' does not apply to {metric.Kind.ToString().ToLowerInvariant()} metric '{metric.Name}'", threshold.Location);
+            }
+        }
+        return new TestPlan
+        {
+            Scenarios = [.. _scenarios],
+            Thresholds = [.. _thresholds],
+            Metrics = [.. _metrics],
+            Http = _http,
+            Env = new Dictionary<string, string>(_env),
+            Setup = [.. _setup],
+            Teardown = [.. _teardown],
+            Verify = [.. _verify],
+        };
+    }
+
+    private PlanBuilder Metric(MetricDefinition metric, SourceLocation? at)
+    {
+        if (BuiltinMetrics.Find(metric.Name) is not null || _metrics.Any(m => m.Name == metric.Name))
+        {
+            throw new PlanException($"metric '{metric.Name}' is already defined", at);
+        }
+        _ = Parse(metric.Name, MetricKey.Parse, at);
+        _metrics.Add(metric);
+        return this;
+    }
+
+    private static T Parse<T>(string text, Func<string, T> parse, SourceLocation? at)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (ThresholdSyntaxException error)
+        {
+            throw new PlanException($"'{text}': {error.Message}", at);
+        }
+    }
+
+    /// <summary>The line of the caller's file, so that a mistake in a C# test is reported where it was written.</summary>
+    internal static SourceLocation? At(string file, int line) => file.Length == 0 ? null : new SourceLocation(file, line, 1);
+}

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using Surge.Plans;
+
+namespace Surge;
+
+/// <summary>One scenario: its executor and either its steps or its kinds of users (<see cref="User"/>).</summary>
+public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
+{
+    private readonly string _name;
+    private readonly SourceLocation? _location;
+    private readonly IReadOnlyDictionary<string, DataSourcePlan> _dataSources;
+    private readonly List<PersonaPlan> _personas = [];
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
+    private ExecutorPlan? _executor;
+    private DataSourcePlan? _data;
+    private TimeSpan _startTime;
+    private TimeSpan _gracefulStop = TimeSpan.FromSeconds(30);
+
+    internal ScenarioBuilder(string name, IReadOnlyDictionary<string, DataSourcePlan> dataSources, SourceLocation? location)
+    {
+        _name = name;
+        _dataSources = dataSources;
+        _location = location;
+    }
+
+    public ScenarioBuilder ConstantVus(int vus, TimeSpan duration) => Executor(new ConstantVusExecutor(vus, duration));
+
+    public ScenarioBuilder RampingVus(int startVus, params Stage[] stages) => Executor(new RampingVusExecutor(startVus, stages, TimeSpan.FromSeconds(30)));
+
+    /// <summary>k6's shared-iterations: <paramref name="iterations"/> in total, shared by <paramref name="vus"/>.</summary>
+    public ScenarioBuilder Iterations(int vus, long iterations) => Executor(new SharedIterationsExecutor(vus, iterations, TimeSpan.FromMinutes(10)));
+
+    public ScenarioBuilder PerVuIterations(int vus, long iterations) => Executor(new PerVuIterationsExecutor(vus, iterations, TimeSpan.FromMinutes(10)));
+
+    public ScenarioBuilder ArrivalRate(double perSecond, TimeSpan duration, int preAllocatedVus, int maxVus) =>
+        Executor(new ConstantArrivalRateExecutor(perSecond, TimeSpan.FromSeconds(1), duration, preAllocatedVus, maxVus));
+
+    public ScenarioBuilder RampingArrivalRate(double startPerSecond, int preAllocatedVus, int maxVus, params Stage[] stages) =>
+        Executor(new RampingArrivalRateExecutor(startPerSecond, TimeSpan.FromSeconds(1), stages, preAllocatedVus, maxVus));
+
+    public ScenarioBuilder Executor(ExecutorPlan executor)
+    {
+        _executor = executor;
+        return this;
+    }
+
+    public ScenarioBuilder StartTime(TimeSpan startTime)
+    {
+        _startTime = startTime;
+        return this;
+    }
+
+    public ScenarioBuilder GracefulStop(TimeSpan gracefulStop)
+    {
+        _gracefulStop = gracefulStop;
+        return this;
+    }
+
+    public ScenarioBuilder Tag(string name, string value)
+    {
+        _tags[name] = value;
+        return this;
+    }
+
+    /// <summary>Each iteration takes one record of the plan's data source; its fields are variables (<c>ctx.Vars["email"]</c>).</summary>
+    public ScenarioBuilder Data(string source, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        _data = _dataSources.TryGetValue(source, out var data)
+            ? data
+            : throw new PlanException(_dataSources.Count == 0
+                ? $"scenario '{_name}': no data source named '{source}'; declare it first with .Data(\"{source}\", table) on the plan"
+                : Suggest.Unknown("data source", source, [.. _dataSources.Keys]), PlanBuilder.At(file, line));
+        return this;
+    }
+
+    /// <summary>
+    /// A kind of user, like a Locust user class: the scenario's VUs are shared among users by weight, each VU runs its
+    /// user's onStart once, then one of its weighted flows per iteration.
+    /// </summary>
+    public ScenarioBuilder User(string name, int weight, Action<UserBuilder> configure)
+    {
+        var user = new UserBuilder();
+        configure(user);
+        _personas.Add(user.Build(name, weight > 0 ? weight : throw new PlanException($"user '{name}': weight must be positive")));
+        return this;
+    }
+
+    internal ScenarioPlan Build()
+    {
+        if (_personas.Count > 0 && Steps.Count > 0)
+        {
+            throw new PlanException($"scenario '{_name}' has both steps and users; put the steps in the users' flows", _location);
+        }
+        return new ScenarioPlan
+        {
+            Name = _name,
+            Executor = _executor ?? new SharedIterationsExecutor(1, 1, TimeSpan.FromMinutes(10)),
+            Steps = _personas.Count > 0 ? [] : Build($"scenario '{_name}'"),
+            Personas = [.. _personas],
+            StartTime = _startTime,
+            GracefulStop = _gracefulStop,
+            Tags = new Dictionary<string, string>(_tags),
+            Data = _data,
+            Location = _location,
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Surge.Plans;
+
+namespace Surge;
+
+/// <summary>Steps in order: requests, pauses, C# code and groups. Scenarios, flows, groups and onStart all build steps.</summary>
+public abstract class StepsBuilder<TSelf>
+    where TSelf : StepsBuilder<TSelf>
+{
+    private readonly List<Step> _steps = [];
+
+    private protected IReadOnlyList<Step> Steps => _steps;
+
+    public TSelf Get(string url, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Request(new RequestStep { Method = "GET", Url = url, Name = name, Location = PlanBuilder.At(file, line) });
+
+    public TSelf Post(string url, string body, string contentType = "application/json", string? name = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Request(new RequestStep
+    {
+        Method = "POST",
+        Url = url,
+        Body = body,
+        Headers = [new("Content-Type", contentType)],
+        Name = name,
+        Location = PlanBuilder.At(file, line),
+    });
+
+    /// <summary>Any request, with checks, captures and custom-metric records as in YAML.</summary>
+    public TSelf Request(RequestStep request) => Step(request);
+
+    public TSelf Think(TimeSpan pause) => Step(new ThinkStep(pause, pause));
+
+    /// <summary>A pause drawn uniformly between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public TSelf Think(TimeSpan min, TimeSpan max) =>
+        min <= max ? Step(new ThinkStep(min, max)) : throw new PlanException($"think: the shortest pause ({min}) is longer than the longest ({max})");
+
+    /// <summary>C# code with the VU's context: its HTTP client records metrics by itself; add checks and custom metrics.</summary>
+    public TSelf Run(Func<VuContext, Task> body) => Run("code", body);
+
+    /// <inheritdoc cref="Run(Func{VuContext, Task})"/>
+    public TSelf Run(string name, Func<VuContext, Task> body) => Step(new CodeStep(name, body));
+
+    /// <summary>k6's group: the steps inside record under a `group` tag, and the whole under group_duration.</summary>
+    public TSelf Group(string name, Action<GroupBuilder> configure)
+    {
+        var group = new GroupBuilder();
+        configure(group);
+        return Step(new GroupStep(name, group.Build($"group '{name}'")));
+    }
+
+    public TSelf Step(Step step)
+    {
+        _steps.Add(step);
+        return (TSelf)this;
+    }
+
+    private protected IReadOnlyList<Step> Build(string what) =>
+        _steps.Count > 0 ? [.. _steps] : throw new PlanException($"{what} has no steps; add e.g. .Get(url) or .Run(ctx => ...)");
+}
+
+/// <summary>The steps of a group, a flow or an onStart.</summary>
+public sealed class GroupBuilder : StepsBuilder<GroupBuilder>
+{
+    internal new IReadOnlyList<Step> Build(string what) => base.Build(what);
+}
