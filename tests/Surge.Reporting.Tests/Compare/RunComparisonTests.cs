@@ -242,6 +242,21 @@ public sealed class RunComparisonTests
     }
 
     [Fact]
+    public void Text_markdown_and_json_are_the_same_byte_for_byte_under_a_comma_decimal_culture()
+    {
+        var comparison = RunComparison.Of(Run(("list", 1000, 100, 5)), Run(("list", 1000, 150.5, 30)), Defaults);
+        (string Text, string Markdown, string Json) Render(System.Globalization.CultureInfo culture) => (
+            Outputs.Under(culture, () => ComparisonText.Render(comparison)),
+            Outputs.Under(culture, () => ComparisonMarkdown.Render(comparison)),
+            Outputs.Under(culture, () => Outputs.Text(stream => ComparisonJson.Write(comparison, stream))));
+
+        var invariant = Render(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(invariant, Render(Outputs.CommaDecimals));
+        Assert.Matches(@"\d\.\d", invariant.Text); // a decimal point, so the culture had something to change
+    }
+
+    [Fact]
     public void The_json_carries_every_figure_and_verdict_in_plain_units()
     {
         var comparison = RunComparison.Of(Run(("list", 1000, 100, 0)), Run(("list", 1000, 200, 30)), Defaults);
