@@ -16,6 +16,10 @@ public static class TestFileCompiler
     /// <summary>More errors than this are counted, not listed: the first ones are what the user fixes first.</summary>
     private const int MaxListedErrors = 20;
 
+    private const string ImageFile = "script.dll";
+
+    private const string EntryPointFile = "entry-point.txt";
+
     /// <summary>What a console app's SDK imports implicitly, plus Surge's own namespaces.</summary>
     private static readonly string[] ImplicitUsings =
     [
@@ -47,22 +51,56 @@ public static class TestFileCompiler
         string.Concat(ImplicitUsings.Select(ns => $"global using {ns};\n")), ParseOptions, ImplicitUsingsPath, Encoding.UTF8);
 
     /// <summary>Reads and compiles the file at <paramref name="path"/>; messages and stack traces name it as given.</summary>
-    public static CompiledTestFile Compile(string path, CancellationToken cancellationToken = default)
+    public static CompiledTestFile Compile(string path, CancellationToken cancellationToken = default) =>
+        Compile(Read(path), path, cancellationToken);
+
+    /// <summary>Compiles <paramref name="source"/> as if it were the file <paramref name="fileName"/>.</summary>
+    public static CompiledTestFile Compile(string source, string fileName, CancellationToken cancellationToken = default)
     {
-        string source;
+        var (image, entryPoint) = Emit(source, fileName, cancellationToken);
+        using var stream = new MemoryStream(image);
+        return CompiledTestFile.Load(fileName, stream, entryPoint);
+    }
+
+    /// <summary>
+    /// Compiles the file at <paramref name="path"/> into <paramref name="directory"/> (the assembly and where its
+    /// entry point is), for a host that compiles in another process and loads with <see cref="LoadCompiled"/>.
+    /// </summary>
+    public static void CompileInto(string path, string directory, CancellationToken cancellationToken = default)
+    {
+        var (image, entryPoint) = Emit(Read(path), path, cancellationToken);
+        File.WriteAllBytes(Path.Combine(directory, ImageFile), image);
+        File.WriteAllLines(Path.Combine(directory, EntryPointFile),
+        [
+            entryPoint.TypeName,
+            entryPoint.ReturnsTask ? "task" : "plan",
+            entryPoint.Location.Line.ToString(CultureInfo.InvariantCulture),
+            entryPoint.Location.Column.ToString(CultureInfo.InvariantCulture),
+        ]);
+    }
+
+    /// <summary>Loads what <see cref="CompileInto"/> wrote for the file at <paramref name="path"/>.</summary>
+    public static CompiledTestFile LoadCompiled(string path, string directory)
+    {
+        var lines = File.ReadAllLines(Path.Combine(directory, EntryPointFile));
+        var location = new SourceLocation(path, int.Parse(lines[2], CultureInfo.InvariantCulture), int.Parse(lines[3], CultureInfo.InvariantCulture));
+        using var image = File.OpenRead(Path.Combine(directory, ImageFile));
+        return CompiledTestFile.Load(path, image, new EntryPoint(lines[0], lines[1] == "task", location));
+    }
+
+    private static string Read(string path)
+    {
         try
         {
-            source = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PlanException($"cannot read C# test file {path}: {e.Message}");
         }
-        return Compile(source, path, cancellationToken);
     }
 
-    /// <summary>Compiles <paramref name="source"/> as if it were the file <paramref name="fileName"/>.</summary>
-    public static CompiledTestFile Compile(string source, string fileName, CancellationToken cancellationToken = default)
+    private static (byte[] Image, EntryPoint EntryPoint) Emit(string source, string fileName, CancellationToken cancellationToken)
     {
         var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, fileName, Encoding.UTF8, cancellationToken);
         var compilation = CSharpCompilation.Create(
@@ -74,10 +112,7 @@ public static class TestFileCompiler
         {
             throw ErrorsToException(result.Diagnostics, fileName);
         }
-
-        var entryPoint = EntryPointFinder.Find(compilation, fileName);
-        image.Position = 0;
-        return CompiledTestFile.Load(fileName, image, entryPoint);
+        return (image.ToArray(), EntryPointFinder.Find(compilation, fileName));
     }
 
     private static PlanException ErrorsToException(IEnumerable<Diagnostic> diagnostics, string fileName)

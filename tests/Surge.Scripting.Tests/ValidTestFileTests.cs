@@ -82,3 +82,29 @@ public sealed class ValidTestFileTests(CheckoutTestFile file) : IClassFixture<Ch
         Assert.Equal(first.Scenarios[0].Name, second.Scenarios[0].Name);
     }
 }
+
+public sealed class CompiledElsewhereTests
+{
+    [Fact]
+    public async Task A_file_compiled_into_a_folder_loads_from_it_with_the_same_plan_and_entry_point()
+    {
+        var folder = Directory.CreateTempSubdirectory("surge-script-test-");
+        var path = Path.Combine(folder.FullName, CheckoutTestFile.FileName);
+        File.WriteAllText(path, CheckoutTestFile.Source);
+        try
+        {
+            TestFileCompiler.CompileInto(path, folder.FullName);
+            using var loaded = TestFileCompiler.LoadCompiled(path, folder.FullName);
+
+            var plan = await loaded.CreatePlanAsync();
+
+            Assert.Equal("browse", Assert.Single(plan.Scenarios).Name);
+            Assert.Equal(path, plan.Source);
+            Assert.Equal(new SourceLocation(path, 6, 28), loaded.EntryPointLocation);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}

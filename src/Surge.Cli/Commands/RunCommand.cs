@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Surge.Plans;
-using Surge.Scripting;
 using Surge.Yaml;
 
 namespace Surge.Cli.Commands;
@@ -28,7 +27,7 @@ public static class RunCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var text = parse.GetValue(target)!;
-            using var script = text.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) ? TestFileCompiler.Compile(text, cancellation) : null;
+            using var script = text.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) ? await ScriptCompilation.CompileAsync(text, cancellation) : null;
             var plan = script is not null ? await script.CreatePlanAsync(cancellation)
                 : QuickPlan.IsUrl(text) ? QuickPlan.For(text, parse.GetValue(method)!)
                 : YamlPlanLoader.Load(text, new YamlLoadSettings(parse.GetValue(baseUrl)));
