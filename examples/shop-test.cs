@@ -25,7 +25,7 @@ public static class ShopTest
         .Threshold("http_req_failed", "rate<0.01")
         .Threshold("checks", "rate>0.99")
         .Threshold("order_creation_success", "rate>0.99")
-        .Threshold("checkout_time", "p(95)<500")
+        .Threshold("checkout_time", "p(95)<1000")
         .Build();
 
     private static async Task LogInAsync(VuContext ctx)
