@@ -6,8 +6,10 @@ namespace Surge.Json;
 
 /// <summary>
 /// A compiled JSON path over a UTF-8 body: <c>$</c>, <c>.name</c>, <c>['name']</c> or <c>["name"]</c>, <c>[2]</c>,
-/// <c>[-1]</c> (the last element) and <c>.length</c> (an array's element count; on an object, its "length" property).
-/// The leading <c>$</c> may be left out (<c>data.items[0].id</c>). A path is immutable and evaluates on any thread.
+/// <c>[-1]</c> (the last element), <c>[*]</c> (any element) and <c>.length</c> (an array's element count; on an
+/// object, its "length" property). The leading <c>$</c> may be left out (<c>data.items[0].id</c>). When <c>[*]</c>
+/// lets the path match several values, one of them is the value, chosen uniformly at random (as Artillery's capture
+/// does): <c>$[*].id</c> picks a random id from a list. A path is immutable and evaluates on any thread.
 /// </summary>
 public sealed class JsonPath
 {
@@ -57,7 +59,7 @@ public sealed class JsonPath
             {
                 return JsonPathOutcome.NotJson;
             }
-            var found = TryWalk(ref reader, utf8Body, out var result);
+            var found = TryWalk(ref reader, utf8Body, 0, out var result);
             while (reader.Read())
             {
                 // Reading to the end is what proves the body is JSON.
@@ -78,10 +80,10 @@ public sealed class JsonPath
 
     public override string ToString() => Text;
 
-    private bool TryWalk(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, out JsonValue value)
+    private bool TryWalk(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int from, out JsonValue value)
     {
         value = default;
-        for (var i = 0; i < _segments.Length; i++)
+        for (var i = from; i < _segments.Length; i++)
         {
             var segment = _segments[i];
             switch (segment.Kind)
@@ -100,6 +102,8 @@ public sealed class JsonPath
                         return false;
                     }
                     break;
+                case SegmentKind.AnyElement:
+                    return reader.TokenType == JsonTokenType.StartArray && TryAnyElement(ref reader, body, i + 1, out value);
                 default:
                     if (reader.TokenType != JsonTokenType.StartArray || !MoveToElement(ref reader, segment.Index))
                     {
@@ -110,6 +114,27 @@ public sealed class JsonPath
         }
         value = ReadValue(ref reader, body);
         return true;
+    }
+
+    /// <summary>
+    /// Walks the rest of the path in every element and keeps one match, uniformly at random, in one pass: the k-th
+    /// match replaces the kept one with probability 1/k (reservoir sampling), so no list of matches is built.
+    /// </summary>
+    private bool TryAnyElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int rest, out JsonValue value)
+    {
+        value = default;
+        var matches = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            // The walk reads a copy, which may stop inside the element; the original then skips it whole.
+            var element = reader;
+            if (TryWalk(ref element, body, rest, out var match) && Random.Shared.Next(++matches) == 0)
+            {
+                value = match;
+            }
+            reader.Skip();
+        }
+        return matches > 0;
     }
 
     /// <summary>From an object's start to the value of its first property named <paramref name="name"/>.</summary>

@@ -8,11 +8,14 @@ internal enum SegmentKind
     Property,
     Index,
     Length,
+
+    /// <summary>[*]: any element of an array.</summary>
+    AnyElement,
 }
 
 internal readonly record struct PathSegment(SegmentKind Kind, string Name, int Index);
 
-/// <summary>Reads <c>$.a['b'][0].length</c> into segments, naming the column of the first mistake.</summary>
+/// <summary>Reads <c>$.a['b'][0].length</c> or <c>$.items[*].id</c> into segments, naming the column of the first mistake.</summary>
 internal static class JsonPathParser
 {
     public static PathSegment[] Parse(string text)
@@ -58,7 +61,7 @@ internal static class JsonPathParser
             var c = text[position];
             if (c is ']' or '\'' or '"' or '*' or '(' or ')' or '?' or '@' || char.IsWhiteSpace(c))
             {
-                var what = c == '*' ? "wildcards are not supported" : $"'{c}' in a name needs ['...']";
+                var what = c == '*' ? "write [*] for any element of an array" : $"'{c}' in a name needs ['...']";
                 throw new JsonPathSyntaxException($"'{text}': {what}", position + 1);
             }
             position++;
@@ -98,10 +101,14 @@ internal static class JsonPathParser
             }
             segment = new PathSegment(SegmentKind.Index, "", index);
         }
+        else if (c == '*')
+        {
+            position++;
+            segment = new PathSegment(SegmentKind.AnyElement, "", 0);
+        }
         else
         {
-            var what = c == '*' ? "wildcards are not supported" : "expected an index or a quoted name after '['";
-            throw new JsonPathSyntaxException($"'{text}': {what}", position + 1);
+            throw new JsonPathSyntaxException($"'{text}': expected an index, * or a quoted name after '['", position + 1);
         }
         SkipSpaces(text, ref position);
         if (position >= text.Length || text[position] != ']')

@@ -57,6 +57,46 @@ public sealed class JsonPathTests
     }
 
     [Fact]
+    public void Any_element_picks_each_match_about_equally_often_over_many_evaluations()
+    {
+        var path = JsonPath.Parse("$.data.items[*].id");
+        var body = Encoding.UTF8.GetBytes(Order);
+        var picks = new Dictionary<string, int>();
+
+        for (var i = 0; i < 3000; i++)
+        {
+            Assert.True(path.TryEvaluate(body, out var value));
+            picks[value.Text] = picks.GetValueOrDefault(value.Text) + 1;
+        }
+
+        // Each of 3 ids is a binomial(3000, 1/3): 1000 expected, standard deviation 26; 800..1200 is 7.7 deviations.
+        Assert.Equal(["a1", "a2", "a3"], picks.Keys.Order().ToArray());
+        Assert.All(picks.Values, count => Assert.InRange(count, 800, 1200));
+    }
+
+    [Theory]
+    [InlineData("$.data.items[*].tags[*]", new[] { "x", "y", "z" })]  // the second item's empty tags are no match
+    [InlineData("$[*].id", new[] { "5" })]                           // an element without the property is no match
+    public void Any_element_only_ever_picks_values_that_match_the_rest_of_the_path(string path, string[] possible)
+    {
+        var body = path.StartsWith("$.data", StringComparison.Ordinal) ? Order : """[{"name": "no id"}, {"id": 5}, 7]""";
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Contains(Found(path, body).Text, possible);
+        }
+    }
+
+    [Theory]
+    [InlineData("$[*]", "[]")]
+    [InlineData("$[*]", """{"a": 1}""")]
+    [InlineData("$[*].id", """[{"name": 1}]""")]
+    public void Any_element_of_an_empty_array_or_of_no_array_is_missing(string path, string body)
+    {
+        Assert.Equal(JsonPathOutcome.Missing, Evaluate(path, body, out _));
+    }
+
+    [Fact]
     public void Objects_and_arrays_come_back_as_their_raw_json()
     {
         Assert.Equal(new JsonValue(JsonValueKind.Array, "[\"x\", \"y\"]"), Found("$.data.items[0].tags"));
