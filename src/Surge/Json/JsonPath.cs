@@ -36,6 +36,13 @@ public sealed class JsonPath
     public bool TryEvaluate(ReadOnlySpan<byte> utf8Body, out JsonValue value) =>
         Evaluate(utf8Body, out value) == JsonPathOutcome.Found;
 
+    /// <summary>
+    /// True when the path has a value that <paramref name="accept"/> accepts; with <c>[*]</c>, any matching element
+    /// may be the one (a check that `$.items[*].status` equals "ok" passes when some item's does).
+    /// </summary>
+    public bool TryEvaluate(ReadOnlyMemory<byte> utf8Body, Func<JsonValue, bool> accept, out JsonValue value) =>
+        Evaluate(utf8Body.Span, accept, out value) == JsonPathOutcome.Found;
+
     public bool TryEvaluate(ReadOnlyMemory<byte> utf8Body, out JsonValue value) => TryEvaluate(utf8Body.Span, out value);
 
     public JsonPathOutcome Evaluate(ReadOnlyMemory<byte> utf8Body, out JsonValue value) => Evaluate(utf8Body.Span, out value);
@@ -45,7 +52,9 @@ public sealed class JsonPath
     /// truncated or malformed body is <see cref="JsonPathOutcome.NotJson"/> rather than a partial answer. Never throws
     /// for a bad body.
     /// </summary>
-    public JsonPathOutcome Evaluate(ReadOnlySpan<byte> utf8Body, out JsonValue value)
+    public JsonPathOutcome Evaluate(ReadOnlySpan<byte> utf8Body, out JsonValue value) => Evaluate(utf8Body, null, out value);
+
+    private JsonPathOutcome Evaluate(ReadOnlySpan<byte> utf8Body, Func<JsonValue, bool>? accept, out JsonValue value)
     {
         value = default;
         if (utf8Body.StartsWith(Encoding.UTF8.Preamble))
@@ -59,7 +68,7 @@ public sealed class JsonPath
             {
                 return JsonPathOutcome.NotJson;
             }
-            var found = TryWalk(ref reader, utf8Body, 0, out var result);
+            var found = TryWalk(ref reader, utf8Body, 0, accept, out var result);
             while (reader.Read())
             {
                 // Reading to the end is what proves the body is JSON.
@@ -80,7 +89,7 @@ public sealed class JsonPath
 
     public override string ToString() => Text;
 
-    private bool TryWalk(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int from, out JsonValue value)
+    private bool TryWalk(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int from, Func<JsonValue, bool>? accept, out JsonValue value)
     {
         value = default;
         for (var i = from; i < _segments.Length; i++)
@@ -95,7 +104,7 @@ public sealed class JsonPath
                         return false;
                     }
                     value = new JsonValue(JsonValueKind.Number, count.ToString(CultureInfo.InvariantCulture));
-                    return true;
+                    return accept is null || accept(value);
                 case SegmentKind.Property or SegmentKind.Length:
                     if (reader.TokenType != JsonTokenType.StartObject || !MoveToProperty(ref reader, segment.Name))
                     {
@@ -103,7 +112,7 @@ public sealed class JsonPath
                     }
                     break;
                 case SegmentKind.AnyElement:
-                    return reader.TokenType == JsonTokenType.StartArray && TryAnyElement(ref reader, body, i + 1, out value);
+                    return reader.TokenType == JsonTokenType.StartArray && TryAnyElement(ref reader, body, i + 1, accept, out value);
                 default:
                     if (reader.TokenType != JsonTokenType.StartArray || !MoveToElement(ref reader, segment.Index))
                     {
@@ -113,14 +122,14 @@ public sealed class JsonPath
             }
         }
         value = ReadValue(ref reader, body);
-        return true;
+        return accept is null || accept(value);
     }
 
     /// <summary>
     /// Walks the rest of the path in every element and keeps one match, uniformly at random, in one pass: the k-th
     /// match replaces the kept one with probability 1/k (reservoir sampling), so no list of matches is built.
     /// </summary>
-    private bool TryAnyElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int rest, out JsonValue value)
+    private bool TryAnyElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int rest, Func<JsonValue, bool>? accept, out JsonValue value)
     {
         value = default;
         var matches = 0;
@@ -128,7 +137,7 @@ public sealed class JsonPath
         {
             // The walk reads a copy, which may stop inside the element; the original then skips it whole.
             var element = reader;
-            if (TryWalk(ref element, body, rest, out var match) && Random.Shared.Next(++matches) == 0)
+            if (TryWalk(ref element, body, rest, accept, out var match) && Random.Shared.Next(++matches) == 0)
             {
                 value = match;
             }

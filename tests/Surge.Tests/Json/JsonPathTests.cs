@@ -87,6 +87,20 @@ public sealed class JsonPathTests
         }
     }
 
+    [Fact]
+    public void A_check_on_any_element_passes_when_some_element_has_the_value_and_fails_when_none_does()
+    {
+        var path = JsonPath.Parse("$.data.items[*].id");
+        var body = Encoding.UTF8.GetBytes(Order);
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(path.TryEvaluate(body, v => v.ValueEquals("a3"), out var value));
+            Assert.Equal("a3", value.Text);
+        }
+        Assert.False(path.TryEvaluate(body, v => v.ValueEquals("a4"), out _));
+    }
+
     [Theory]
     [InlineData("$[*]", "[]")]
     [InlineData("$[*]", """{"a": 1}""")]

@@ -58,6 +58,7 @@ internal sealed class ResponseRules
     private sealed class CompiledCheck(CheckPlan plan, int series)
     {
         private readonly JsonPath? _path = plan.Kind == CheckKind.JsonPath ? JsonPath.Parse(plan.Subject!) : null;
+        private readonly Func<Json.JsonValue, bool> _accept = plan.Expected is null ? static _ => true : found => found.ValueEquals(plan.Expected);
         private readonly Regex? _regex = plan.Kind == CheckKind.BodyMatches ? new Regex(plan.Expected!, RegexOptions.CultureInvariant) : null;
 
         public CheckPlan Plan => plan;
@@ -69,8 +70,7 @@ internal sealed class ResponseRules
             CheckKind.Status => timings.Error is null && plan.Statuses!.Contains(timings.Status),
             CheckKind.Duration => MonotonicClock.ToTimeSpan(timings.Duration) < plan.MaxDuration,
             CheckKind.Header => response?.Header(plan.Subject!) is { } value && (plan.Expected is null || value == plan.Expected),
-            CheckKind.JsonPath => response is not null && _path!.TryEvaluate(response.Body, out var found)
-                && (plan.Expected is null || found.ValueEquals(plan.Expected)),
+            CheckKind.JsonPath => response is not null && _path!.TryEvaluate(response.Body, _accept, out _),
             CheckKind.BodyContains => response is not null && response.BodyText.Contains(plan.Expected!, StringComparison.Ordinal),
             CheckKind.BodyMatches => response is not null && _regex!.IsMatch(response.BodyText),
             _ => false,
