@@ -96,6 +96,15 @@ public static class TestRun
         var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
         var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
         timeline.AddFinal(final);
+        if (verifications.Count > 0)
+        {
+            // The verify stages' checks were recorded after the load's last interval; live outputs get them too.
+            var closing = new LiveSnapshot(final, Progress(engine), Judge(plan.Thresholds, final));
+            foreach (var sink in sinks.ToList())
+            {
+                Feed(sink, s => s.OnSnapshot(closing), sinks, sinkFailures);
+            }
+        }
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
         {

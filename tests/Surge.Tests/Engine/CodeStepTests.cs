@@ -178,4 +178,47 @@ public sealed class CodeStepTests
 
         Assert.Contains("'/items' is not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_verify_stage_checks_acknowledged_ids_against_the_server_and_live_outputs_see_its_checks()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var sink = new CheckNames();
+
+        var summary = await Load.Plan()
+            .BaseUrl(server.BaseAddress.ToString())
+            .Scenario("writers", s => s.Iterations(1, 1).Run(ctx =>
+            {
+                ctx.Acknowledge("records", "1");
+                ctx.Acknowledge("records", "3");
+                return Task.CompletedTask;
+            }))
+            .Verify("records", "/records")
+            .Build()
+            .RunAsync(new RunSettings { Sinks = [sink] });
+
+        var verify = Assert.Single(summary.Verifications);
+        Assert.Equal((2, 2, 1), (verify.Acknowledged, verify.OnServer, verify.Missing)); // "3" never reached the server
+        Assert.Contains("verify records: every acknowledged write is on the server", sink.Seen);
+    }
+
+    private sealed class CheckNames : Surge.Results.ILiveSink
+    {
+        public HashSet<string> Seen { get; } = [];
+
+        public void OnSnapshot(Surge.Results.LiveSnapshot snapshot)
+        {
+            foreach (var series in snapshot.Metrics.Series())
+            {
+                if (series.Metric.Name == "checks" && series.Interval is { IsEmpty: false } && series.Tags["check"] is { } name)
+                {
+                    Seen.Add(name);
+                }
+            }
+        }
+
+        public void OnCompleted(Surge.Results.RunSummary summary)
+        {
+        }
+    }
 }

@@ -58,6 +58,7 @@ public sealed class CountingServer : IAsyncDisposable
             using var reader = new StreamReader(request.Body);
             return Microsoft.AspNetCore.Http.Results.Text(await reader.ReadToEndAsync());
         });
+        app.MapGet("/records", () => Microsoft.AspNetCore.Http.Results.Json(new[] { new { id = "1" }, new { id = "2" } }));
         app.MapGet("/status/{code:int}", (int code) => Microsoft.AspNetCore.Http.Results.StatusCode(code));
         app.MapGet("/delay/{ms:int}", async (int ms, CancellationToken token) =>
         {
