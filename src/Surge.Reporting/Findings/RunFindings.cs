@@ -94,7 +94,7 @@ public sealed record RunFindings
         if (Endpoints.Count == 1)
         {
             var only = Endpoints[0];
-            return [Say("One endpoint, ", Name(only), ": p95 ", P95(only), ", error rate ", Percent(only.ErrorRate), ".")];
+            return [Say("One endpoint, ", Name(only), ": ", P95(only), ", error rate ", Percent(only.ErrorRate), ".")];
         }
         var lines = new List<FindingLine>
         {

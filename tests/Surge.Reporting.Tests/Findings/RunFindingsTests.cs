@@ -68,6 +68,23 @@ public sealed class RunFindingsTests
     }
 
     [Fact]
+    public void A_run_with_one_endpoint_says_its_p95_and_error_rate_once()
+    {
+        var run = new RunBuilder();
+        (string, string)[] tags = [("method", "GET"), ("name", "/only"), ("status", "200")];
+        for (var ms = 1; ms <= 100; ms++)
+        {
+            run.Series(Metrics.BuiltinMetrics.HttpReqs, tags).AddCounter(1);
+            run.Series(Metrics.BuiltinMetrics.HttpReqDuration, tags).AddTrend(ms);
+            run.Series(Metrics.BuiltinMetrics.HttpReqFailed, tags).AddRate(false);
+        }
+
+        var line = Assert.Single(RunFindings.From(run.Build([Runs.Browse])).Sections()[0].Lines).ToString();
+
+        Assert.Equal("One endpoint, GET /only: p95 95.04ms, error rate 0.00%.", line); // 95 ms, as the histogram holds it (within 1/1024)
+    }
+
+    [Fact]
     public void Next_steps_follow_from_what_was_found()
     {
         var steps = RunFindings.From(TroubledRun.Build()).Sections().Single(s => s.Title == "Next steps").Lines
