@@ -54,6 +54,20 @@ public sealed class DashboardFeedTests
     }
 
     [Fact]
+    public async Task A_page_served_now_carries_the_last_update_so_its_scenario_rows_need_no_wait()
+    {
+        await using var feed = new DashboardFeed(new ExternalControl());
+        Assert.Null(feed.Current().LastUpdate);
+        var scenario = new ScenarioProgress("browse", "constant-vus", ScenarioState.Running, 3, 3, 3, 40, 0, 0, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+
+        feed.Post(Update(0) with { Scenarios = [scenario] });
+        await WaitForSeqAsync(feed, 1);
+
+        Assert.Contains("\"scenarios\":[{\"name\":\"browse\"", feed.Current().LastUpdate, StringComparison.Ordinal);
+        Assert.Contains("\"iterations\":40", feed.Current().LastUpdate, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_browser_that_stops_reading_is_dropped_and_one_too_far_behind_is_told_to_reload()
     {
         await using var feed = new DashboardFeed(new ExternalControl());

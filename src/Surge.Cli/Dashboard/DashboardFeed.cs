@@ -33,6 +33,7 @@ public sealed class DashboardFeed : IAsyncDisposable
     private readonly Task _pump;
     private long _seq;
     private RunSummary? _soFar;
+    private string? _lastUpdate;
     private RunSummary? _final;
     private string? _done;
 
@@ -52,12 +53,15 @@ public sealed class DashboardFeed : IAsyncDisposable
         _inbox.Writer.TryComplete();
     }
 
-    /// <summary>The page to serve now: the run so far (null before the first interval) or the final summary.</summary>
-    public (long Seq, RunSummary? Summary, bool Finished) Current()
+    /// <summary>
+    /// The page to serve now: the run so far (null before the first interval) or the final summary, and the last
+    /// update's JSON, whose scenario rows a new page shows before its first event arrives.
+    /// </summary>
+    public (long Seq, RunSummary? Summary, bool Finished, string? LastUpdate) Current()
     {
         lock (_lock)
         {
-            return (_seq, _final ?? _soFar, _final is not null);
+            return (_seq, _final ?? _soFar, _final is not null, _lastUpdate);
         }
     }
 
@@ -122,6 +126,7 @@ public sealed class DashboardFeed : IAsyncDisposable
                 _history.Dequeue();
             }
             _soFar = update.SoFar;
+            _lastUpdate = json;
             foreach (var client in _clients.ToList())
             {
                 if (!client.TryWrite(message))

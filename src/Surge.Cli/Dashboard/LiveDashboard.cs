@@ -156,12 +156,13 @@ public sealed class LiveDashboard : IAsyncDisposable
 
     private IResult Page()
     {
-        var (seq, summary, finished) = _feed.Current();
+        var (seq, summary, finished, lastUpdate) = _feed.Current();
         summary ??= new RunSummary { StartedAt = DateTimeOffset.UtcNow, Duration = TimeSpan.Zero, Metrics = [], Thresholds = [], Scenarios = [] };
         var config = JsonSerializer.Serialize(
             new LiveConfig(_tokenText, TokenHeader, seq, finished, [.. Control.Scenarios]),
             ConfigOptions);
-        var script = "window.SurgeLive = " + config + ";\n" + Script.Value;
+        // The update JSON escapes <, > and &, so it embeds in a script as it is.
+        var script = "window.SurgeLive = " + config + ";\nwindow.SurgeLive.last = " + (lastUpdate ?? "null") + ";\n" + Script.Value;
         return HttpResults.Content(HtmlReport.Page(summary, HtmlReport.Data(summary), script), "text/html; charset=utf-8");
     }
 

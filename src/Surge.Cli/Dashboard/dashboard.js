@@ -123,6 +123,8 @@
     return;
   }
   running();
+  // The page's data is as of the last update; its scenario rows show at once instead of with the next event.
+  if (live.last) for (const s of live.last.scenarios) row(s);
   source = new EventSource('/events?after=' + live.after);
   source.addEventListener('update', (event) => {
     const update = JSON.parse(event.data);
