@@ -59,6 +59,8 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         await page.WaitForFunctionAsync($"() => SurgeReport.charts.throughput.data[0].length > {before}");
         Assert.True(await ChartPointsAsync(page) > before);
         Assert.Equal(2, await page.Locator(".chart canvas").CountAsync());
+        var outcomeTile = page.Locator("#tiles .tile", new() { Has = page.GetByText("outcome", new() { Exact = true }) }).Locator(".value");
+        await Assertions.Expect(outcomeTile).ToHaveTextAsync("running"); // no verdict before the end
         Assert.Equal(1, target.MaxInFlight);
         await Assertions.Expect(row.Locator(".live-vus")).ToHaveTextAsync("1 / 6");
 

@@ -96,6 +96,10 @@
       badge.textContent = 'running';
       badge.className = 'badge';
     }
+    // No verdict before the end: the outcome tile says so too, while the thresholds panel shows how they stand.
+    for (const tile of document.querySelectorAll('#tiles .tile')) {
+      if (tile.querySelector('.label').textContent === 'outcome') tile.querySelector('.value').textContent = 'running';
+    }
   }
 
   function finished(outcome) {
