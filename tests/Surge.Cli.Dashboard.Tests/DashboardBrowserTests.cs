@@ -32,6 +32,7 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
                 executor: externally-controlled
                 vus: 1
                 maxVUs: 6
+                duration: 1m      # a bound in case the stop button is never pressed
                 requests:
                   - url: {target.Url}
             thresholds:

@@ -46,7 +46,7 @@ public sealed class ExternallyControlledTests
         var plan = TestPlans.OneScenario(new ExternallyControlledExecutor(1, 8, TimeSpan.Zero), server.Url("delay/5"));
         var control = new ExternalControl();
         var probe = new ProgressProbe();
-        using var stop = new CancellationTokenSource();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a bound, should the test fail before it stops the run
 
         var run = TestRun.RunAsync(plan, Settings(control, probe), stop.Token);
         await probe.WaitForActiveVusAsync(1);
@@ -74,7 +74,7 @@ public sealed class ExternallyControlledTests
         var plan = TestPlans.OneScenario(new ExternallyControlledExecutor(2, 8, TimeSpan.Zero), server.Url("hello"));
         var control = new ExternalControl();
         var probe = new ProgressProbe();
-        using var stop = new CancellationTokenSource();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a bound, should the test fail before it stops the run
 
         var run = TestRun.RunAsync(plan, Settings(control, probe), stop.Token);
         await probe.WaitForActiveVusAsync(2);
