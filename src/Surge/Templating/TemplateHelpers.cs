@@ -8,8 +8,6 @@ internal static class TemplateHelpers
 
     private static readonly string[] Names = ["uuid", "randomInt", "randomString", "timestamp", "env"];
 
-    public static bool IsHelper(string name) => Array.IndexOf(Names, name) >= 0;
-
     /// <summary>The helper nearest to a misspelled <paramref name="name"/>, or null when none is near.</summary>
     public static string? Suggest(string name) => Plans.Suggest.Closest(name, Names);
 }

@@ -62,6 +62,5 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         _ => observed != Bound,
     };
 
-
     public override string ToString() => Text;
 }
