@@ -38,13 +38,35 @@ public sealed class TimelineRecorder
     public void Add(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        Add(Slice.From(snapshot), snapshot.Elapsed);
+    }
+
+    /// <summary>
+    /// Adds the closing snapshot taken after the load stopped. It counts only when it measured something a point
+    /// shows: otherwise it spans the verify stage, not load, and would end the chart with an empty slice.
+    /// </summary>
+    public void AddFinal(MetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         var slice = Slice.From(snapshot);
+        if (slice.HasMeasurements)
+        {
+            Add(slice, snapshot.Elapsed);
+        }
+    }
+
+    /// <summary>The timeline so far, the partly filled last point included.</summary>
+    public IReadOnlyList<TimelinePoint> ToTimeline() =>
+        _pending is null ? [.. _points] : [.. _points, _pending.ToPoint()];
+
+    private void Add(Slice slice, TimeSpan elapsed)
+    {
         if (_end is { } end)
         {
             // Elapsed and interval length are each rounded to ticks; chaining keeps the slices exactly contiguous.
             slice.StartAt(end);
         }
-        _end = snapshot.Elapsed;
+        _end = elapsed;
         Latest = slice.ToPoint();
         if (_pending is null)
         {
@@ -59,7 +81,8 @@ public sealed class TimelineRecorder
         {
             return;
         }
-        _points.Add(_pending.ToPoint());
+        // A point of one snapshot is the latest point itself: encoding its histogram again would give the same text.
+        _points.Add(_pendingSnapshots == 1 ? Latest : _pending.ToPoint());
         _pending = null;
         _pendingSnapshots = 0;
         if (_points.Count == MaxPoints)
@@ -67,23 +90,6 @@ public sealed class TimelineRecorder
             HalveResolution();
         }
     }
-
-    /// <summary>
-    /// Adds the closing snapshot taken after the load stopped. It counts only when it measured something a point
-    /// shows: otherwise it spans the verify stage, not load, and would end the chart with an empty slice.
-    /// </summary>
-    public void AddFinal(MetricsSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        if (Slice.From(snapshot).HasMeasurements)
-        {
-            Add(snapshot);
-        }
-    }
-
-    /// <summary>The timeline so far, the partly filled last point included.</summary>
-    public IReadOnlyList<TimelinePoint> ToTimeline() =>
-        _pending is null ? [.. _points] : [.. _points, _pending.ToPoint()];
 
     private void HalveResolution()
     {
@@ -98,10 +104,8 @@ public sealed class TimelineRecorder
     }
 
     /// <summary>Two adjacent points as one: counts add, histograms add exactly, VUs are the later point's.</summary>
-    public static TimelinePoint Merge(TimelinePoint earlier, TimelinePoint later)
+    private static TimelinePoint Merge(TimelinePoint earlier, TimelinePoint later)
     {
-        ArgumentNullException.ThrowIfNull(earlier);
-        ArgumentNullException.ThrowIfNull(later);
         var slice = Slice.From(earlier);
         slice.Append(Slice.From(later));
         return slice.ToPoint();
