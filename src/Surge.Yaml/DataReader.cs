@@ -26,25 +26,19 @@ internal sealed class DataReader(YamlSource source)
             var path = Resolve(source.Text(fileNode, "file"));
             sources[name] = new DataSourcePlan(name, DataTable.Load(path, source.At(fileNode)))
             {
-                Mode = map.Optional("mode") is { } mode ? Pick(mode, "mode", Modes) switch
+                Mode = map.Optional("mode") is { } mode ? source.OneOf(mode, "mode", Modes) switch
                 {
                     "random" => FeederMode.Random,
                     "circular" => FeederMode.Circular,
                     _ => FeederMode.Sequential,
                 } : FeederMode.Sequential,
-                WhenOutOfData = map.Optional("whenExhausted") is { } policy && Pick(policy, "whenExhausted", Policies) == "recycle"
+                WhenOutOfData = map.Optional("whenExhausted") is { } policy && source.OneOf(policy, "whenExhausted", Policies) == "recycle"
                     ? OutOfDataPolicy.Recycle
                     : OutOfDataPolicy.Stop,
                 Location = source.At(key),
             };
         }
         return sources;
-    }
-
-    private string Pick(YamlNode node, string what, string[] allowed)
-    {
-        var text = source.Text(node, what);
-        return allowed.Contains(text) ? text : throw source.Error(node, Suggest.Unknown(what, text, allowed));
     }
 
     private string Resolve(string file)

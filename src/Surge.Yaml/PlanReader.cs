@@ -135,16 +135,8 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
         Connections = options.Optional("connections") is { } mode ? Connections(mode) : ConnectionSharing.PerVu,
     };
 
-    private ConnectionSharing Connections(YamlNode node)
-    {
-        var text = source.Text(node, "connections");
-        return text switch
-        {
-            "per-vu" => ConnectionSharing.PerVu,
-            "shared" => ConnectionSharing.Shared,
-            _ => throw source.Error(node, Suggest.Unknown("connections", text, ConnectionModes)),
-        };
-    }
+    private ConnectionSharing Connections(YamlNode node) =>
+        source.OneOf(node, "connections", ConnectionModes) == "shared" ? ConnectionSharing.Shared : ConnectionSharing.PerVu;
 
     /// <summary>The file's baseUrl, replaced by the settings' one when given; both must be absolute http(s) URLs.</summary>
     private string? BaseUrl(YamlMap options)

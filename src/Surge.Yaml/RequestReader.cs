@@ -79,7 +79,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
                 : StatusRanges.Default,
             Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : TimeSpan.FromSeconds(60),
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
-            HttpVersion = map.Optional("httpVersion") is { } version ? HttpVersion(version) : "1.1",
+            HttpVersion = map.Optional("httpVersion") is { } version ? source.OneOf(version, "httpVersion", HttpVersions) : "1.1",
             Location = source.At(node),
         };
     }
@@ -284,12 +284,6 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return min <= max
             ? new ThinkStep(min, max) { Location = source.At(node) }
             : throw source.Error(node, $"think: the range '{text}' runs backwards; write the shorter duration first");
-    }
-
-    private string HttpVersion(YamlNode node)
-    {
-        var text = source.Text(node, "httpVersion");
-        return HttpVersions.Contains(text) ? text : throw source.Error(node, Suggest.Unknown("httpVersion", text, HttpVersions));
     }
 
     private string Method(YamlNode node)

@@ -29,11 +29,7 @@ internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors
         }
         var map = source.Map(node, $"scenario '{name}'", nameNode);
         var executorNode = map.Required("executor", $"add executor: with one of {string.Join(", ", ExecutorReader.Names)}");
-        var executor = source.Text(executorNode, "executor");
-        if (!ExecutorReader.Names.Contains(executor))
-        {
-            throw source.Error(executorNode, Suggest.Unknown("executor", executor, ExecutorReader.Names));
-        }
+        var executor = source.OneOf(executorNode, "executor", ExecutorReader.Names);
         CheckKeys(map, name, executor);
         return new ScenarioPlan
         {

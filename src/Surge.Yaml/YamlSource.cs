@@ -79,6 +79,13 @@ internal sealed class YamlSource(string fileName)
 
     public string Text(YamlNode node, string what) => Scalar(node, what).Value ?? "";
 
+    /// <summary>Text that must be one of <paramref name="allowed"/>; anything else is an error naming the closest.</summary>
+    public string OneOf(YamlNode node, string what, IReadOnlyCollection<string> allowed)
+    {
+        var text = Text(node, what);
+        return allowed.Contains(text) ? text : throw Error(node, Suggest.Unknown(what, text, allowed));
+    }
+
     /// <summary>Text that may be empty, e.g. a tag or environment value.</summary>
     public string TextOrEmpty(YamlNode node, string what) =>
         node is YamlScalarNode scalar
