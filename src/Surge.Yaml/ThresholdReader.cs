@@ -54,13 +54,11 @@ internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDef
     {
         var scalar = source.Scalar(node, "a threshold expression");
         var expression = Parse(scalar, ThresholdExpression.Parse);
-        if (!MetricAggregate.IsValidStat(metric.Kind, expression.Stat))
+        if (expression.MismatchWith(metric) is { } mismatch)
         {
             var text = scalar.Value ?? "";
             var statColumn = text.Length - text.TrimStart().Length + 1;
-            throw new PlanException(
-                $"'{expression.Stat}' does not apply to {KindName(metric.Kind)} metric '{metric.Name}'; use {StatsFor(metric.Kind)}",
-                source.At(scalar, statColumn));
+            throw new PlanException(mismatch, source.At(scalar, statColumn));
         }
         return expression;
     }
@@ -77,20 +75,4 @@ internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDef
             throw new PlanException(ex.Message, source.At(node, ex.Column));
         }
     }
-
-    private static string KindName(MetricKind kind) => kind switch
-    {
-        MetricKind.Counter => "counter",
-        MetricKind.Gauge => "gauge",
-        MetricKind.Rate => "rate",
-        _ => "trend",
-    };
-
-    private static string StatsFor(MetricKind kind) => kind switch
-    {
-        MetricKind.Counter => "count or rate",
-        MetricKind.Gauge => "value, min or max",
-        MetricKind.Rate => "rate",
-        _ => "avg, min, med, max, count or p(N)",
-    };
 }

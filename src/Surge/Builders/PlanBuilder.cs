@@ -145,9 +145,9 @@ public sealed class PlanBuilder
                     Suggest.Unknown("metric", threshold.Key.Metric, [.. BuiltinMetrics.All.Concat(_metrics).Select(m => m.Name)],
                         " in a threshold (declare custom metrics with .Counter, .Gauge, .Rate or .Trend)"),
                     threshold.Location);
-            if (!MetricAggregate.IsValidStat(metric.Kind, threshold.Expression.Stat))
+            if (threshold.Expression.MismatchWith(metric) is { } mismatch)
             {
-                throw new PlanException($"'{threshold.Expression.Stat}' does not apply to {metric.Kind.ToString().ToLowerInvariant()} metric '{metric.Name}'", threshold.Location);
+                throw new PlanException(mismatch, threshold.Location);
             }
         }
         return new TestPlan

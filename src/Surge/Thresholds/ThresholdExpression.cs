@@ -52,6 +52,27 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
     private static bool IsKnownStat(string stat) =>
         stat is "rate" or "value" || MetricAggregate.IsTrendStat(stat);
 
+    /// <summary>
+    /// Why <see cref="Stat"/> cannot judge <paramref name="metric"/> ("'p(95)' does not apply to rate metric
+    /// 'http_req_failed'; use rate"), or null when it can.
+    /// </summary>
+    public string? MismatchWith(MetricDefinition metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        if (MetricAggregate.IsValidStat(metric.Kind, Stat))
+        {
+            return null;
+        }
+        var (kind, stats) = metric.Kind switch
+        {
+            MetricKind.Counter => ("counter", "count or rate"),
+            MetricKind.Gauge => ("gauge", "value, min or max"),
+            MetricKind.Rate => ("rate", "rate"),
+            _ => ("trend", "avg, min, med, max, count or p(N)"),
+        };
+        return $"'{Stat}' does not apply to {kind} metric '{metric.Name}'; use {stats}";
+    }
+
     public bool IsSatisfiedBy(double observed) => Operator switch
     {
         ComparisonOperator.Less => observed < Bound,
