@@ -10,9 +10,6 @@ namespace Surge.Scripting;
 /// </summary>
 public sealed class CompiledTestFile : IDisposable
 {
-    /// <summary><see cref="TestPlan.Source"/>'s default, for plans built in code.</summary>
-    private const string CodePlanSource = "-";
-
     private readonly ScriptLoadContext _context;
     private readonly Func<TestPlan>? _plan;
     private readonly Func<Task<TestPlan>>? _planAsync;
@@ -88,7 +85,7 @@ public sealed class CompiledTestFile : IDisposable
         {
             throw new PlanException($"{EntryPointFinder.MethodName}() returned no plan", EntryPointLocation);
         }
-        return plan.Source == CodePlanSource ? plan with { Source = FileName } : plan;
+        return plan.Source == TestPlan.CodeSource ? plan with { Source = FileName } : plan;
     }
 
     public void Dispose() => _context.Unload();

@@ -3,6 +3,9 @@ namespace Surge.Plans;
 /// <summary>A whole test: what to run and how to judge it. Immutable and validated once.</summary>
 public sealed record TestPlan
 {
+    /// <summary>The <see cref="Source"/> of a plan built in code, which a loader may replace with its file's name.</summary>
+    public const string CodeSource = "-";
+
     public static readonly IReadOnlyList<string> DefaultSummaryTrendStats = ["avg", "min", "med", "max", "p(90)", "p(95)"];
 
     public required IReadOnlyList<ScenarioPlan> Scenarios { get; init; }
@@ -37,6 +40,6 @@ public sealed record TestPlan
     /// <summary>Integrity checks run after the load: acknowledged writes against the server's state.</summary>
     public IReadOnlyList<VerifyPlan> Verify { get; init; } = [];
 
-    /// <summary>Where the plan came from, for messages; "-" for plans built in code.</summary>
-    public string Source { get; init; } = "-";
+    /// <summary>Where the plan came from, for messages; <see cref="CodeSource"/> for plans built in code.</summary>
+    public string Source { get; init; } = CodeSource;
 }
