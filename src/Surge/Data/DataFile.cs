@@ -20,7 +20,7 @@ internal static class DataFile
     }
 
     /// <summary>Counts "\r\n", "\n" and a lone "\r" as one line break each, as CSV readers and editors do.</summary>
-    public static int CountLineBreaks(ReadOnlySpan<char> text)
+    private static int CountLineBreaks(ReadOnlySpan<char> text)
     {
         var count = 0;
         for (var i = 0; i < text.Length; i++)

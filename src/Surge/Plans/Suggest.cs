@@ -7,9 +7,10 @@ public static class Suggest
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var upperInput = input.ToUpperInvariant();
         foreach (var candidate in candidates)
         {
-            var distance = Distance(input.ToUpperInvariant(), candidate.ToUpperInvariant());
+            var distance = Distance(upperInput, candidate.ToUpperInvariant());
             if (distance < bestDistance)
             {
                 best = candidate;
