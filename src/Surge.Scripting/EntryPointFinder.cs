@@ -37,16 +37,17 @@ internal static class EntryPointFinder
         }
 
         var entry = candidates[0];
-        var problem = SignatureProblem(entry, compilation);
+        var plan = compilation.GetTypeByMetadataName(typeof(TestPlan).FullName!);
+        var problem = SignatureProblem(entry, compilation, plan);
         if (problem is not null)
         {
             throw Invalid(entry, fileName, $"{entry.ContainingType.Name}.{MethodName} {problem}; {Expected}");
         }
-        var returnsTask = !SymbolEqualityComparer.Default.Equals(entry.ReturnType, compilation.GetTypeByMetadataName(typeof(TestPlan).FullName!));
+        var returnsTask = !SymbolEqualityComparer.Default.Equals(entry.ReturnType, plan);
         return new EntryPoint(ReflectionName(entry.ContainingType), returnsTask, LocationOf(entry, fileName));
     }
 
-    private static string? SignatureProblem(IMethodSymbol method, Compilation compilation)
+    private static string? SignatureProblem(IMethodSymbol method, Compilation compilation, INamedTypeSymbol? plan)
     {
         if (method.DeclaredAccessibility != Accessibility.Public)
         {
@@ -60,7 +61,6 @@ internal static class EntryPointFinder
         {
             return "must not be generic nor inside a generic type";
         }
-        var plan = compilation.GetTypeByMetadataName(typeof(TestPlan).FullName!);
         var task = compilation.GetTypeByMetadataName(typeof(Task<>).FullName!);
         var returnsPlan = SymbolEqualityComparer.Default.Equals(method.ReturnType, plan);
         var returnsTaskOfPlan = method.ReturnType is INamedTypeSymbol { IsGenericType: true } named
