@@ -66,8 +66,8 @@ public sealed class FlowTests
     }
 
     [Theory]
-    [InlineData("  - get: /items\n    checks:\n      - { size: 3 }\n", 6, 9, "unknown key 'size'")]
-    [InlineData("  - get: /items\n    checks:\n      - { jsonPath: '$.a[' }\n", 6, 9, "")]
+    [InlineData("  - get: /items\n    checks:\n      - { size: 3 }\n", 6, 11, "unknown key 'size'")]
+    [InlineData("  - get: /items\n    checks:\n      - { jsonPath: '$.a[' }\n", 6, 25, "'[' is never closed")]
     [InlineData("  - get: /items\n    capture:\n      - { var: x }\n", 6, 9, "a capture reads from one of jsonPath, regex or header")]
     [InlineData("  - get: /items\n    checks:\n      - { bodyMatches: '(' }\n", 6, 24, "is not a valid regular expression")]
     [InlineData("  - group: browse\n", 4, 5, "needs steps:")]
@@ -76,7 +76,7 @@ public sealed class FlowTests
         var error = Assert.Throws<PlanException>(() => Steps(steps));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal(line, error.Location!.Line);
-        Assert.True(error.Location.Column >= column, $"column {error.Location.Column}");
+        Assert.Equal(column, error.Location.Column);
     }
 
     private static ScenarioPlan Scenario(string work) => Yaml.Load(
