@@ -20,8 +20,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
     private const string JsonContentType = "application/json";
 
-    public static bool IsHttpUrl(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    public static bool IsHttpUrl(string text) => HttpOptions.TryParseHttpUrl(text, out _);
 
     public IReadOnlyList<Step> ReadAll(YamlScalarNode key, YamlNode node)
     {

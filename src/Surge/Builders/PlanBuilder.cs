@@ -29,7 +29,7 @@ public sealed class PlanBuilder
     {
         _http = _http with
         {
-            BaseAddress = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            BaseAddress = HttpOptions.TryParseHttpUrl(url, out var uri)
                 ? uri
                 : throw new PlanException($"base URL '{url}' is not an absolute http(s) URL"),
         };

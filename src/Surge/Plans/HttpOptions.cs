@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Surge.Plans;
 
 /// <summary>How VUs hold connections: each its own, as in k6 (the default), or one pool for the whole run.</summary>
@@ -23,10 +25,17 @@ public sealed record HttpOptions
     /// </summary>
     public Uri? BaseAddress { get; init; }
 
+    /// <summary>True when <paramref name="text"/> is an absolute http or https URL, the only kind a test can send to.</summary>
+    public static bool TryParseHttpUrl(string text, [NotNullWhen(true)] out Uri? url)
+    {
+        url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed : null;
+        return url is not null;
+    }
+
     /// <summary>The absolute URL a request goes to; a relative one without a base address is a plan error.</summary>
     public Uri Resolve(string url, SourceLocation? at = null)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        if (TryParseHttpUrl(url, out var absolute))
         {
             return absolute;
         }
