@@ -11,15 +11,16 @@ public sealed class HttpResult
     internal HttpResult(HttpResponseBuffer response, in HttpTimings timings, bool failed)
     {
         _response = response;
+        Status = timings.Status;
         Error = timings.Error;
         Duration = Engine.MonotonicClock.ToTimeSpan(timings.Duration);
         Failed = failed;
     }
 
     /// <summary>The status code; 0 when the request ended in a network error.</summary>
-    public int Status => _response.Status;
+    public int Status { get; }
 
-    /// <summary>k6's error code for a network failure (e.g. "request_timeout", "connection_refused"), else null.</summary>
+    /// <summary>k6's error code for a network failure (e.g. "timeout", "connection_refused"), else null.</summary>
     public string? Error { get; }
 
     /// <summary>Service time: sending, waiting and receiving, as in http_req_duration.</summary>

@@ -49,7 +49,7 @@ public sealed class VuHttp
     public async Task<HttpResult> SendAsync(string method, string url, string? body = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null, string? name = null)
     {
-        var request = new HttpRequest(method, _vu.Scenario.Engine.Http.Resolve(url), Headers(headers), body, Timeout, HttpProtocol.Http11);
+        var request = new HttpRequest(method, _vu.Scenario.Engine.Http.Resolve(url), Headers(headers), body, Timeout);
         var metrics = MetricsFor(method.ToUpperInvariant(), name ?? url);
         // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
         var response = new HttpResponseBuffer();

@@ -16,8 +16,7 @@ public enum HttpProtocol
 /// </summary>
 public sealed class HttpRequest
 {
-    public HttpRequest(string method, Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout,
-        HttpProtocol protocol = HttpProtocol.Http11)
+    public HttpRequest(string method, Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout)
     {
         Method = new HttpMethod(method.ToUpperInvariant());
         Uri = uri;
@@ -25,7 +24,6 @@ public sealed class HttpRequest
         Body = body is null ? null : Encoding.UTF8.GetBytes(body);
         Timeout = timeout;
         TimeoutTicks = Engine.MonotonicClock.FromTimeSpan(timeout);
-        Protocol = protocol;
         Endpoint = HttpEndpoint.Of(uri);
         Wire = Serialize();
     }
@@ -41,8 +39,6 @@ public sealed class HttpRequest
     public TimeSpan Timeout { get; }
 
     public long TimeoutTicks { get; }
-
-    public HttpProtocol Protocol { get; }
 
     public HttpEndpoint Endpoint { get; }
 

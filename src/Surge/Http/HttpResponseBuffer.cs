@@ -14,22 +14,23 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
 
     private readonly ArrayBufferWriter<byte> _head = new(1024);
     private readonly ArrayBufferWriter<byte> _body = new(4096);
+    private string? _bodyText;
 
     public int Status { get; private set; }
 
     public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
 
-    public string BodyText => Encoding.UTF8.GetString(_body.WrittenSpan);
+    /// <summary>The body decoded as UTF-8, once per response however many checks and captures read it.</summary>
+    public string BodyText => _bodyText ??= Encoding.UTF8.GetString(_body.WrittenSpan);
 
     /// <summary>The first value of a header, matched case-insensitively, or null.</summary>
     public string? Header(string name)
     {
-        var wanted = Encoding.ASCII.GetBytes(name);
         foreach (var range in _head.WrittenSpan.Split((byte)'\n'))
         {
             var line = _head.WrittenSpan[range];
             var colon = line.IndexOf((byte)':');
-            if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon], wanted))
+            if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon], name))
             {
                 return Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8));
             }
@@ -42,6 +43,7 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
         Status = 0;
         _head.ResetWrittenCount();
         _body.ResetWrittenCount();
+        _bodyText = null;
     }
 
     internal void SetStatus(int status) => Status = status;
@@ -60,6 +62,7 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
             return false;
         }
         _body.Write(bytes);
+        _bodyText = null;
         return true;
     }
 }

@@ -160,6 +160,27 @@ public sealed class CodeStepTests
     }
 
     [Fact]
+    public async Task A_response_that_ends_mid_body_reaches_a_csharp_step_as_its_network_error_with_status_0()
+    {
+        await using var server = Surge.Tests.Http.ScriptedServer.Start(async connection =>
+        {
+            await connection.ReadRequestAsync();
+            await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"u8.ToArray());
+        });
+        HttpResult? result = null;
+
+        await Load.Plan()
+            .Scenario("cut", s => s.Iterations(1, 1).Run(async ctx => result = await ctx.Http.GetAsync(server.Url().ToString())))
+            .Build()
+            .RunAsync();
+
+        Assert.NotNull(result);
+        Assert.Equal("response_ended", result.Error);
+        Assert.Equal(0, result.Status);
+        Assert.True(result.Failed);
+    }
+
+    [Fact]
     public void Thresholds_on_unknown_metrics_or_with_stats_that_do_not_apply_are_refused_when_the_plan_is_built()
     {
         PlanBuilder Plan() => Load.Plan().Scenario("s", s => s.Get("http://127.0.0.1:1/"));

@@ -11,13 +11,7 @@ public sealed class ArrivalSchedule
 {
     private readonly (double Seconds, double FromRate, double ToRate)[] _segments;
 
-    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments)
-    {
-        _segments = segments;
-        Duration = TimeSpan.FromSeconds(segments.Sum(s => s.Seconds));
-    }
-
-    public TimeSpan Duration { get; }
+    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments) => _segments = segments;
 
     public static ArrivalSchedule Constant(ConstantArrivalRateExecutor plan)
     {

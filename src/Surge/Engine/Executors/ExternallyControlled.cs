@@ -9,24 +9,12 @@ namespace Surge.Engine.Executors;
 /// </summary>
 public sealed class ExternallyControlled(ExternallyControlledExecutor plan) : IExecutor
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
-
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {
         var target = scenario.Engine.Control.TargetOf(scenario.Plan);
         var slots = new VuSlots(scenario, plan.MaxVus, scenario.Plan.GracefulStop);
-        while (!stop.IsCancellationRequested && (plan.RunsUntilStopped || scenario.Elapsed < plan.Duration))
-        {
-            slots.Reconcile(target.Vus);
-            try
-            {
-                await Task.Delay(Tick, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await slots.FollowAsync(() => plan.RunsUntilStopped || scenario.Elapsed < plan.Duration ? target.Vus : null, stop)
+            .ConfigureAwait(false);
         target.End();
         await scenario.DrainAsync(slots.Loops).ConfigureAwait(false);
     }

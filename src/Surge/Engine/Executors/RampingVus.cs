@@ -8,29 +8,12 @@ namespace Surge.Engine.Executors;
 /// </summary>
 public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
-
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {
         var ramp = new VuRamp(plan.StartVus, plan.Stages);
         var slots = new VuSlots(scenario, plan.PeakVus, plan.GracefulRampDown);
-        while (!stop.IsCancellationRequested)
-        {
-            var elapsed = scenario.Elapsed;
-            if (elapsed >= ramp.TotalDuration)
-            {
-                break;
-            }
-            slots.Reconcile(ramp.TargetAt(elapsed));
-            try
-            {
-                await Task.Delay(Tick, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await slots.FollowAsync(() => scenario.Elapsed is var elapsed && elapsed < ramp.TotalDuration ? ramp.TargetAt(elapsed) : null, stop)
+            .ConfigureAwait(false);
         await scenario.DrainAsync(slots.Loops).ConfigureAwait(false);
     }
 }

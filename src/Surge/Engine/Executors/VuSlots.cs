@@ -7,11 +7,33 @@ namespace Surge.Engine.Executors;
 /// </summary>
 internal sealed class VuSlots(ScenarioRuntime scenario, int capacity, TimeSpan grace)
 {
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
     private readonly Slot?[] _slots = new Slot?[capacity];
     private readonly long _grace = MonotonicClock.FromTimeSpan(grace);
 
     /// <summary>Every loop started so far, finished or not, for the scenario's drain.</summary>
     public IReadOnlyCollection<Task> Loops => [.. _slots.Where(s => s is not null).Select(s => s!.Loop)];
+
+    /// <summary>
+    /// Reconciles with <paramref name="target"/> every few milliseconds until it returns null (the executor's time is
+    /// up) or <paramref name="stop"/> is cancelled.
+    /// </summary>
+    public async Task FollowAsync(Func<int?> target, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && target() is { } vus)
+        {
+            Reconcile(vus);
+            try
+            {
+                await Task.Delay(Tick, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
 
     public void Reconcile(int target)
     {

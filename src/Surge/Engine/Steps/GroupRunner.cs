@@ -11,7 +11,7 @@ public sealed class GroupRunner : IStepRunner
 
     public GroupRunner(GroupStep step, StepContext context)
     {
-        var outer = context.Tags.FirstOrDefault(t => t.Key == "group").Value ?? "";
+        var outer = context.Tags["group"] ?? "";
         var inner = context with { Tags = context.Tags.With("group", $"{outer}::{step.Name}") };
         _steps = [.. step.Steps.Select(s => StepCompiler.Compile(s, inner))];
         _durationSeries = context.Scenario.Recorder.Registry.GetSeries(BuiltinMetrics.GroupDuration, inner.Tags);

@@ -49,7 +49,7 @@ public sealed class RequestRunner : IStepRunner
     }
 
     private HttpRequest Build(string url, IReadOnlyList<KeyValuePair<string, string>> headers, string? body) =>
-        new(_step.Method, _http.Resolve(url, _step.Location), headers, body, _step.Timeout, _protocol);
+        new(_step.Method, _http.Resolve(url, _step.Location), headers, body, _step.Timeout);
 
     private HttpRequest Render(VirtualUser vu) =>
         Build(_url.Render(vu.Variables), [.. _headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value.Render(vu.Variables)))], _body?.Render(vu.Variables));

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Surge.Http;
 using Surge.Json;
@@ -147,7 +146,7 @@ internal sealed class ResponseRules
                 case CaptureSource.Header:
                     return response.Header(plan.Expression);
                 default:
-                    var match = _regex!.Match(Encoding.UTF8.GetString(response.Body.Span));
+                    var match = _regex!.Match(response.BodyText);
                     return match.Success && plan.Group < match.Groups.Count && match.Groups[plan.Group].Success
                         ? match.Groups[plan.Group].Value
                         : null;

@@ -185,15 +185,15 @@ public sealed class Http1Connection : IDisposable
     /// </summary>
     public void EndResponse()
     {
-        if (_start == _end)
+        if (_start != _end)
         {
-            _start = _end = 0;
+            return;
         }
-        if (_start == _end && _buffer is not null && ManyOpen)
+        _start = _end = 0;
+        if (_buffer is not null && ManyOpen)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
-            _start = _end = 0;
         }
     }
 
