@@ -2,6 +2,7 @@ using System.Text.Json;
 using Surge.Metrics;
 using Surge.Reporting.Findings;
 using Surge.Results;
+using static Surge.Reporting.JsonOutput;
 
 namespace Surge.Reporting.Html;
 
@@ -55,8 +56,8 @@ internal static class ReportData
     public static void WritePoint(Utf8JsonWriter json, TimelinePoint point)
     {
         json.WriteStartObject();
-        Number(json, "t", point.Start.TotalSeconds);
-        Number(json, "length", point.Length.TotalSeconds);
+        NumberOrNull(json, "t", point.Start.TotalSeconds);
+        NumberOrNull(json, "length", point.Length.TotalSeconds);
         json.WriteNumber("vus", point.Vus);
         json.WriteNumber("requests", point.Requests);
         json.WriteNumber("failed", point.FailedRequests);
@@ -74,7 +75,7 @@ internal static class ReportData
             }
             else
             {
-                Number(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
+                NumberOrNull(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
             }
         }
         json.WriteEndObject();
@@ -86,19 +87,19 @@ internal static class ReportData
         var duration = summary.Find(BuiltinMetrics.HttpReqDuration.Name)?.Total;
         json.WriteStartObject("run");
         json.WriteString("startedAt", summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        Number(json, "duration", elapsed.TotalSeconds);
+        NumberOrNull(json, "duration", elapsed.TotalSeconds);
         json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
         json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
-        Number(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
-        Number(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
-        Number(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
-        Number(json, "p95", duration?.Stat("p(95)", elapsed) ?? 0);
-        Number(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
-        Number(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
-        Number(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
-        Number(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
-        Number(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
-        Number(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
+        NumberOrNull(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
+        NumberOrNull(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
+        NumberOrNull(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
+        NumberOrNull(json, "p95", duration?.Stat("p(95)", elapsed) ?? 0);
+        NumberOrNull(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
+        NumberOrNull(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
+        NumberOrNull(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
+        NumberOrNull(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
+        NumberOrNull(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
+        NumberOrNull(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
         json.WriteStartArray("warnings");
         foreach (var warning in summary.Warnings)
         {
@@ -119,13 +120,13 @@ internal static class ReportData
             json.WriteString("method", endpoint.Method);
             json.WriteString("name", endpoint.Name);
             json.WriteNumber("requests", endpoint.Requests);
-            Number(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
+            NumberOrNull(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
             foreach (var percentile in PointPercentiles)
             {
-                Number(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile) ?? 0);
+                NumberOrNull(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile) ?? 0);
             }
-            Number(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
-            Number(json, "errorRate", endpoint.ErrorRate);
+            NumberOrNull(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
+            NumberOrNull(json, "errorRate", endpoint.ErrorRate);
             json.WriteStartObject("statuses");
             foreach (var (status, count) in endpoint.Statuses)
             {
@@ -184,17 +185,17 @@ internal static class ReportData
         foreach (var spike in findings.Spikes)
         {
             json.WriteStartObject();
-            Number(json, "start", spike.Start.TotalSeconds);
+            NumberOrNull(json, "start", spike.Start.TotalSeconds);
             if (spike.RecoveryTime is { } recovery)
             {
-                Number(json, "recovery", recovery.TotalSeconds);
+                NumberOrNull(json, "recovery", recovery.TotalSeconds);
             }
             else
             {
                 json.WriteNull("recovery");
             }
-            Number(json, "peakShare", spike.PeakShare);
-            Number(json, "baselineShare", spike.BaselineShare);
+            NumberOrNull(json, "peakShare", spike.PeakShare);
+            NumberOrNull(json, "baselineShare", spike.BaselineShare);
             json.WriteNumber("status429", spike.TooManyRequests);
             json.WriteNumber("status503", spike.ServiceUnavailable);
             json.WriteEndObject();
@@ -227,18 +228,5 @@ internal static class ReportData
             json.WriteEndObject();
         }
         json.WriteEndArray();
-    }
-
-    /// <summary>JSON has no NaN or infinity: such a number is written as null.</summary>
-    private static void Number(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            json.WriteNumber(name, value);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }
