@@ -86,7 +86,7 @@ internal static class ReportData
         var elapsed = summary.Duration;
         var duration = summary.Find(BuiltinMetrics.HttpReqDuration.Name)?.Total;
         json.WriteStartObject("run");
-        json.WriteString("startedAt", summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteString("startedAt", DisplayFormat.Timestamp(summary.StartedAt));
         NumberOrNull(json, "duration", elapsed.TotalSeconds);
         json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
         json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
