@@ -167,7 +167,7 @@ internal static class ReportData
         foreach (var check in CheckResults.From(summary))
         {
             json.WriteStartObject();
-            json.WriteString("group", check.Group.TrimStart(':').Replace("::", " › ", StringComparison.Ordinal));
+            json.WriteString("group", check.GroupLabel);
             json.WriteString("name", check.Name);
             json.WriteNumber("passes", check.Passes);
             json.WriteNumber("fails", check.Fails);
