@@ -29,8 +29,10 @@ public sealed record EndpointStats(string Method, string Name)
 
     public double RequestsPerSecond(TimeSpan duration) => duration > TimeSpan.Zero ? Requests / duration.TotalSeconds : 0;
 
-    /// <summary>A percentile of http_req_duration in milliseconds, or null when the endpoint saw no request.</summary>
-    public double? Percentile(double percentile) => Duration.Stat($"p({percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)})", TimeSpan.Zero);
+    /// <summary>A percentile (0 to 100) of http_req_duration in milliseconds; 0 when no duration was recorded.</summary>
+    public double Percentile(double percentile) =>
+        Duration.Stat($"p({percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)})", TimeSpan.Zero)
+        ?? throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "a percentile lies between 0 and 100");
 
     public string Label => $"{Method} {Name}";
 }

@@ -123,7 +123,7 @@ internal static class ReportData
             NumberOrNull(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
             foreach (var percentile in PointPercentiles)
             {
-                NumberOrNull(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile) ?? 0);
+                NumberOrNull(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile));
             }
             NumberOrNull(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
             NumberOrNull(json, "errorRate", endpoint.ErrorRate);
