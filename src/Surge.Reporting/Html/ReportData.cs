@@ -13,7 +13,8 @@ namespace Surge.Reporting.Html;
 /// </summary>
 internal static class ReportData
 {
-    private static readonly double[] PointPercentiles = [50, 90, 95, 99];
+    /// <summary>The latency percentiles of points and endpoints, with the field names the script reads.</summary>
+    private static readonly (double Percentile, string Name)[] Percentiles = [(50, "p50"), (90, "p90"), (95, "p95"), (99, "p99")];
 
     public static void Write(Utf8JsonWriter json, RunSummary summary, RunFindings findings)
     {
@@ -66,9 +67,8 @@ internal static class ReportData
         json.WriteNumber("status429", point.Statuses.GetValueOrDefault(429));
         json.WriteNumber("status503", point.Statuses.GetValueOrDefault(503));
         var duration = point.Duration();
-        foreach (var percentile in PointPercentiles)
+        foreach (var (percentile, name) in Percentiles)
         {
-            var name = "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (duration.TotalCount == 0)
             {
                 json.WriteNull(name);
@@ -121,9 +121,9 @@ internal static class ReportData
             json.WriteString("name", endpoint.Name);
             json.WriteNumber("requests", endpoint.Requests);
             NumberOrNull(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
-            foreach (var percentile in PointPercentiles)
+            foreach (var (percentile, name) in Percentiles)
             {
-                NumberOrNull(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile));
+                NumberOrNull(json, name, endpoint.Percentile(percentile));
             }
             NumberOrNull(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
             NumberOrNull(json, "errorRate", endpoint.ErrorRate);
