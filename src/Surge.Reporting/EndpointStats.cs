@@ -45,7 +45,7 @@ public static class EndpointTable
         var builders = new Dictionary<(string Method, string Name), Builder>();
         Builder For(TagSet tags)
         {
-            var key = (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "");
+            var key = KeyOf(tags);
             if (!builders.TryGetValue(key, out var builder))
             {
                 builder = new Builder();
@@ -98,6 +98,9 @@ public static class EndpointTable
                 .ThenBy(e => e.Label, StringComparer.Ordinal),
         ];
     }
+
+    /// <summary>The endpoint a series belongs to: its method and its `name` tag, or its URL when it has no name.</summary>
+    internal static (string Method, string Name) KeyOf(TagSet tags) => (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "");
 
     private static IEnumerable<MetricSeries> Series(RunSummary summary, MetricDefinition metric) =>
         summary.Find(metric.Name)?.Series ?? [];
