@@ -7,6 +7,9 @@ namespace Surge.Reporting;
 internal sealed record CheckResult(string Group, string Name, long Passes, long Fails)
 {
     public long Total => Passes + Fails;
+
+    /// <summary>The group path for people: "outer › inner", "" at the root.</summary>
+    public string GroupLabel => Group.TrimStart(':').Replace("::", " › ", StringComparison.Ordinal);
 }
 
 internal static class CheckResults

@@ -99,7 +99,7 @@ public static class ConsoleSummary
         {
             if (group.Key.Length > 0)
             {
-                text.Line("    █ " + group.Key.TrimStart(':').Replace("::", " › ", StringComparison.Ordinal));
+                text.Line("    █ " + group.First().GroupLabel);
             }
             foreach (var check in group)
             {

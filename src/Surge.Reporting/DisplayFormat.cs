@@ -62,6 +62,10 @@ internal static class DisplayFormat
         return value.ToString(format, CultureInfo.InvariantCulture) + " " + ByteUnits[unit];
     }
 
+    /// <summary>When a run started, in UTC to the second: "2026-11-21 05:00:00Z".</summary>
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>A share in [0, 1] as a percentage with two decimals: "99.50%".</summary>
     public static string Percent(double share) => (share * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 

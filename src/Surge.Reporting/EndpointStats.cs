@@ -29,8 +29,10 @@ public sealed record EndpointStats(string Method, string Name)
 
     public double RequestsPerSecond(TimeSpan duration) => duration > TimeSpan.Zero ? Requests / duration.TotalSeconds : 0;
 
-    /// <summary>A percentile of http_req_duration in milliseconds, or null when the endpoint saw no request.</summary>
-    public double? Percentile(double percentile) => Duration.Stat($"p({percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)})", TimeSpan.Zero);
+    /// <summary>A percentile (0 to 100) of http_req_duration in milliseconds; 0 when no duration was recorded.</summary>
+    public double Percentile(double percentile) =>
+        Duration.Stat($"p({percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)})", TimeSpan.Zero)
+        ?? throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "a percentile lies between 0 and 100");
 
     public string Label => $"{Method} {Name}";
 }
@@ -43,7 +45,7 @@ public static class EndpointTable
         var builders = new Dictionary<(string Method, string Name), Builder>();
         Builder For(TagSet tags)
         {
-            var key = (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "");
+            var key = KeyOf(tags);
             if (!builders.TryGetValue(key, out var builder))
             {
                 builder = new Builder();
@@ -96,6 +98,9 @@ public static class EndpointTable
                 .ThenBy(e => e.Label, StringComparer.Ordinal),
         ];
     }
+
+    /// <summary>The endpoint a series belongs to: its method and its `name` tag, or its URL when it has no name.</summary>
+    internal static (string Method, string Name) KeyOf(TagSet tags) => (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "");
 
     private static IEnumerable<MetricSeries> Series(RunSummary summary, MetricDefinition metric) =>
         summary.Find(metric.Name)?.Series ?? [];

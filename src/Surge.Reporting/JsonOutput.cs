@@ -11,4 +11,17 @@ internal static class JsonOutput
         Indented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>JSON has no NaN or infinity: such a number is written as null rather than failing the export.</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
 }

@@ -133,7 +133,8 @@ public static class LocustCsv
             }
             var tags = series.Tags;
             var error = tags["error_code"] ?? $"HTTP {tags["status"] ?? "0"}";
-            var key = (tags["method"] ?? "", tags["name"] ?? tags["url"] ?? "", error);
+            var (method, name) = EndpointTable.KeyOf(tags);
+            var key = (method, name, error);
             failures[key] = failures.GetValueOrDefault(key) + series.Values.Passes;
         }
         foreach (var ((method, name, error), count) in failures

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Surge.Metrics;
 using Surge.Results;
 using Surge.Thresholds;
+using static Surge.Reporting.JsonOutput;
 
 namespace Surge.Reporting;
 
@@ -72,26 +73,26 @@ public static class SummaryExport
         switch (definition.Kind)
         {
             case MetricKind.Counter:
-                WriteNumber(json, "count", values.Stat("count", elapsed)!.Value);
-                WriteNumber(json, "rate", values.Stat("rate", elapsed)!.Value);
+                NumberOrNull(json, "count", values.Stat("count", elapsed)!.Value);
+                NumberOrNull(json, "rate", values.Stat("rate", elapsed)!.Value);
                 break;
             case MetricKind.Rate:
                 json.WriteNumber("passes", values.Passes);
                 json.WriteNumber("fails", values.Samples - values.Passes);
-                WriteNumber(json, "value", values.Stat("rate", elapsed)!.Value);
-                WriteNumber(json, "rate", values.Stat("rate", elapsed)!.Value);
+                NumberOrNull(json, "value", values.Stat("rate", elapsed)!.Value);
+                NumberOrNull(json, "rate", values.Stat("rate", elapsed)!.Value);
                 break;
             case MetricKind.Gauge:
-                WriteNumber(json, "value", values.Stat("value", elapsed)!.Value);
-                WriteNumber(json, "min", values.Stat("min", elapsed)!.Value);
-                WriteNumber(json, "max", values.Stat("max", elapsed)!.Value);
+                NumberOrNull(json, "value", values.Stat("value", elapsed)!.Value);
+                NumberOrNull(json, "min", values.Stat("min", elapsed)!.Value);
+                NumberOrNull(json, "max", values.Stat("max", elapsed)!.Value);
                 break;
             default:
                 foreach (var stat in LegacyTrendStats.Concat(summary.SummaryTrendStats).Distinct(StringComparer.Ordinal))
                 {
                     if (values.Stat(stat, elapsed) is { } value)
                     {
-                        WriteNumber(json, stat, value);
+                        NumberOrNull(json, stat, value);
                     }
                 }
                 break;
@@ -155,19 +156,6 @@ public static class SummaryExport
         }
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    /// <summary>JSON has no NaN or infinity; such a statistic is written as null rather than failing the export.</summary>
-    private static void WriteNumber(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            json.WriteNumber(name, value);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 
     [SuppressMessage("Security", "CA5351:Do not use broken cryptographic algorithms",

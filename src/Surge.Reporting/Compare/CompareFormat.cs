@@ -63,7 +63,7 @@ internal static class CompareFormat
     };
 
     public static string Run(ComparedRun run) =>
-        $"{run.Name} (started {run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, {DisplayFormat.Duration(run.Duration)})";
+        $"{run.Name} (started {DisplayFormat.Timestamp(run.StartedAt)}, {DisplayFormat.Duration(run.Duration)})";
 
     /// <summary>Each regressed stat of a row: "p95 +6493%, p99 +4100%".</summary>
     public static string Regressions(RowComparison row) => string.Join(", ", row.Changes

@@ -27,15 +27,7 @@ public static class ComparisonJson
         foreach (var stat in ComparedStats.All)
         {
             // Infinite means "shown, never judged", which JSON can only say as null.
-            var tolerance = tolerances.For(stat);
-            if (double.IsFinite(tolerance))
-            {
-                json.WriteNumber(ComparedStats.Name(stat), tolerance);
-            }
-            else
-            {
-                json.WriteNull(ComparedStats.Name(stat));
-            }
+            JsonOutput.NumberOrNull(json, ComparedStats.Name(stat), tolerances.For(stat));
         }
         json.WriteNumber("minRequests", tolerances.MinRequests);
         json.WriteNumber("latencyFloorMs", tolerances.LatencyFloorMs);

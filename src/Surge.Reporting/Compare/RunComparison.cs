@@ -42,9 +42,9 @@ public sealed record RowFigures(long Requests, double RequestsPerSecond, double 
     public static RowFigures From(EndpointStats endpoint, TimeSpan duration) => new(
         endpoint.Requests,
         endpoint.RequestsPerSecond(duration),
-        endpoint.Percentile(50) ?? 0,
-        endpoint.Percentile(95) ?? 0,
-        endpoint.Percentile(99) ?? 0,
+        endpoint.Percentile(50),
+        endpoint.Percentile(95),
+        endpoint.Percentile(99),
         endpoint.ErrorRate);
 }
 

@@ -34,31 +34,28 @@ public static class ErrorSpikes
     /// <summary>Every spike of the timeline, oldest first.</summary>
     public static IReadOnlyList<ErrorSpike> Find(IReadOnlyList<TimelinePoint> timeline)
     {
-        var samples = TimelineSample.From(timeline);
+        // A slice without requests says nothing, not even about recovery: an open spike stays open across it.
+        var slices = timeline.Where(p => p.Requests > 0).ToList();
         // The lower quartile, not the median: a run that fails for half its length still has a calm level.
-        var baseline = TimelineSample.Quantile(samples.Where(s => s.ErrorShare is not null).Select(s => s.ErrorShare!.Value), 0.25);
+        var baseline = TimelineSample.Quantile(slices.Select(ErrorShare), 0.25);
         var spikes = new List<ErrorSpike>();
         ErrorSpike? open = null;
-        foreach (var sample in samples)
+        foreach (var point in slices)
         {
-            // A slice without requests says nothing about recovery: an open spike stays open.
-            if (sample.ErrorShare is not { } share)
-            {
-                continue;
-            }
+            var share = ErrorShare(point);
             if (share > baseline + Rise)
             {
-                open = (open ?? new ErrorSpike(sample.Point.Start, null) { BaselineShare = baseline }) with
+                open = (open ?? new ErrorSpike(point.Start, null) { BaselineShare = baseline }) with
                 {
                     PeakShare = Math.Max(open?.PeakShare ?? 0, share),
-                    TooManyRequests = (open?.TooManyRequests ?? 0) + sample.TooManyRequests,
-                    ServiceUnavailable = (open?.ServiceUnavailable ?? 0) + sample.ServiceUnavailable,
-                    FailedRequests = (open?.FailedRequests ?? 0) + sample.Point.FailedRequests,
+                    TooManyRequests = (open?.TooManyRequests ?? 0) + point.Statuses.GetValueOrDefault(429),
+                    ServiceUnavailable = (open?.ServiceUnavailable ?? 0) + point.Statuses.GetValueOrDefault(503),
+                    FailedRequests = (open?.FailedRequests ?? 0) + point.FailedRequests,
                 };
             }
             else if (open is not null)
             {
-                spikes.Add(open with { RecoveredAt = sample.Point.Start });
+                spikes.Add(open with { RecoveredAt = point.Start });
                 open = null;
             }
         }
@@ -68,4 +65,9 @@ public static class ErrorSpikes
         }
         return spikes;
     }
+
+    /// <summary>The worse of a slice's 429/503 share and its failed share.</summary>
+    private static double ErrorShare(TimelinePoint point) => Math.Max(
+        (double)(point.Statuses.GetValueOrDefault(429) + point.Statuses.GetValueOrDefault(503)) / point.Requests,
+        (double)point.FailedRequests / point.Requests);
 }

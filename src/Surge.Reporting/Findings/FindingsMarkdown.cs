@@ -10,7 +10,7 @@ public static class FindingsMarkdown
         var summary = findings.Summary;
         var text = new StringBuilder();
         text.Append("# Findings\n\n");
-        text.Append("Run started ").Append(summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))
+        text.Append("Run started ").Append(DisplayFormat.Timestamp(summary.StartedAt))
             .Append(", lasted ").Append(DisplayFormat.Duration(summary.Duration))
             .Append(", outcome: ").Append(OutcomeText(summary)).Append(".\n");
         foreach (var section in findings.Sections())

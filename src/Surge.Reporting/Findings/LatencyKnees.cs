@@ -25,14 +25,14 @@ public static class LatencyKnees
     /// <summary>The first knee of the timeline, or null for a run whose latency stayed level or rose with throughput.</summary>
     public static LatencyKnee? Find(IReadOnlyList<TimelinePoint> timeline)
     {
-        var samples = TimelineSample.From(timeline).Where(s => s.Point.Requests > 0 && s.P95 is not null).ToList();
+        var samples = TimelineSample.WithLatency(timeline);
         if (samples.Count < 2 * MinimumPlateauSlices)
         {
             return null;
         }
         // The first half of the run is the level latency rose from; a knee in it still stands out against it.
-        var baseline = TimelineSample.Median(samples.Take(samples.Count / 2).Select(s => s.P95!.Value));
-        bool Elevated(int i) => samples[i].P95!.Value > baseline * LatencyFactor && samples[i].P95!.Value - baseline >= MinimumRiseMs;
+        var baseline = TimelineSample.Median(samples.Take(samples.Count / 2).Select(s => s.P95));
+        bool Elevated(int i) => samples[i].P95 > baseline * LatencyFactor && samples[i].P95 - baseline >= MinimumRiseMs;
         // Only where latency breaks out (the slice before was still at its level) and stays out for the
         // following slices: a rise that began earlier, or one slow slice, is not where the system bent.
         for (var i = 1; i + MinimumPlateauSlices <= samples.Count; i++)
@@ -42,13 +42,13 @@ public static class LatencyKnees
                 continue;
             }
             var plateau = samples.Skip(i).ToList();
-            if (plateau.Max(s => s.RequestsPerSecond) <= samples[i].RequestsPerSecond * (1 + PlateauTolerance))
+            if (plateau.Max(s => s.Point.RequestsPerSecond) <= samples[i].Point.RequestsPerSecond * (1 + PlateauTolerance))
             {
                 return new LatencyKnee(
                     samples[i].Point.Start,
-                    TimelineSample.Median(plateau.Select(s => s.RequestsPerSecond)),
+                    TimelineSample.Median(plateau.Select(s => s.Point.RequestsPerSecond)),
                     baseline,
-                    plateau.Max(s => s.P95!.Value));
+                    plateau.Max(s => s.P95));
             }
         }
         return null;

@@ -47,7 +47,7 @@ public sealed record RunFindings
     public static RunFindings From(RunSummary summary)
     {
         var endpoints = EndpointTable.From(summary);
-        var byP95 = endpoints.OrderBy(e => e.Percentile(95) ?? 0).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        var byP95 = endpoints.OrderBy(e => e.Percentile(95)).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         var byErrors = endpoints.OrderBy(e => e.ErrorRate).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         var statuses = endpoints.SelectMany(e => e.Statuses).ToList();
         return new RunFindings
@@ -234,7 +234,7 @@ public sealed record RunFindings
 
     private static Code Name(EndpointStats endpoint) => new(endpoint.Label.Trim());
 
-    private static string P95(EndpointStats endpoint) => "p95 " + Ms(endpoint.Percentile(95) ?? 0);
+    private static string P95(EndpointStats endpoint) => "p95 " + Ms(endpoint.Percentile(95));
 
     private string Observed(ThresholdResult threshold) =>
         DisplayFormat.Stat(Summary.Find(threshold.Key.Metric)?.Definition, threshold.Expression.Stat, threshold.Observed!.Value);

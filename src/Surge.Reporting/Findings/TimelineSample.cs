@@ -3,27 +3,23 @@ using Surge.Results;
 
 namespace Surge.Reporting.Findings;
 
-/// <summary>One timeline point reduced to the numbers the analyses compare: throughput, failure shares and p95.</summary>
-internal sealed record TimelineSample(TimelinePoint Point, double RequestsPerSecond, double? P95)
+/// <summary>A timeline point that saw requests, with its p95 in milliseconds: what the knee analysis compares.</summary>
+internal sealed record TimelineSample(TimelinePoint Point, double P95)
 {
-    public long TooManyRequests => Point.Statuses.GetValueOrDefault(429);
-
-    public long ServiceUnavailable => Point.Statuses.GetValueOrDefault(503);
-
-    /// <summary>The worse of the 429/503 share and the failed share; null when the slice saw no request.</summary>
-    public double? ErrorShare => Point.Requests == 0
-        ? null
-        : Math.Max((double)(TooManyRequests + ServiceUnavailable) / Point.Requests, (double)Point.FailedRequests / Point.Requests);
-
-    public static IReadOnlyList<TimelineSample> From(IReadOnlyList<TimelinePoint> timeline) =>
-    [
-        .. timeline.Select(p =>
+    /// <summary>The points with requests and durations; only these decode their histogram.</summary>
+    public static List<TimelineSample> WithLatency(IReadOnlyList<TimelinePoint> timeline)
+    {
+        var samples = new List<TimelineSample>();
+        foreach (var point in timeline.Where(p => p.Requests > 0))
         {
-            var duration = p.Duration();
-            double? p95 = duration.TotalCount == 0 ? null : duration.ValueAtPercentile(95) / MetricAggregate.TrendScale;
-            return new TimelineSample(p, p.RequestsPerSecond, p95);
-        }),
-    ];
+            var duration = point.Duration();
+            if (duration.TotalCount > 0)
+            {
+                samples.Add(new TimelineSample(point, duration.ValueAtPercentile(95) / MetricAggregate.TrendScale));
+            }
+        }
+        return samples;
+    }
 
     public static double Median(IEnumerable<double> values) => Quantile(values, 0.5);
 

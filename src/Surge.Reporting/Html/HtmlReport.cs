@@ -54,7 +54,7 @@ public static class HtmlReport
             throw new ArgumentException("the live script contains a closing tag and cannot be inlined", nameof(liveScript));
         }
         var assets = PageAssets.Value;
-        var title = "Surge report " + summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var title = "Surge report " + DisplayFormat.Timestamp(summary.StartedAt);
         return new StringBuilder()
             .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Surge.Metrics;
 using Surge.Reporting.Findings;
 using Surge.Results;
+using static Surge.Reporting.JsonOutput;
 
 namespace Surge.Reporting.Html;
 
@@ -12,7 +13,8 @@ namespace Surge.Reporting.Html;
 /// </summary>
 internal static class ReportData
 {
-    private static readonly double[] PointPercentiles = [50, 90, 95, 99];
+    /// <summary>The latency percentiles of points and endpoints, with the field names the script reads.</summary>
+    private static readonly (double Percentile, string Name)[] Percentiles = [(50, "p50"), (90, "p90"), (95, "p95"), (99, "p99")];
 
     public static void Write(Utf8JsonWriter json, RunSummary summary, RunFindings findings)
     {
@@ -55,8 +57,8 @@ internal static class ReportData
     public static void WritePoint(Utf8JsonWriter json, TimelinePoint point)
     {
         json.WriteStartObject();
-        Number(json, "t", point.Start.TotalSeconds);
-        Number(json, "length", point.Length.TotalSeconds);
+        NumberOrNull(json, "t", point.Start.TotalSeconds);
+        NumberOrNull(json, "length", point.Length.TotalSeconds);
         json.WriteNumber("vus", point.Vus);
         json.WriteNumber("requests", point.Requests);
         json.WriteNumber("failed", point.FailedRequests);
@@ -65,16 +67,15 @@ internal static class ReportData
         json.WriteNumber("status429", point.Statuses.GetValueOrDefault(429));
         json.WriteNumber("status503", point.Statuses.GetValueOrDefault(503));
         var duration = point.Duration();
-        foreach (var percentile in PointPercentiles)
+        foreach (var (percentile, name) in Percentiles)
         {
-            var name = "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (duration.TotalCount == 0)
             {
                 json.WriteNull(name);
             }
             else
             {
-                Number(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
+                NumberOrNull(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
             }
         }
         json.WriteEndObject();
@@ -85,20 +86,20 @@ internal static class ReportData
         var elapsed = summary.Duration;
         var duration = summary.Find(BuiltinMetrics.HttpReqDuration.Name)?.Total;
         json.WriteStartObject("run");
-        json.WriteString("startedAt", summary.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        Number(json, "duration", elapsed.TotalSeconds);
+        json.WriteString("startedAt", DisplayFormat.Timestamp(summary.StartedAt));
+        NumberOrNull(json, "duration", elapsed.TotalSeconds);
         json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
         json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
-        Number(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
-        Number(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
-        Number(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
-        Number(json, "p95", duration?.Stat("p(95)", elapsed) ?? 0);
-        Number(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
-        Number(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
-        Number(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
-        Number(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
-        Number(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
-        Number(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
+        NumberOrNull(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
+        NumberOrNull(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
+        NumberOrNull(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
+        NumberOrNull(json, "p95", duration?.Stat("p(95)", elapsed) ?? 0);
+        NumberOrNull(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
+        NumberOrNull(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
+        NumberOrNull(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
+        NumberOrNull(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
+        NumberOrNull(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
+        NumberOrNull(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
         json.WriteStartArray("warnings");
         foreach (var warning in summary.Warnings)
         {
@@ -119,13 +120,13 @@ internal static class ReportData
             json.WriteString("method", endpoint.Method);
             json.WriteString("name", endpoint.Name);
             json.WriteNumber("requests", endpoint.Requests);
-            Number(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
-            foreach (var percentile in PointPercentiles)
+            NumberOrNull(json, "rps", endpoint.RequestsPerSecond(summary.Duration));
+            foreach (var (percentile, name) in Percentiles)
             {
-                Number(json, "p" + percentile.ToString(System.Globalization.CultureInfo.InvariantCulture), endpoint.Percentile(percentile) ?? 0);
+                NumberOrNull(json, name, endpoint.Percentile(percentile));
             }
-            Number(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
-            Number(json, "errorRate", endpoint.ErrorRate);
+            NumberOrNull(json, "max", endpoint.Duration.Stat("max", TimeSpan.Zero) ?? 0);
+            NumberOrNull(json, "errorRate", endpoint.ErrorRate);
             json.WriteStartObject("statuses");
             foreach (var (status, count) in endpoint.Statuses)
             {
@@ -166,7 +167,7 @@ internal static class ReportData
         foreach (var check in CheckResults.From(summary))
         {
             json.WriteStartObject();
-            json.WriteString("group", check.Group.TrimStart(':').Replace("::", " › ", StringComparison.Ordinal));
+            json.WriteString("group", check.GroupLabel);
             json.WriteString("name", check.Name);
             json.WriteNumber("passes", check.Passes);
             json.WriteNumber("fails", check.Fails);
@@ -184,17 +185,17 @@ internal static class ReportData
         foreach (var spike in findings.Spikes)
         {
             json.WriteStartObject();
-            Number(json, "start", spike.Start.TotalSeconds);
+            NumberOrNull(json, "start", spike.Start.TotalSeconds);
             if (spike.RecoveryTime is { } recovery)
             {
-                Number(json, "recovery", recovery.TotalSeconds);
+                NumberOrNull(json, "recovery", recovery.TotalSeconds);
             }
             else
             {
                 json.WriteNull("recovery");
             }
-            Number(json, "peakShare", spike.PeakShare);
-            Number(json, "baselineShare", spike.BaselineShare);
+            NumberOrNull(json, "peakShare", spike.PeakShare);
+            NumberOrNull(json, "baselineShare", spike.BaselineShare);
             json.WriteNumber("status429", spike.TooManyRequests);
             json.WriteNumber("status503", spike.ServiceUnavailable);
             json.WriteEndObject();
@@ -227,18 +228,5 @@ internal static class ReportData
             json.WriteEndObject();
         }
         json.WriteEndArray();
-    }
-
-    /// <summary>JSON has no NaN or infinity: such a number is written as null.</summary>
-    private static void Number(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            json.WriteNumber(name, value);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -6,6 +6,7 @@
   'use strict';
 
   const COLORS = { rps: '#2563eb', errors: '#dc2626', vus: '#9ca3af', p50: '#16a34a', p90: '#ca8a04', p95: '#ea580c', p99: '#dc2626' };
+  const PERCENTILES = ['p50', 'p90', 'p95', 'p99'];
   let data = null;
   const charts = {};
 
@@ -85,27 +86,22 @@
     if (kind === 'throughput') {
       return [t, perSecond('requests'), perSecond('failed'), data.timeline.map((p) => p.vus)];
     }
-    return [t, ...['p50', 'p90', 'p95', 'p99'].map((k) => data.timeline.map((p) => p[k]))];
+    return [t, ...PERCENTILES.map((k) => data.timeline.map((p) => p[k]))];
   }
 
   function chartOptions(kind, width) {
     const x = { scale: 'x', values: (u, ticks) => ticks.map(fmt.secs) };
+    const time = { label: 'time', value: (u, v) => (v == null ? '–' : fmt.secs(v)) };
     const line = (label, color, scale, value) => ({ label, stroke: color, width: 2, scale, value: (u, v) => value(v) });
+    const chart = (series, axes) => ({ width, height: 260, scales: { x: { time: false } }, series: [time, ...series], axes: [x, ...axes] });
     if (kind === 'throughput') {
-      return {
-        width, height: 260, scales: { x: { time: false } },
-        series: [{ label: 'time', value: (u, v) => (v == null ? '–' : fmt.secs(v)) },
-          line('requests/s', COLORS.rps, 'rate', fmt.rate), line('errors/s', COLORS.errors, 'rate', fmt.rate),
-          line('VUs', COLORS.vus, 'vus', fmt.num)],
-        axes: [x, { scale: 'rate', label: 'per second' }, { scale: 'vus', side: 1, label: 'VUs', grid: { show: false } }],
-      };
+      return chart(
+        [line('requests/s', COLORS.rps, 'rate', fmt.rate), line('errors/s', COLORS.errors, 'rate', fmt.rate), line('VUs', COLORS.vus, 'vus', fmt.num)],
+        [{ scale: 'rate', label: 'per second' }, { scale: 'vus', side: 1, label: 'VUs', grid: { show: false } }]);
     }
-    return {
-      width, height: 260, scales: { x: { time: false } },
-      series: [{ label: 'time', value: (u, v) => (v == null ? '–' : fmt.secs(v)) },
-        ...['p50', 'p90', 'p95', 'p99'].map((k) => line(k, COLORS[k], 'ms', fmt.ms))],
-      axes: [x, { scale: 'ms', label: 'http_req_duration', values: (u, ticks) => ticks.map(fmt.ms), size: 70 }],
-    };
+    return chart(
+      PERCENTILES.map((k) => line(k, COLORS[k], 'ms', fmt.ms)),
+      [{ scale: 'ms', label: 'http_req_duration', values: (u, ticks) => ticks.map(fmt.ms), size: 70 }]);
   }
 
   function chartsSection() {
