@@ -7,21 +7,12 @@ public sealed record Order(int Id, int ItemId, int Quantity, DateTimeOffset Crea
 /// <summary>Body of POST and PUT /items; fields are nullable so a missing one is a 400, not a silent zero.</summary>
 internal sealed record ItemInput(string? Name, decimal? Price);
 
-/// <summary>What order and cart requests both send, validated by one rule.</summary>
-internal interface IOrderLineInput
-{
-    int? ItemId { get; }
-
-    int? Quantity { get; }
-}
-
-internal sealed record OrderInput(int? ItemId, int? Quantity) : IOrderLineInput;
+/// <summary>Body of POST /orders and POST /cart: one item and its quantity, validated by one rule.</summary>
+internal sealed record OrderLineInput(int? ItemId, int? Quantity);
 
 internal sealed record LoginInput(string? Username, string? Password);
 
 internal sealed record LoginResult(string Token);
-
-internal sealed record CartLineInput(int? ItemId, int? Quantity) : IOrderLineInput;
 
 internal sealed record CartLine(int ItemId, long Quantity);
 

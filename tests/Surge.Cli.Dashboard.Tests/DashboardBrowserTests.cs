@@ -1,22 +1,11 @@
 using Microsoft.Playwright;
+using Surge.Cli.Tests;
 using Surge.Reporting.Browser.Tests;
 
 namespace Surge.Cli.Dashboard.Tests;
 
 public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chromium>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token).ConfigureAwait(false);
-        }
-        Assert.True(condition(), what);
-    }
-
     private static Task<int> ChartPointsAsync(IPage page) =>
         page.EvaluateAsync<int>("() => SurgeReport.charts.throughput ? SurgeReport.charts.throughput.data[0].length : 0");
 
@@ -38,8 +27,8 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
             thresholds:
               http_req_duration: ["p(95)<5000"]
             """);
-        using var surge = SurgeChild.Start(directory.FullName, "run", test, "--quiet", "--dashboard=127.0.0.1:0");
-        var address = await surge.DashboardAsync();
+        using var surge = SurgeProcess.Start(directory.FullName, "run", test, "--quiet", "--dashboard=127.0.0.1:0");
+        var address = await surge.StderrLineAsync("dashboard: ");
         var page = await chromium.Browser.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -70,7 +59,7 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
 
         await Assertions.Expect(row.Locator(".live-target")).ToHaveTextAsync("4");
         await Assertions.Expect(row.Locator(".live-vus")).ToHaveTextAsync("4 / 6", new() { Timeout = 15_000 });
-        await EventuallyAsync(() => target.InFlight == 4, "the server sees 4 requests at once");
+        await surge.WaitUntilAsync(() => target.InFlight == 4, "the server sees 4 requests at once");
         Assert.Equal(4, target.MaxInFlight);
 
         await row.Locator(".vus-input").FillAsync("7");
@@ -80,14 +69,14 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
 
         await page.Locator("#stop-run").ClickAsync();
         await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^finished"), new() { Timeout = 15_000 });
-        var (exitCode, stdout) = await surge.ExitAsync();
+        var (exitCode, stdout, stderr) = await surge.ExitAsync();
 
         Assert.Equal(ExitCodes.StoppedBySignal, exitCode);
         Assert.Contains("http_reqs", stdout, StringComparison.Ordinal);
-        Assert.Contains("Stopping gracefully (stop button on the dashboard)", surge.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Stopping gracefully (stop button on the dashboard)", stderr, StringComparison.Ordinal);
         var report = Path.Combine(directory.FullName, "surge-report.html");
-        Assert.True(File.Exists(report), surge.Stderr);
-        Assert.Contains("surge-report.html", surge.Stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(report), stderr);
+        Assert.Contains("surge-report.html", stderr, StringComparison.Ordinal);
         // The page re-rendered with the final summary: the endpoint table is back and lists the one endpoint.
         Assert.Equal(1, await page.Locator("#endpoint-table tbody tr").CountAsync());
         Assert.True(await page.Locator(".vus-set").IsDisabledAsync());

@@ -27,8 +27,7 @@ public sealed class IntegrityTests
     [Fact]
     public async Task The_naive_json_file_store_is_caught_losing_or_duplicating_acknowledged_writes()
     {
-        var data = Directory.CreateTempSubdirectory("surge-integrity-").FullName;
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.JsonFile, DataDirectory = data });
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.JsonFile });
 
         var run = await SurgeProcess.RunAsync("run", WriteHeavyTest(api.BaseAddress), "--quiet");
 

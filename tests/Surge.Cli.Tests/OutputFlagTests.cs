@@ -68,15 +68,12 @@ public sealed class OutputFlagTests : IAsyncLifetime
     [Fact]
     public async Task An_interrupted_run_still_writes_every_output()
     {
-        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet",
+        using var surge = SurgeProcess.Start(workingDirectory: null, "run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet",
             "--out", $"json={In("points.ndjson")}", "--csv", In("run"), "--junit", In("junit.xml"));
-        while (_api.RequestCount < 50)
-        {
-            await Task.Delay(50);
-        }
+        await surge.WaitUntilAsync(() => _api.RequestCount >= 50, "the server counted 50 requests");
 
-        SurgeProcess.Signal("TERM");
-        var run = await running;
+        surge.Signal("TERM");
+        var run = await surge.ExitAsync();
 
         Assert.Equal(105, run.ExitCode);
         Assert.Equal(_api.RequestCount, NdjsonSum(In("points.ndjson"), "http_reqs"));

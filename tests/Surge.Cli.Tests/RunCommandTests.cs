@@ -117,14 +117,11 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task Sigterm_stops_gracefully_with_exit_105_and_still_writes_the_summary_and_export()
     {
         var export = Path.Combine(Path.GetTempPath(), $"surge-export-{Guid.NewGuid():N}.json");
-        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--summary-export", export);
-        while (_api.RequestCount < 50)
-        {
-            await Task.Delay(50);
-        }
+        using var surge = SurgeProcess.Start(workingDirectory: null, "run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--summary-export", export);
+        await surge.WaitUntilAsync(() => _api.RequestCount >= 50, "the server counted 50 requests");
 
-        SurgeProcess.Signal("TERM");
-        var run = await running;
+        surge.Signal("TERM");
+        var run = await surge.ExitAsync();
 
         Assert.Equal(105, run.ExitCode);
         Assert.Contains("http_reqs", run.Stdout, StringComparison.Ordinal);
@@ -138,14 +135,11 @@ public sealed class RunCommandTests : IAsyncLifetime
         var directory = Path.Combine(Path.GetTempPath(), $"surge-report-{Guid.NewGuid():N}");
         var report = Path.Combine(directory, "report.html");
         var findings = Path.Combine(directory, "findings.md");
-        var running = SurgeProcess.RunAsync("run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--report", report, "--findings", findings);
-        while (_api.RequestCount < 50)
-        {
-            await Task.Delay(50);
-        }
+        using var surge = SurgeProcess.Start(workingDirectory: null, "run", "--vus", "2", "--duration", "5m", $"{Base}/health", "--quiet", "--report", report, "--findings", findings);
+        await surge.WaitUntilAsync(() => _api.RequestCount >= 50, "the server counted 50 requests");
 
-        SurgeProcess.Signal("TERM");
-        var run = await running;
+        surge.Signal("TERM");
+        var run = await surge.ExitAsync();
 
         Assert.Equal(105, run.ExitCode);
         var html = File.ReadAllText(report);

@@ -1,38 +1,119 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 
 namespace Surge.Cli.Tests;
 
-/// <summary>Runs the real `surge` CLI as a child process, as a user or a CI job would.</summary>
-public static class SurgeProcess
+/// <summary>
+/// The real `surge` CLI as a child process, as a user or a CI job would run it; its stderr is read line by line while
+/// it runs. Shared with Surge.Cli.Dashboard.Tests. A process still running when the test lets go of it is killed, so a
+/// failing test cannot leave load running.
+/// </summary>
+public sealed class SurgeProcess : IDisposable
 {
-    private static int _lastPid;
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly Task<string> _stdout;
+
+    private SurgeProcess(Process process)
+    {
+        _process = process;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not { } text)
+            {
+                return;
+            }
+            lock (_stderr)
+            {
+                _stderr.AppendLine(text);
+            }
+        };
+        process.BeginErrorReadLine();
+    }
 
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
-    /// <summary>Sends a POSIX signal to the most recently started surge process.</summary>
-    public static void Signal(string name)
+    public string Stderr
     {
-        using var kill = Process.Start("kill", ["-" + name, Volatile.Read(ref _lastPid).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
     }
 
+    /// <summary>Runs `surge ARGS` to its end.</summary>
     public static async Task<Outcome> RunAsync(params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "surge.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
+        using var surge = Start(workingDirectory: null, args);
+        return await surge.ExitAsync();
+    }
+
+    public static SurgeProcess Start(string? workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "surge.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        Volatile.Write(ref _lastPid, process.Id);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Outcome(process.ExitCode, await stdout, await stderr);
+        return new SurgeProcess(Process.Start(start)!);
+    }
+
+    /// <summary>The rest of the first stderr line that starts with <paramref name="prefix"/>, once the CLI has printed it.</summary>
+    public async Task<string> StderrLineAsync(string prefix)
+    {
+        string? line = null;
+        await WaitUntilAsync(
+            () => (line = Stderr.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))) is not null,
+            $"it printed '{prefix}'");
+        return line![prefix.Length..].Trim();
+    }
+
+    /// <summary>Waits while the CLI runs until <paramref name="condition"/> holds; fails if it exits first or takes 30 s.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            Assert.False(_process.HasExited, $"surge exited before {what}:\n{Stderr}");
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>Sends a POSIX signal, e.g. TERM, to this surge process.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async Task<Outcome> ExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return new Outcome(_process.ExitCode, await _stdout, Stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
     }
 
     public static string WriteTestFile(string yaml)

@@ -15,7 +15,7 @@ internal static class Api
     private const int MaxQuantity = 1000;
 
     /// <summary>The one rule for order and cart lines: a JSON object with a positive itemId and a quantity of 1..1000.</summary>
-    public static bool TryReadOrderLine(IOrderLineInput? input, out int itemId, out int quantity, [NotNullWhen(false)] out IResult? error)
+    public static bool TryReadOrderLine(OrderLineInput? input, out int itemId, out int quantity, [NotNullWhen(false)] out IResult? error)
     {
         (itemId, quantity) = (input?.ItemId ?? 0, input?.Quantity ?? 0);
         error = input is null ? BadRequest("body must be a JSON object like {\"itemId\": 1, \"quantity\": 2}")

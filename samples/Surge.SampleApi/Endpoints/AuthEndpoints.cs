@@ -43,7 +43,7 @@ internal static class AuthEndpoints
             return Unauthorized(request);
         }
 
-        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.CartLineInput, cancellationToken);
+        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.OrderLineInput, cancellationToken);
         if (!Api.TryReadOrderLine(input, out var itemId, out var quantity, out var invalid))
         {
             return invalid;

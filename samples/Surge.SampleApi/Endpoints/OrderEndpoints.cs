@@ -26,7 +26,7 @@ internal static class OrderEndpoints
     /// </remarks>
     private static async Task<IResult> CreateAsync(HttpRequest request, IDataStore store, CancellationToken cancellationToken)
     {
-        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.OrderInput, cancellationToken);
+        var input = await Api.ReadBodyAsync(request, SampleApiJsonContext.Instance.OrderLineInput, cancellationToken);
         if (!Api.TryReadOrderLine(input, out var itemId, out var quantity, out var invalid))
         {
             return invalid;

@@ -50,18 +50,11 @@ public static class DemoCommand
 
     private static async Task<int> RunOnStoreAsync(StoreKind store, bool noColor, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateTempSubdirectory("surge-integrity-");
-        try
-        {
-            await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = store, DataDirectory = data.FullName }, cancellationToken);
-            Console.Out.WriteLine($"== {api.Store} store at {api.BaseAddress}");
-            var plan = YamlPlanLoader.Parse(ReadPlan("integrity.yaml"), "examples/integrity.yaml", new YamlLoadSettings(api.BaseAddress.ToString().TrimEnd('/')));
-            return await RunExecution.RunAsync(plan, new OutputOptions(SummaryExport: null, ResultFile: null, Quiet: true, NoColor: noColor));
-        }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
+        // Without a data directory the host keeps data.json in a fresh temporary one and deletes it on dispose.
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = store }, cancellationToken);
+        Console.Out.WriteLine($"== {api.Store} store at {api.BaseAddress}");
+        var plan = YamlPlanLoader.Parse(ReadPlan("integrity.yaml"), "examples/integrity.yaml", new YamlLoadSettings(api.BaseAddress.ToString().TrimEnd('/')));
+        return await RunExecution.RunAsync(plan, new OutputOptions(SummaryExport: null, ResultFile: null, Quiet: true, NoColor: noColor));
     }
 
     private static string ReadPlan(string name)
