@@ -115,7 +115,29 @@ public static class ResultFile
         }
         json.WriteEndArray();
         WriteTimeline(json, summary.Timeline);
+        WriteVerifications(json, summary.Verifications);
         json.WriteEndObject();
+    }
+
+    private static void WriteVerifications(Utf8JsonWriter json, IReadOnlyList<IntegrityResult> verifications)
+    {
+        json.WriteStartArray("verifications");
+        foreach (var verify in verifications)
+        {
+            json.WriteStartObject();
+            json.WriteString("ledger", verify.Ledger);
+            json.WriteNumber("acknowledged", verify.Acknowledged);
+            json.WriteNumber("onServer", verify.OnServer);
+            json.WriteNumber("duplicatesAcknowledged", verify.DuplicatesAcknowledged);
+            json.WriteNumber("duplicatesOnServer", verify.DuplicatesOnServer);
+            json.WriteNumber("missing", verify.Missing);
+            if (verify.Error is { } error)
+            {
+                json.WriteString("error", error);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteTimeline(Utf8JsonWriter json, IReadOnlyList<TimelinePoint> timeline)
@@ -241,8 +263,19 @@ public static class ResultFile
 
             // Files written before the timeline existed have none; they read as a run without one.
             Timeline = root.Optional("timeline") is { } timeline ? [.. timeline.Items().Select(ReadPoint)] : [],
+            Verifications = root.Optional("verifications") is { } verifications ? [.. verifications.Items().Select(ReadVerification)] : [],
         };
     }
+
+    private static IntegrityResult ReadVerification(JsonField verify) => new(verify.Required("ledger").String())
+    {
+        Acknowledged = verify.Required("acknowledged").Int(),
+        OnServer = verify.Required("onServer").Int(),
+        DuplicatesAcknowledged = verify.Required("duplicatesAcknowledged").Int(),
+        DuplicatesOnServer = verify.Required("duplicatesOnServer").Int(),
+        Missing = verify.Required("missing").Int(),
+        Error = verify.Optional("error")?.String(),
+    };
 
     private static TimelinePoint ReadPoint(JsonField point)
     {
@@ -398,6 +431,7 @@ public static class ResultFile
             // Machines start at different moments and slice at different widths, so their slices do not line up;
             // a merged result shows no timeline rather than one machine's as if it were everyone's.
             Timeline = parts.Count == 1 ? first.Timeline : [],
+            Verifications = [.. parts.SelectMany(p => p.Verifications)],
 
             // Kept from the first part as they are: the observed values and verdicts of one machine say nothing
             // about the merged whole, and the caller re-evaluates every threshold against the merged metrics.

@@ -93,6 +93,21 @@ public sealed class ResultFileTests
     }
 
     [Fact]
+    public void A_round_trip_preserves_the_verify_results_and_a_file_without_them_reads_as_none()
+    {
+        IntegrityResult[] verifications =
+        [
+            new("orders") { Acknowledged = 400, OnServer = 1, DuplicatesAcknowledged = 392, Missing = 7 },
+            IntegrityResult.Failed("carts", 3, "GET /carts for the server's records failed: status 500"),
+        ];
+        var summary = Runs.TypicalSummary() with { Verifications = verifications };
+
+        Assert.Equal(verifications, RoundTrip(summary).Verifications);
+        var json = Encoding.UTF8.GetString(Bytes(summary));
+        Assert.Empty(Read(json[..json.IndexOf(",\n  \"verifications\"", StringComparison.Ordinal)] + "\n}").Verifications);
+    }
+
+    [Fact]
     public void A_file_written_before_timelines_reads_as_a_run_without_one()
     {
         var json = Encoding.UTF8.GetString(Bytes(Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() }));
