@@ -50,7 +50,7 @@ public sealed class VuHttp
         IEnumerable<KeyValuePair<string, string>>? headers = null, string? name = null)
     {
         var request = new HttpRequest(method, _vu.Scenario.Engine.Http.Resolve(url), Headers(headers), body, Timeout);
-        var metrics = MetricsFor(method.ToUpperInvariant(), name ?? url);
+        var metrics = MetricsFor(method, name ?? url);
         // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
         var response = new HttpResponseBuffer();
         var timings = await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false);
@@ -69,20 +69,22 @@ public sealed class VuHttp
         return headers;
     }
 
+    // One RequestMetrics per endpoint, shared by the scenario's VUs. Past the registry's series limit the registry
+    // folds new tag sets into its overflow series anyway, so new endpoints share one entry instead of growing the cache.
     private RequestMetrics MetricsFor(string method, string name)
     {
-        var tags = _context.Tags.With(
-        [
-            new("name", name),
-            new("url", name),
-            new("method", method),
-            new("proto", "HTTP/1.1"),
-        ]);
-        var expected = ExpectedStatuses;
-        var key = (tags, string.Join(',', expected.Ranges));
+        var registry = _vu.Scenario.Recorder.Registry;
         var endpoints = _vu.Scenario.CodeEndpoints;
-        return endpoints.TryGetValue(key, out var metrics)
-            ? metrics
-            : endpoints.GetOrAdd(key, k => new RequestMetrics(k.Tags, _vu.Scenario.Recorder.Registry, expected));
+        var expected = ExpectedStatuses;
+        (TagSet Tags, string Expected) key = (RequestMetrics.EndpointTags(_context.Tags, name, method, HttpProtocol.Http11), string.Join(',', expected.Ranges));
+        if (endpoints.TryGetValue(key, out var metrics))
+        {
+            return metrics;
+        }
+        if (endpoints.Count >= registry.MaxSeriesPerMetric)
+        {
+            key = (MetricRegistry.OverflowTags, key.Expected);
+        }
+        return endpoints.GetOrAdd(key, k => new RequestMetrics(k.Tags, registry, expected));
     }
 }

@@ -145,6 +145,23 @@ public sealed class CodeStepTests
     }
 
     [Fact]
+    public async Task Unnamed_urls_beyond_the_series_limit_fold_into_overflow_and_no_request_is_lost()
+    {
+        await using var server = await CountingServer.StartAsync();
+        var next = 0;
+        var plan = Load.Plan()
+            .BaseUrl(server.BaseAddress.ToString())
+            .Scenario("ids", s => s.Iterations(vus: 1, iterations: 40).Run(ctx => ctx.Http.GetAsync($"/hello?id={++next}")))
+            .Build() with { MaxSeriesPerMetric = 5 };
+
+        var summary = await plan.RunAsync();
+
+        Assert.Equal(40, server.Requests);
+        Assert.Equal(40, summary.Find("http_reqs")!.Total.Sum);
+        Assert.Contains(summary.Warnings, w => w.Contains("reached 5 distinct tag sets", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_custom_metric_the_plan_did_not_declare_fails_the_iteration_naming_the_metric()
     {
         var summary = await Load.Plan()

@@ -16,8 +16,14 @@ internal sealed class RequestMetrics(TagSet baseTags, MetricRegistry registry, S
 
     private readonly Series?[] _series = new Series?[StatusSlots + NetworkError.All.Count];
 
-    /// <summary>The endpoint's tags: run, scenario, group, name, method, proto and the step's own.</summary>
-    public TagSet Tags => baseTags;
+    /// <summary>k6's endpoint tags on top of the step's: `name` (and `url`, the same), `method` and `proto`.</summary>
+    public static TagSet EndpointTags(TagSet stepTags, string name, string method, HttpProtocol protocol) => stepTags.With(
+    [
+        new("name", name),
+        new("url", name),
+        new("method", method.ToUpperInvariant()),
+        new("proto", protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
+    ]);
 
     public void Record(VirtualUser vu, in HttpTimings timings)
     {

@@ -37,13 +37,7 @@ public sealed class RequestRunner : IStepRunner
             _request = Build(_url.Render(DictionaryVariables.Empty), _headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value.Render(DictionaryVariables.Empty))).ToList(), _body?.Render(DictionaryVariables.Empty));
         }
         var name = step.Name ?? step.Url;
-        var tags = context.Tags.With(step.Tags).With(
-        [
-            new("name", name),
-            new("url", name),
-            new("method", step.Method.ToUpperInvariant()),
-            new("proto", _protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
-        ]);
+        var tags = RequestMetrics.EndpointTags(context.Tags.With(step.Tags), name, step.Method, _protocol);
         _metrics = new RequestMetrics(tags, registry, step.ExpectedStatuses);
         _rules = new ResponseRules(step, tags, registry);
     }
