@@ -21,12 +21,7 @@
   ].join('\n');
   document.head.append(style);
 
-  function el(tag, props, children) {
-    const node = document.createElement(tag);
-    Object.assign(node, props || {});
-    for (const child of children || []) node.append(child);
-    return node;
-  }
+  const el = SurgeReport.el;
 
   const state = el('span', { id: 'live-state' });
   const elapsed = el('span', { id: 'live-elapsed', className: 'meta' });

@@ -1,7 +1,7 @@
 // Renders a Surge run into #surge-report. Every value from the run is set with textContent, never as HTML.
 // SurgeReport.render(data) draws a whole run; SurgeReport.appendPoint(point) adds one timeline point and
 // redraws the charts, and SurgeReport.update({ run, thresholds }) refreshes the headline numbers and thresholds,
-// so a live page can feed the same renderer as the run goes on.
+// so a live page can feed the same renderer as the run goes on (SurgeReport.el builds its own elements).
 (function () {
   'use strict';
 
@@ -212,7 +212,7 @@
     document.getElementById('results').replaceWith(resultsSection());
   }
 
-  window.SurgeReport = { render, appendPoint, update, charts };
+  window.SurgeReport = { render, appendPoint, update, charts, el };
 
   const blob = document.getElementById('surge-data');
   if (blob && blob.textContent.trim()) {
