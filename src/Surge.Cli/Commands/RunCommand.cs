@@ -51,7 +51,7 @@ public static class RunCommand
     }
 
     private static Uri BaseAddress(string url) =>
-        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        HttpOptions.TryParseHttpUrl(url.EndsWith('/') ? url : url + "/", out var uri)
             ? uri
             : throw new PlanException($"--base-url '{url}' is not an absolute http(s) URL");
 
