@@ -17,10 +17,13 @@ public sealed record MalformedRequest(string Error, string Detail)
     // A CR or LF would end the line and start a new header or a whole new request; a NUL truncates it in C servers.
     private static readonly SearchValues<char> LineBreaking = SearchValues.Create("\r\n\0");
 
+    /// <summary>Whether <paramref name="text"/> may be a method or a header name: one or more of RFC 9110's tchar.</summary>
+    public static bool IsToken(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept(TokenChars);
+
     /// <summary>What is wrong with a request made of these parts, or null when it can be sent as it is.</summary>
     public static MalformedRequest? Find(string method, string url, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        if (method.Length == 0 || method.AsSpan().ContainsAnyExcept(TokenChars))
+        if (!IsToken(method))
         {
             return new(NetworkError.InvalidMethod, $"the method {Quote(method)} is not a token (letters, digits and !#$%&'*+-.^_`|~)");
         }
@@ -30,7 +33,7 @@ public sealed record MalformedRequest(string Error, string Detail)
         }
         foreach (var (name, value) in headers)
         {
-            if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
+            if (!IsToken(name))
             {
                 return new(NetworkError.InvalidHeader, $"the header name {Quote(name)} is not a token (letters, digits and !#$%&'*+-.^_`|~)");
             }
