@@ -56,7 +56,7 @@ public sealed class VerifyTests
     [InlineData("{ next: $.next, size: 10 }", 3, 61, "unknown key 'size' in paging")]
     [InlineData("{ offset: offset, firstPage: 0 }", 3, 63, "unknown key 'firstPage' in paging")]
     [InlineData("{ page: '' }", 3, 45, "paging needs the name of the query parameter that carries the page number or offset, e.g. page")]
-    [InlineData("{ next: '$.a[' }", 3, 57, "'[' is never closed")]
+    [InlineData("{ next: '$.a[' }", 3, 57, "'$.a[': '[' is never closed")]
     public void A_bad_paging_is_an_error_at_its_place(string paging, int line, int column, string message)
     {
         var error = Yaml.ErrorAt($"options: {{ baseUrl: http://127.0.0.1:5000 }}\nverify:\n  - {{ ledger: orders, get: /orders, paging: {paging} }}\nrequests: [ {{ get: /items }} ]\n", line, column);
