@@ -26,8 +26,9 @@ internal sealed record ApiError(string Error);
 
 /// <summary>
 /// GET /capacity/stats: the configuration, the analytic capacity (concurrency / service time) and what the server
-/// measured since start or the last POST /stats/reset; servedPerSecond is served over the span from the first
-/// service start to the last service end.
+/// measured since start or the last POST /stats/reset. servedPerSecond is served over the span from the first service
+/// start to the last service end; meanLateMs is how long after its service ended a response left, on average (timer
+/// and scheduling delay of a busy machine, which lengthens responses but does not lower the capacity).
 /// </summary>
 internal sealed record CapacityStats(
     int Concurrency,
@@ -38,5 +39,5 @@ internal sealed record CapacityStats(
     long Rejected,
     int InService,
     int MaxInService,
-    double MeanServiceTimeMs,
+    double MeanLateMs,
     double ServedPerSecond);

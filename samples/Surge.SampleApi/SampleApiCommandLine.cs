@@ -22,7 +22,7 @@ internal static class SampleApiCommandLine
           --capacity-concurrency  GET /capacity serves this many requests at once (default 4)
           --capacity-service-ms   each for this long, in milliseconds (default 20), so its capacity is
                                   concurrency / service time: 4 / 20 ms = 200 requests/s by default
-          --capacity-queue        this many more wait in line for a free slot; beyond them, 503 at once (default 4)
+          --capacity-queue        this many more wait in line for a free slot; beyond them, 503 at once (default 50)
         """;
 
     /// <summary>Options, or a help request, or an error message naming the bad argument.</summary>

@@ -135,7 +135,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         services.AddSingleton(stats);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Carts>();
-        services.AddSingleton(_ => new CapacityLimiter(options.Capacity));
+        services.AddSingleton(new CapacityLimiter(options.Capacity));
         services.AddSingleton<IDataStore>(_ => options.Store switch
         {
             StoreKind.JsonFile => new JsonFileStore(Path.Combine(dataDirectory, "data.json")),

@@ -38,7 +38,11 @@ public sealed record CapacityOptions
 
     public int Concurrency { get; init; } = 4;
 
-    public int Queue { get; init; } = 4;
+    /// <summary>
+    /// 50 by default: a quarter second of work at the default capacity absorbs a load generator's bursts, so 503s mean
+    /// that the sustained rate is over capacity.
+    /// </summary>
+    public int Queue { get; init; } = 50;
 
     /// <summary>The analytic capacity, Concurrency / ServiceTime (200/s by default).</summary>
     public double RequestsPerSecond => Concurrency / ServiceTime.TotalSeconds;

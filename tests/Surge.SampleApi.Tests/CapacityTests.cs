@@ -22,14 +22,11 @@ public sealed class CapacityTests
         Assert.Equal(240, statuses[HttpStatusCode.OK]);
         Assert.Equal((240, 0), (stats.Served, stats.Rejected));
         Assert.Equal(200, stats.CapacityPerSecond, precision: 9);
-        // 16 clients against 4 slots keep every slot busy, and the server never lets a fifth request in.
+        // 16 clients against 4 slots keep every slot busy, and the server never lets a fifth request in: with at most
+        // 4 in service, each for 20 ms, no span of time can hold more than 200 services a second.
         Assert.Equal(4, stats.MaxInService);
         Assert.Equal(0, stats.InService);
-        // At most 4 requests in service at any moment, each for its measured service time, bounds the throughput
-        // over the served span; a service time at least the configured one bounds it by the analytic capacity.
-        Assert.True(stats.ServedPerSecond <= stats.Concurrency * 1000 / stats.MeanServiceTimeMs * (1 + 1e-9), stats.ToString());
-        Assert.True(stats.MeanServiceTimeMs >= 19, stats.ToString());
-        Assert.True(stats.ServedPerSecond <= 1.06 * stats.CapacityPerSecond, stats.ToString());
+        Assert.InRange(stats.ServedPerSecond, 1, stats.CapacityPerSecond * (1 + 1e-9));
     }
 
     [Fact]
@@ -95,7 +92,7 @@ public sealed class CapacityTests
 
     /// <summary>
     /// Occupies the one slot, waits until the server says it is in service, and asks again; tries a few times in case
-    /// a slow machine let the slot free up in between.
+    /// a slow machine let the service end in between.
     /// </summary>
     private static async Task<HttpResponseMessage> RefusalWhileTheSlotIsBusyAsync(HttpClient client)
     {
@@ -120,7 +117,7 @@ public sealed class CapacityTests
 
     private sealed record StatsBody(
         int Concurrency, double ServiceTimeMs, int Queue, double CapacityPerSecond, long Served, long Rejected, int InService,
-        int MaxInService, double MeanServiceTimeMs, double ServedPerSecond);
+        int MaxInService, double MeanLateMs, double ServedPerSecond);
 
     private sealed record ErrorBody(string Error);
 }

@@ -32,11 +32,11 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void By_default_the_capacity_endpoint_serves_4_at_a_time_for_20_ms_each_so_200_per_second()
+    public void By_default_the_capacity_endpoint_serves_4_at_a_time_for_20_ms_each_so_200_per_second_with_50_in_line()
     {
         var capacity = SampleApiCommandLine.Parse([]).Options!.Capacity;
 
-        Assert.Equal((4, TimeSpan.FromMilliseconds(20), 4), (capacity.Concurrency, capacity.ServiceTime, capacity.Queue));
+        Assert.Equal((4, TimeSpan.FromMilliseconds(20), 50), (capacity.Concurrency, capacity.ServiceTime, capacity.Queue));
         Assert.Equal(200, capacity.RequestsPerSecond, precision: 9);
     }
 

@@ -16,9 +16,9 @@ internal static class CapacityEndpoints
             .WithMetadata(ExcludedFromStats.Instance);
     }
 
-    private static async Task<IResult> ServeAsync(CapacityLimiter limiter, CancellationToken cancellationToken)
+    private static async Task<IResult> ServeAsync(CapacityLimiter limiter)
     {
-        if (await limiter.TryServeAsync(cancellationToken))
+        if (await limiter.TryServeAsync())
         {
             return TypedResults.Text("ok\n");
         }
