@@ -5,10 +5,8 @@ namespace Surge.SampleApi.Tests;
 
 public sealed class PagingTests
 {
-    public static TheoryData<StoreKind> Stores => [StoreKind.Sqlite, StoreKind.JsonFile];
-
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(ItemAndOrderTests.Stores), MemberType = typeof(ItemAndOrderTests))]
     public async Task Following_the_link_headers_of_paged_orders_lists_every_order_once_in_pages_of_the_limit(StoreKind store)
     {
         await using var api = await RunningApi.StartAsync(store);

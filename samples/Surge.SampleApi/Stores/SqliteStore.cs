@@ -46,20 +46,12 @@ internal sealed class SqliteStore : IDataStore, IAsyncDisposable
         _writeLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
-    public async ValueTask<IReadOnlyList<Item>> ListItemsAsync(int offset, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT id, name, price FROM items ORDER BY id LIMIT $limit OFFSET $offset",
+    public async ValueTask<IReadOnlyList<Item>> ListItemsAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT id, name, price FROM items ORDER BY id LIMIT $limit OFFSET $offset", ReadItem, cancellationToken,
             ("$limit", limit), ("$offset", offset));
-        return await ReadAllAsync(command, ReadItem, cancellationToken);
-    }
 
-    public async ValueTask<Item?> FindItemAsync(int id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT id, name, price FROM items WHERE id = $id", ("$id", id));
-        return (await ReadAllAsync(command, ReadItem, cancellationToken)).FirstOrDefault();
-    }
+    public async ValueTask<Item?> FindItemAsync(int id, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT id, name, price FROM items WHERE id = $id", ReadItem, cancellationToken, ("$id", id))).FirstOrDefault();
 
     public ValueTask<Item> AddItemAsync(string name, decimal price, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
@@ -79,20 +71,13 @@ internal sealed class SqliteStore : IDataStore, IAsyncDisposable
     public ValueTask<bool> RemoveItemAsync(int id, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => Execute(connection, transaction, "DELETE FROM items WHERE id = $id", ("$id", id)) == 1);
 
-    public async ValueTask<IReadOnlyList<Order>> ListOrdersAsync(int offset, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            "SELECT id, item_id, quantity, created_at FROM orders ORDER BY id LIMIT $limit OFFSET $offset", ("$limit", limit), ("$offset", offset));
-        return await ReadAllAsync(command, ReadOrder, cancellationToken);
-    }
+    public async ValueTask<IReadOnlyList<Order>> ListOrdersAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT id, item_id, quantity, created_at FROM orders ORDER BY id LIMIT $limit OFFSET $offset", ReadOrder,
+            cancellationToken, ("$limit", limit), ("$offset", offset));
 
-    public async ValueTask<Order?> FindOrderAsync(int id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT id, item_id, quantity, created_at FROM orders WHERE id = $id", ("$id", id));
-        return (await ReadAllAsync(command, ReadOrder, cancellationToken)).FirstOrDefault();
-    }
+    public async ValueTask<Order?> FindOrderAsync(int id, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT id, item_id, quantity, created_at FROM orders WHERE id = $id", ReadOrder, cancellationToken, ("$id", id)))
+            .FirstOrDefault();
 
     public ValueTask<Order> AddOrderAsync(int itemId, int quantity, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
@@ -188,21 +173,15 @@ internal sealed class SqliteStore : IDataStore, IAsyncDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    /// <summary>Reads on a pooled connection of its own: in WAL mode readers neither wait for the writer nor block it.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
     {
-        var connection = new SqliteConnection(_connectionString);
+        await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    private static Item ReadItem(SqliteDataReader row) => new(row.GetInt32(0), row.GetString(1), row.GetDecimal(2));
-
-    private static Order ReadOrder(SqliteDataReader row) => new(row.GetInt32(0), row.GetInt32(1), row.GetInt32(2), row.GetDateTimeOffset(3));
-
-    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var rows = new List<T>();
+        using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(read(reader));
@@ -210,6 +189,10 @@ internal sealed class SqliteStore : IDataStore, IAsyncDisposable
 
         return rows;
     }
+
+    private static Item ReadItem(SqliteDataReader row) => new(row.GetInt32(0), row.GetString(1), row.GetDecimal(2));
+
+    private static Order ReadOrder(SqliteDataReader row) => new(row.GetInt32(0), row.GetInt32(1), row.GetInt32(2), row.GetDateTimeOffset(3));
 
     private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
