@@ -52,7 +52,7 @@ public static class IntegrityVerifier
         var first = options.Resolve(plan.Request.Url, plan.Location);
         var queried = paging.Style is VerifyPagingStyle.PageNumber or VerifyPagingStyle.Offset;
         var uri = queried ? WithPage(first, paging, paging.Style == VerifyPagingStyle.PageNumber ? paging.FirstPage : 0) : first;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        List<string> previous = [];
         var visited = new HashSet<Uri> { uri };
         for (var page = 1; ; page++)
         {
@@ -85,15 +85,15 @@ public static class IntegrityVerifier
                     {
                         return null;
                     }
-                    var fresh = 0;
-                    foreach (var id in pageIds)
+                    // A page that repeats the one before: on page 2 the server ignores the page parameter; later, it
+                    // answers every page past the last with the last one (some APIs clamp), which ends the list.
+                    if (previous.SequenceEqual(pageIds, StringComparer.Ordinal))
                     {
-                        fresh += seen.Add(id) ? 1 : 0;
+                        ids.RemoveRange(ids.Count - pageIds.Count, pageIds.Count);
+                        return page > 2 ? null
+                            : $"{where} repeated page 1: does the server read the '{paging.Parameter}' query parameter?";
                     }
-                    if (fresh == 0)
-                    {
-                        return $"{where} repeated records already read: does the server read the '{paging.Parameter}' query parameter?";
-                    }
+                    previous = pageIds;
                     uri = WithPage(first, paging, paging.Style == VerifyPagingStyle.PageNumber ? paging.FirstPage + page : ids.Count);
                     continue;
                 case VerifyPagingStyle.NextLink:
