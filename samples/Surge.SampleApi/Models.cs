@@ -23,3 +23,21 @@ internal sealed record StatsView(long Requests, IReadOnlyDictionary<string, long
 internal sealed record DelayResult(int DelayedMs);
 
 internal sealed record ApiError(string Error);
+
+/// <summary>
+/// GET /capacity/stats: the configuration, the analytic capacity (concurrency / service time) and what the server
+/// measured since start or the last POST /stats/reset. servedPerSecond is served over the span from the first service
+/// start to the last service end; meanLateMs is how long after its service ended a response left, on average (timer
+/// and scheduling delay of a busy machine, which lengthens responses but does not lower the capacity).
+/// </summary>
+internal sealed record CapacityStats(
+    int Concurrency,
+    double ServiceTimeMs,
+    int Queue,
+    double CapacityPerSecond,
+    long Served,
+    long Rejected,
+    int InService,
+    int MaxInService,
+    double MeanLateMs,
+    double ServedPerSecond);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Surge.SampleApi;
 using Surge.SampleApi.Stores;
 
-// Runs the sample API standalone until Ctrl-C or SIGTERM: dotnet run --project samples/Surge.SampleApi -- --store safe
+// Runs the sample API standalone until Ctrl-C or SIGTERM: dotnet run --project samples/Surge.SampleApi -- --store sqlite
 const int ExitUsage = 2;
 
 var parsed = SampleApiCommandLine.Parse(args);
@@ -48,6 +48,9 @@ catch (IOException e)
 await using (host)
 {
     Console.WriteLine($"Surge sample API ({StoreKindNames.ToName(host.Store)} store) listening on {host.BaseAddress}");
+    var capacity = options.Capacity;
+    Console.WriteLine(FormattableString.Invariant(
+        $"GET /capacity: {capacity.Concurrency} at a time, {capacity.ServiceTime.TotalMilliseconds} ms each, {capacity.Queue} may wait: capacity {capacity.RequestsPerSecond:0.#} requests/s"));
     Console.WriteLine("Press Ctrl-C to stop.");
     await stop.Task;
 }

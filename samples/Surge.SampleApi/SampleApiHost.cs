@@ -13,8 +13,6 @@ namespace Surge.SampleApi;
 /// <summary>The sample API running on Kestrel on a loopback address, in the caller's process.</summary>
 public sealed class SampleApiHost : IAsyncDisposable
 {
-    private const string DataFileName = "data.json";
-
     private readonly WebApplication _app;
     private readonly RequestStats _stats;
     private readonly string? _ownedDataDirectory;
@@ -34,6 +32,9 @@ public sealed class SampleApiHost : IAsyncDisposable
 
     public StoreKind Store { get; }
 
+    /// <summary>The store's name as the command line and GET /stats spell it: json-file or sqlite.</summary>
+    public string StoreName => StoreKindNames.ToName(Store);
+
     /// <summary>Requests served since start or the last POST /stats/reset; the number GET /stats reports.</summary>
     public long RequestCount => _stats.Total;
 
@@ -47,6 +48,12 @@ public sealed class SampleApiHost : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 (any free port) and 65535.");
         }
 
+        if (options.Capacity is { Concurrency: < 1 } or { Queue: < 0 } || options.Capacity.ServiceTime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Capacity,
+                "The capacity endpoint needs a concurrency of 1 or more, a queue of 0 or more and a positive service time.");
+        }
+
         var ownedDataDirectory = options.DataDirectory is null
             ? Path.Combine(Path.GetTempPath(), "surge-sampleapi-" + Guid.NewGuid().ToString("N"))
             : null;
@@ -56,7 +63,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         {
             Directory.CreateDirectory(dataDirectory);
             var stats = new RequestStats();
-            app = Build(options.Store, new IPEndPoint(address, options.Port), Path.Combine(dataDirectory, DataFileName), stats);
+            app = Build(options, new IPEndPoint(address, options.Port), dataDirectory, stats);
             await app.Services.GetRequiredService<IDataStore>().InitializeAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features
@@ -105,7 +112,7 @@ public sealed class SampleApiHost : IAsyncDisposable
             nameof(host));
     }
 
-    private static WebApplication Build(StoreKind storeKind, IPEndPoint endPoint, string dataFile, RequestStats stats)
+    private static WebApplication Build(SampleApiOptions options, IPEndPoint endPoint, string dataDirectory, RequestStats stats)
     {
         // The empty builder reads no appsettings or ASPNETCORE_* variables, so the host behaves the same wherever
         // it is started from, and it registers no per-request logging.
@@ -128,11 +135,12 @@ public sealed class SampleApiHost : IAsyncDisposable
         services.AddSingleton(stats);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Carts>();
-        services.AddSingleton<IDataStore>(_ => storeKind switch
+        services.AddSingleton(new CapacityLimiter(options.Capacity));
+        services.AddSingleton<IDataStore>(_ => options.Store switch
         {
-            StoreKind.JsonFile => new JsonFileStore(dataFile),
-            StoreKind.Safe => new SafeStore(dataFile),
-            _ => throw new ArgumentOutOfRangeException(nameof(storeKind), storeKind, null),
+            StoreKind.JsonFile => new JsonFileStore(Path.Combine(dataDirectory, "data.json")),
+            StoreKind.Sqlite => new SqliteStore(Path.Combine(dataDirectory, "data.db")),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Store, null),
         });
 
         var app = builder.Build();
@@ -155,6 +163,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         app.MapOrderEndpoints();
         app.MapAuthEndpoints();
         app.MapTestHelperEndpoints();
+        app.MapCapacityEndpoints();
         return app;
     }
 

@@ -18,6 +18,7 @@ namespace Surge.SampleApi;
 [JsonSerializable(typeof(StatsView))]
 [JsonSerializable(typeof(DelayResult))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(CapacityStats))]
 internal sealed partial class SampleApiJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -6,13 +6,13 @@ public enum StoreKind
     /// <summary>A naive data.json read-modify-write with no locking: loses records and repeats ids under load.</summary>
     JsonFile,
 
-    /// <summary>Locked read-modify-write, counter ids and atomic file replacement: correct under load.</summary>
-    Safe,
+    /// <summary>A SQLite database in WAL mode, one transaction per write, AUTOINCREMENT ids: correct under load.</summary>
+    Sqlite,
 }
 
 public sealed record SampleApiOptions
 {
-    public StoreKind Store { get; init; } = StoreKind.Safe;
+    public StoreKind Store { get; init; } = StoreKind.Sqlite;
 
     /// <summary>The TCP port to listen on; 0 picks a free one.</summary>
     public int Port { get; init; }
@@ -20,6 +20,30 @@ public sealed record SampleApiOptions
     /// <summary>A loopback address (127.0.0.1, ::1 or localhost); anything else is refused.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Where data.json lives; null means a fresh temporary directory that is deleted on dispose.</summary>
+    /// <summary>Where the store's files live; null means a fresh temporary directory that is deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>How GET /capacity serves: its known capacity is <see cref="CapacityOptions.RequestsPerSecond"/>.</summary>
+    public CapacityOptions Capacity { get; init; } = new();
+}
+
+/// <summary>
+/// GET /capacity holds each request for <see cref="ServiceTime"/> in one of <see cref="Concurrency"/> slots. Up to
+/// <see cref="Queue"/> more requests wait in line (first come, first served) for a free slot; any beyond that are
+/// answered 503 at once. So the endpoint serves at most Concurrency / ServiceTime requests per second, whatever the load.
+/// </summary>
+public sealed record CapacityOptions
+{
+    public TimeSpan ServiceTime { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>
+    /// 50 by default: a quarter second of work at the default capacity absorbs a load generator's bursts, so 503s mean
+    /// that the sustained rate is over capacity.
+    /// </summary>
+    public int Queue { get; init; } = 50;
+
+    /// <summary>The analytic capacity, Concurrency / ServiceTime (200/s by default).</summary>
+    public double RequestsPerSecond => Concurrency / ServiceTime.TotalSeconds;
 }

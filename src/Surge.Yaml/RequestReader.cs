@@ -88,7 +88,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         [.. source.Sequence(node, "verify", "- { ledger: orders, get: /orders, idField: id }").Select(item =>
         {
             var map = source.Map(item, "a verify stage");
-            map.AllowOnly(["ledger", "get", "idField", "headers"]);
+            map.AllowOnly(["ledger", "get", "idField", "headers", "records", "paging"]);
             var ledger = source.Text(map.Required("ledger", "name the ledger captures write to, e.g. ledger: orders"), "ledger");
             var request = new RequestStep
             {
@@ -98,8 +98,47 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
                 Location = source.At(item),
             };
             var idField = map.Optional("idField") is { } field ? source.Text(field, "idField") : "id";
-            return new VerifyPlan(ledger, request, idField) { Location = source.At(item) };
+            return new VerifyPlan(ledger, request, idField)
+            {
+                Location = source.At(item),
+                RecordsPath = map.Optional("records") is { } records ? JsonPathText(records) : null,
+                Paging = map.Optional("paging") is { } paging ? Paging(paging) : VerifyPaging.LinkHeader,
+            };
         })];
+
+    /// <summary>`paging: { page: page, limit: limit, size: 100 }`, `{ offset: offset, ... }` or `{ next: $.next }`.</summary>
+    private VerifyPaging Paging(YamlNode node)
+    {
+        var map = source.Map(node, "paging");
+        var styles = map.Entries.Where(e => e.Key.Value is "page" or "offset" or "next").Select(e => e.Key).ToList();
+        if (styles.Count != 1)
+        {
+            throw source.Error(styles.Count > 1 ? styles[1] : node,
+                "paging takes exactly one of page, offset or next: { page: page, limit: limit, size: 100 }, { offset: offset, limit: limit, size: 100 } or { next: $.next }");
+        }
+        var paging = ReadPaging(map, styles[0].Value!);
+        return paging.Problem() is { } problem ? throw source.Error(node, problem) : paging;
+    }
+
+    private VerifyPaging ReadPaging(YamlMap map, string style)
+    {
+        map.AllowOnly(style switch
+        {
+            "next" => ["next"],
+            "page" => ["page", "limit", "size", "firstPage"],
+            _ => ["offset", "limit", "size"],
+        });
+        if (style == "next")
+        {
+            return VerifyPaging.NextLink(JsonPathText(map.Optional("next")!));
+        }
+        var limit = map.Optional("limit") is { } limitNode ? source.Text(limitNode, "limit (the page size's query parameter)") : "limit";
+        var size = map.Optional("size") is { } sizeNode ? source.Int(sizeNode, "size", 1) : VerifyPaging.DefaultSize;
+        var parameter = source.Text(map.Optional(style)!, $"{style} (the query parameter's name)");
+        return style == "page"
+            ? VerifyPaging.PageNumber(parameter, limit, size, map.Optional("firstPage") is { } firstNode ? source.Int(firstNode, "firstPage", 0) : 1)
+            : VerifyPaging.Offset(parameter, limit, size);
+    }
 
     private IReadOnlyList<Step> Nested(YamlMap map, YamlScalarNode key, string what) =>
         ReadAll(key, map.Required("steps", $"a {what} needs steps: with at least one step"));

@@ -4,18 +4,20 @@ namespace Surge.Cli.Tests;
 
 public sealed class IntegrityTests
 {
-    private static string WriteHeavyTest(Uri api) => SurgeProcess.WriteTestFile($$"""
+    private const int Writes = 300;
+
+    private static string WriteHeavyTest(Uri api, string verify = "{ ledger: orders, get: /orders, idField: id }") => SurgeProcess.WriteTestFile($$"""
         options:
           baseUrl: {{api}}
         thresholds:
           checks: ["rate==1"]
         verify:
-          - { ledger: orders, get: /orders, idField: id }
+          - {{verify}}
         scenarios:
           writers:
             executor: shared-iterations
             vus: 16
-            iterations: 300
+            iterations: {{Writes}}
             requests:
               - post: /orders
                 json: { itemId: 1, quantity: 1 }
@@ -37,25 +39,42 @@ public sealed class IntegrityTests
     }
 
     [Fact]
-    public async Task The_safe_store_keeps_every_acknowledged_write_exactly_once()
+    public async Task The_sqlite_store_keeps_every_acknowledged_write_exactly_once()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.Safe });
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.Sqlite });
 
         var run = await SurgeProcess.RunAsync("run", WriteHeavyTest(api.BaseAddress), "--quiet");
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
         Assert.Contains("✓ verify orders: every acknowledged write is on the server", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("✓ verify orders: no id acknowledged twice", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("✓ verify orders: no duplicates on the server", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    // 300 orders in pages of 50 are 6 pages, and a 7th, empty, ends the list.
+    [InlineData("{ ledger: orders, get: /orders, paging: { page: page, limit: limit, size: 50 } }", 7)]
+    // Without paging, the Link rel="next" headers are followed: pages of 40 are 8, the last without a link.
+    [InlineData("{ ledger: orders, get: /orders?limit=40 }", 8)]
+    public async Task A_ledger_longer_than_one_page_is_verified_completely_page_by_page(string verify, int pagesRead)
+    {
+        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Store = StoreKind.Sqlite });
+
+        var run = await SurgeProcess.RunAsync("run", WriteHeavyTest(api.BaseAddress, verify), "--quiet");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
+        Assert.Contains("✓ verify orders: every acknowledged write is on the server", run.Stdout, StringComparison.Ordinal);
+        // The server's own count: every write, and one GET per page the verify stage read.
+        Assert.Equal(Writes + pagesRead, api.RequestCount);
+    }
+
     [Fact]
-    public async Task The_integrity_demo_shows_corruption_on_the_json_file_store_and_none_on_the_safe_store()
+    public async Task The_integrity_demo_shows_corruption_on_the_json_file_store_and_none_on_the_sqlite_store()
     {
         var run = await SurgeProcess.RunAsync("demo", "integrity", "--no-color");
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stdout:\n{run.Stdout}");
         Assert.Contains("json-file store: corruption found", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("safe store: every acknowledged write is on the server exactly once", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("sqlite store: every acknowledged write is on the server exactly once", run.Stdout, StringComparison.Ordinal);
     }
 }

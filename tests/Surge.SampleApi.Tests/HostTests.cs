@@ -49,17 +49,19 @@ public sealed class HostTests
             () => SampleApiHost.StartAsync(new SampleApiOptions { Port = first.BaseAddress.Port }));
     }
 
-    [Fact]
-    public async Task A_given_data_directory_is_kept_after_dispose_and_holds_data_json()
+    [Theory]
+    [InlineData(StoreKind.Sqlite, "data.db")]
+    [InlineData(StoreKind.JsonFile, "data.json")]
+    public async Task A_given_data_directory_is_kept_after_dispose_and_holds_the_store_file(StoreKind store, string file)
     {
         var directory = Path.Combine(Path.GetTempPath(), "surge-sampleapi-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using (await SampleApiHost.StartAsync(new SampleApiOptions { DataDirectory = directory }))
+            await using (await SampleApiHost.StartAsync(new SampleApiOptions { Store = store, DataDirectory = directory }))
             {
             }
 
-            Assert.True(File.Exists(Path.Combine(directory, "data.json")));
+            Assert.True(File.Exists(Path.Combine(directory, file)));
         }
         finally
         {

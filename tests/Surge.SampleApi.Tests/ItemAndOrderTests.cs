@@ -7,7 +7,7 @@ namespace Surge.SampleApi.Tests;
 
 public sealed class ItemAndOrderTests
 {
-    public static TheoryData<StoreKind> Stores => [StoreKind.Safe, StoreKind.JsonFile];
+    public static TheoryData<StoreKind> Stores => [StoreKind.Sqlite, StoreKind.JsonFile];
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -117,12 +117,12 @@ public sealed class ItemAndOrderTests
     }
 
     [Fact]
-    public async Task The_safe_store_keeps_data_and_continues_ids_across_restarts_on_the_same_directory()
+    public async Task The_sqlite_store_keeps_data_and_continues_ids_across_restarts_on_the_same_directory()
     {
         var directory = Directory.CreateTempSubdirectory("surge-sampleapi-test-").FullName;
         try
         {
-            await using (var first = await RunningApi.StartAsync(StoreKind.Safe, directory))
+            await using (var first = await RunningApi.StartAsync(StoreKind.Sqlite, directory))
             {
                 for (var i = 0; i < 3; i++)
                 {
@@ -130,8 +130,8 @@ public sealed class ItemAndOrderTests
                 }
             }
 
-            Assert.True(File.Exists(Path.Combine(directory, "data.json")));
-            await using var second = await RunningApi.StartAsync(StoreKind.Safe, directory);
+            Assert.True(File.Exists(Path.Combine(directory, "data.db")));
+            await using var second = await RunningApi.StartAsync(StoreKind.Sqlite, directory);
             using var response = await second.Client.PostAsJsonAsync("orders", new { itemId = 1, quantity = 1 });
             var fourth = await response.Content.ReadFromJsonAsync<Order>();
             var all = await second.Client.GetFromJsonAsync<List<Order>>("orders");

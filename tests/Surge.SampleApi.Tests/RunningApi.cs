@@ -13,7 +13,7 @@ internal sealed class RunningApi : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningApi> StartAsync(StoreKind store = StoreKind.Safe, string? dataDirectory = null) =>
+    public static async Task<RunningApi> StartAsync(StoreKind store = StoreKind.Sqlite, string? dataDirectory = null) =>
         new(await SampleApiHost.StartAsync(new SampleApiOptions { Store = store, DataDirectory = dataDirectory }));
 
     public async ValueTask DisposeAsync()

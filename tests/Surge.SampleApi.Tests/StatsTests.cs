@@ -53,7 +53,7 @@ public sealed class StatsTests
         Assert.Equal(total, second.Requests);
         Assert.Equal(total, api.Host.RequestCount);
         Assert.Equal(sent, first.ByRoute);
-        Assert.Equal("safe", first.Store);
+        Assert.Equal("sqlite", first.Store);
     }
 
     [Fact]

@@ -6,7 +6,6 @@ namespace Surge.SampleApi.Endpoints;
 internal static class ItemEndpoints
 {
     private const int DefaultLimit = 100;
-    private const int MaxLimit = 1000;
     private const int MaxNameLength = 200;
     private const decimal MaxPrice = 1_000_000m;
 
@@ -19,15 +18,16 @@ internal static class ItemEndpoints
         app.MapDelete("/items/{id}", DeleteAsync);
     }
 
-    private static async Task<IResult> ListAsync(int? limit, IDataStore store, CancellationToken cancellationToken)
+    /// <summary>Always one page: the first 100 items unless page and limit say otherwise.</summary>
+    private static async Task<IResult> ListAsync(int? page, int? limit, HttpContext context, IDataStore store, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (!Paging.TryRead(page, limit, DefaultLimit, out var paging, out var invalid))
         {
-            return Api.BadRequest(Invariant($"limit must be between 1 and {MaxLimit}"));
+            return invalid;
         }
 
-        var items = await store.ListItemsAsync(limit ?? DefaultLimit, cancellationToken);
-        return TypedResults.Json(items, SampleApiJsonContext.Instance.IReadOnlyListItem);
+        var items = await store.ListItemsAsync(paging.Offset, paging.LimitPlusOne, cancellationToken);
+        return TypedResults.Json(paging.Respond(context, items), SampleApiJsonContext.Instance.IReadOnlyListItem);
     }
 
     private static async Task<IResult> FindAsync(int id, IDataStore store, CancellationToken cancellationToken) =>

@@ -11,9 +11,27 @@ internal static class OrderEndpoints
         app.MapPost("/orders", CreateAsync);
     }
 
-    /// <summary>Every order, so an integrity check can compare server state with what its clients were told.</summary>
-    private static async Task<IResult> ListAsync(IDataStore store, CancellationToken cancellationToken) =>
-        TypedResults.Json(await store.ListOrdersAsync(cancellationToken), SampleApiJsonContext.Instance.IReadOnlyListOrder);
+    private const int DefaultLimit = 100;
+
+    /// <summary>
+    /// Every order, so an integrity check can compare server state with what its clients were told; with page or
+    /// limit, one page of them (100 by default) and a Link header to the next, as a large store would serve them.
+    /// </summary>
+    private static async Task<IResult> ListAsync(int? page, int? limit, HttpContext context, IDataStore store, CancellationToken cancellationToken)
+    {
+        if (page is null && limit is null)
+        {
+            return TypedResults.Json(await store.ListOrdersAsync(0, int.MaxValue, cancellationToken), SampleApiJsonContext.Instance.IReadOnlyListOrder);
+        }
+
+        if (!Paging.TryRead(page, limit, DefaultLimit, out var paging, out var invalid))
+        {
+            return invalid;
+        }
+
+        var orders = await store.ListOrdersAsync(paging.Offset, paging.LimitPlusOne, cancellationToken);
+        return TypedResults.Json(paging.Respond(context, orders), SampleApiJsonContext.Instance.IReadOnlyListOrder);
+    }
 
     private static async Task<IResult> FindAsync(int id, IDataStore store, CancellationToken cancellationToken) =>
         await store.FindOrderAsync(id, cancellationToken) is { } order

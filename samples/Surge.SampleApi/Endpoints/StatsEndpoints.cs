@@ -14,12 +14,12 @@ internal static class StatsEndpoints
                 SampleApiJsonContext.Instance.StatsView))
             .WithMetadata(ExcludedFromStats.Instance);
 
-        app.MapPost("/stats/reset", (RequestStats stats) =>
+        app.MapPost("/stats/reset", (RequestStats stats, CapacityLimiter capacity) =>
             {
                 stats.Reset();
+                capacity.Reset();
                 return TypedResults.NoContent();
             })
             .WithMetadata(ExcludedFromStats.Instance);
     }
-
 }

@@ -1,6 +1,6 @@
 namespace Surge.SampleApi.Stores;
 
-/// <summary>The shape of data.json, shared by both stores so either can start on the other's file.</summary>
+/// <summary>The shape of the json-file store's data.json; its seed is also what the sqlite store starts with.</summary>
 internal sealed record DataDocument
 {
     public static readonly DataDocument Empty = new();

@@ -1,14 +1,15 @@
 namespace Surge.SampleApi.Stores;
 
-/// <summary>Items and orders, persisted in data.json; the two implementations differ only in how safely they write.</summary>
+/// <summary>Items and orders, persisted on disk; the two implementations differ in how safely they write.</summary>
 internal interface IDataStore
 {
     StoreKind Kind { get; }
 
-    /// <summary>Seeds data.json when it does not exist yet.</summary>
+    /// <summary>Creates and seeds the data file when it does not exist yet.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    ValueTask<IReadOnlyList<Item>> ListItemsAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Up to <paramref name="limit"/> items after skipping <paramref name="offset"/>, in the store's order.</summary>
+    ValueTask<IReadOnlyList<Item>> ListItemsAsync(int offset, int limit, CancellationToken cancellationToken);
 
     ValueTask<Item?> FindItemAsync(int id, CancellationToken cancellationToken);
 
@@ -19,7 +20,8 @@ internal interface IDataStore
 
     ValueTask<bool> RemoveItemAsync(int id, CancellationToken cancellationToken);
 
-    ValueTask<IReadOnlyList<Order>> ListOrdersAsync(CancellationToken cancellationToken);
+    /// <summary>Up to <paramref name="limit"/> orders after skipping <paramref name="offset"/>, in the store's order.</summary>
+    ValueTask<IReadOnlyList<Order>> ListOrdersAsync(int offset, int limit, CancellationToken cancellationToken);
 
     ValueTask<Order?> FindOrderAsync(int id, CancellationToken cancellationToken);
 

@@ -25,8 +25,8 @@ internal sealed class JsonFileStore(string path) : IDataStore
         }
     }
 
-    public async ValueTask<IReadOnlyList<Item>> ListItemsAsync(int limit, CancellationToken cancellationToken) =>
-        [.. (await ReadAsync(cancellationToken)).Items.Take(limit)];
+    public async ValueTask<IReadOnlyList<Item>> ListItemsAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        [.. (await ReadAsync(cancellationToken)).Items.Skip(offset).Take(limit)];
 
     public async ValueTask<Item?> FindItemAsync(int id, CancellationToken cancellationToken) =>
         (await ReadAsync(cancellationToken)).Items.FirstOrDefault(i => i.Id == id);
@@ -64,8 +64,9 @@ internal sealed class JsonFileStore(string path) : IDataStore
         return true;
     }
 
-    public async ValueTask<IReadOnlyList<Order>> ListOrdersAsync(CancellationToken cancellationToken) =>
-        (await ReadAsync(cancellationToken)).Orders;
+    /// <remarks>In file order, duplicates and all: the list shows what the file holds.</remarks>
+    public async ValueTask<IReadOnlyList<Order>> ListOrdersAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        [.. (await ReadAsync(cancellationToken)).Orders.Skip(offset).Take(limit)];
 
     public async ValueTask<Order?> FindOrderAsync(int id, CancellationToken cancellationToken) =>
         (await ReadAsync(cancellationToken)).Orders.FirstOrDefault(o => o.Id == id);

@@ -6,12 +6,12 @@ namespace Surge.SampleApi.Stores;
 internal static class StoreKindNames
 {
     public const string JsonFile = "json-file";
-    public const string Safe = "safe";
+    public const string Sqlite = "sqlite";
 
     public static string ToName(StoreKind kind) => kind switch
     {
         StoreKind.JsonFile => JsonFile,
-        StoreKind.Safe => Safe,
+        StoreKind.Sqlite => Sqlite,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -20,7 +20,7 @@ internal static class StoreKindNames
         kind = name switch
         {
             JsonFile => StoreKind.JsonFile,
-            Safe => StoreKind.Safe,
+            Sqlite => StoreKind.Sqlite,
             _ => null,
         };
         return kind is not null;

@@ -124,11 +124,32 @@ public sealed class PlanBuilder
     /// <summary>
     /// After the load, compares the ids steps acknowledged (<see cref="VuContext.Acknowledge"/>) with the JSON array
     /// the server lists at <paramref name="listUrl"/> (each element's <paramref name="idField"/>): lost and duplicated
-    /// writes become checks.
+    /// writes become checks. <paramref name="paging"/> reads a list longer than a page (a Link rel="next" header is
+    /// followed without it); <paramref name="records"/> is the JSON path to the array when the list is wrapped.
     /// </summary>
-    public PlanBuilder Verify(string ledger, string listUrl, string idField = "id")
+    public PlanBuilder Verify(string ledger, string listUrl, string idField = "id", VerifyPaging? paging = null, string? records = null)
     {
-        _verify.Add(new VerifyPlan(ledger, new RequestStep { Method = "GET", Url = listUrl, Name = $"verify {ledger}" }, idField));
+        paging ??= VerifyPaging.LinkHeader;
+        if (paging.Problem() is { } problem)
+        {
+            throw new PlanException($"verify {ledger}: {problem}");
+        }
+        foreach (var path in new[] { records, paging.NextPath }.OfType<string>())
+        {
+            try
+            {
+                Json.JsonPath.Parse(path);
+            }
+            catch (Json.JsonPathSyntaxException error)
+            {
+                throw new PlanException($"verify {ledger}: '{path}': {error.Message}");
+            }
+        }
+        _verify.Add(new VerifyPlan(ledger, new RequestStep { Method = "GET", Url = listUrl, Name = $"verify {ledger}" }, idField)
+        {
+            RecordsPath = records,
+            Paging = paging,
+        });
         return this;
     }
 
