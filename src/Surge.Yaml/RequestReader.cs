@@ -20,6 +20,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
     private const string JsonContentType = "application/json";
 
+    // Aliases let a few lines repeat a list of steps many times, or include it in itself: both are counted here.
+    private int _steps;
+    private long _bodyChars;
+    private int _nesting;
+
     public static bool IsHttpUrl(string text) => HttpOptions.TryParseHttpUrl(text, out _);
 
     public IReadOnlyList<Step> ReadAll(YamlScalarNode key, YamlNode node)
@@ -29,7 +34,21 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         {
             throw source.Error(key, "requests is empty; add at least one request, e.g. - { method: GET, url: /items }");
         }
-        return [.. items.Select(Read)];
+        if (++_nesting > YamlLimits.MaxStepNesting)
+        {
+            throw source.Error(key, $"steps are nested more than {YamlLimits.MaxStepNesting} levels deep in groups and loops (the limit); an alias (*name) inside the steps it names nests without end");
+        }
+        var steps = new List<Step>(items.Count);
+        foreach (var item in items)
+        {
+            if (++_steps > YamlLimits.MaxSteps)
+            {
+                throw source.Error(item, $"the test has more than {YamlLimits.MaxSteps} steps (the limit), counting each repeat of an alias (*name); loop: repeats steps without writing them out");
+            }
+            steps.Add(Read(item));
+        }
+        _nesting--;
+        return steps;
     }
 
     private Step Read(YamlNode node)
@@ -63,6 +82,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         map.AllowOnly(verb is null ? Keys : [.. Keys.Where(k => k is not ("method" or "url")), verb]);
         var headers = map.Optional("headers") is { } headersNode ? Headers(headersNode) : [];
         var body = Body(map, ref headers);
+        _bodyChars += body?.Length ?? 0;
+        if (_bodyChars > YamlLimits.MaxBodyChars)
+        {
+            throw source.Error(node, $"the request bodies of the test add up to more than {YamlLimits.MaxBodyChars} characters (the limit), counting each repeat of an alias (*name)");
+        }
         return new RequestStep
         {
             Name = map.Optional("name") is { } name ? source.Text(name, "name") : null,
@@ -352,7 +376,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         {
             headers = [.. headers, new("Content-Type", JsonContentType)];
         }
-        return JsonBody.Write(source, map.Optional("json")!);
+        return JsonBody.Write(source, jsonKey, map.Optional("json")!);
     }
 
     private StatusRanges Statuses(YamlNode node, YamlNode key)
