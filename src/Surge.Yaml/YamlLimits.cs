@@ -16,7 +16,7 @@ public static class YamlLimits
     public const int MaxStepNesting = 32;
 
     /// <summary>Steps in the whole file, counting each time an alias repeats one.</summary>
-    public const int MaxSteps = 100_000;
+    public const int MaxSteps = 20_000;
 
     /// <summary>Values one json: body may expand to, counting each time an alias repeats one.</summary>
     public const int MaxJsonValues = 1_000_000;
