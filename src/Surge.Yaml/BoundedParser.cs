@@ -7,12 +7,13 @@ namespace Surge.Yaml;
 /// <summary>
 /// YamlDotNet's parser, remembering where it last was, so that an exception with no position of its own still points
 /// into the file, and refusing nesting deeper than <see cref="YamlLimits.MaxNesting"/> before the representation
-/// model recurses into it.
+/// model recurses into it, or more values than <see cref="YamlLimits.MaxValues"/> before it holds them all.
 /// </summary>
 internal sealed class BoundedParser(YamlSource source, TextReader reader) : IParser
 {
     private readonly Parser _parser = new(reader);
     private int _depth;
+    private int _values;
 
     public ParsingEvent? Current => _parser.Current;
 
@@ -33,6 +34,12 @@ internal sealed class BoundedParser(YamlSource source, TextReader reader) : IPar
             MappingEnd or SequenceEnd => -1,
             _ => 0,
         };
+        if (current is Scalar or MappingStart or SequenceStart && ++_values > YamlLimits.MaxValues)
+        {
+            throw new PlanException(
+                $"the test file holds more than {YamlLimits.MaxValues} values (the limit); split it into several tests, or repeat steps with loop:",
+                source.At(current.Start));
+        }
         if (_depth > YamlLimits.MaxNesting)
         {
             throw new PlanException(

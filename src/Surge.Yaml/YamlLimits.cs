@@ -7,7 +7,10 @@ namespace Surge.Yaml;
 public static class YamlLimits
 {
     /// <summary>The largest test file read, in bytes (characters for text given directly).</summary>
-    public const int MaxFileBytes = 10 * 1024 * 1024;
+    public const int MaxFileBytes = 4 * 1024 * 1024;
+
+    /// <summary>Values (scalars, mappings and lists) written in the file; the parsed tree costs memory per value.</summary>
+    public const int MaxValues = 150_000;
 
     /// <summary>How deep mappings and lists may nest in the file.</summary>
     public const int MaxNesting = 100;

@@ -62,7 +62,7 @@ public sealed class HostileInputTests
             }
             var error = Assert.Throws<PlanException>(() => YamlPlanLoader.Load(path));
             Assert.Equal(
-                $"{path}:1:1: the test file is larger than 10485760 bytes (the limit); split it into several tests, or repeat steps with loop:",
+                $"{path}:1:1: the test file is larger than 4194304 bytes (the limit); split it into several tests, or repeat steps with loop:",
                 error.Message);
         }
         finally
@@ -75,7 +75,7 @@ public sealed class HostileInputTests
     public void Text_larger_than_the_limit_is_refused_before_it_is_parsed()
     {
         var error = Yaml.ErrorAt("#" + new string('x', YamlLimits.MaxFileBytes), 1, 1);
-        Assert.Equal("the test file is larger than 10485760 bytes (the limit); split it into several tests, or repeat steps with loop:", error.Reason);
+        Assert.Equal("the test file is larger than 4194304 bytes (the limit); split it into several tests, or repeat steps with loop:", error.Reason);
     }
 
     [Fact]
@@ -90,6 +90,18 @@ public sealed class HostileInputTests
         Assert.Equal(
             "the test has more than 20000 steps (the limit), counting each repeat of an alias (*name); loop: repeats steps without writing them out",
             error.Reason);
+    }
+
+    [Fact]
+    public void A_file_of_more_values_than_the_limit_stops_at_the_first_value_past_it()
+    {
+        var yaml = new StringBuilder("tags:\n");
+        for (var i = 0; i < YamlLimits.MaxValues; i++)
+        {
+            yaml.Append("- a\n");
+        }
+        var error = Yaml.ErrorAt(yaml.ToString(), YamlLimits.MaxValues - 1, 3);
+        Assert.Equal("the test file holds more than 150000 values (the limit); split it into several tests, or repeat steps with loop:", error.Reason);
     }
 
     [Fact]
