@@ -100,7 +100,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
                 ? Statuses(statuses, map.KeyNode("expectedStatuses")!)
                 : StatusRanges.Default,
-            Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : TimeSpan.FromSeconds(60),
+            Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : RequestStep.DefaultTimeout,
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             HttpVersion = map.Optional("httpVersion") is { } version ? source.OneOf(version, "httpVersion", HttpVersions) : "1.1",
             Location = source.At(node),
@@ -300,6 +300,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         var low = dash < 0 ? text : text[..dash].Trim();
         var high = dash < 0 ? text : text[(dash + 1)..].Trim();
+        if (YamlSource.HasNoUnit(low) || YamlSource.HasNoUnit(high))
+        {
+            var bare = YamlSource.HasNoUnit(low) ? low : high;
+            throw source.Error(node, YamlSource.NoUnit("think", bare) + (dash < 0 ? "" : $" (a range is written e.g. 1s-3s)"));
+        }
         if (!Durations.TryParse(low, out var min) || !Durations.TryParse(high, out var max) || min < TimeSpan.Zero)
         {
             throw source.Error(node, $"think: '{text}' is not a duration or a range; write e.g. 2s, 500ms or 1s-3s");
