@@ -321,12 +321,18 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return Methods.Contains(method) ? method : throw source.Error(node, Suggest.Unknown("method", text, Methods));
     }
 
+    /// <summary>
+    /// Text with a <c>{{ }}</c> hole, e.g. <c>{{ env("API_BASE_URL") }}</c>: its URL is known only when the run's
+    /// environment is, and is checked when the steps are compiled, before any load.
+    /// </summary>
+    public static bool IsTemplated(string text) => text.Contains("{{", StringComparison.Ordinal);
+
     private string Url(YamlNode node)
     {
         var text = source.Text(node, "url");
         if (!text.StartsWith('/'))
         {
-            return IsHttpUrl(text)
+            return IsHttpUrl(text) || IsTemplated(text)
                 ? text
                 : throw source.Error(node, $"url '{text}' must be an absolute http(s) URL or a path starting with '/' (resolved against options.baseUrl)");
         }
@@ -336,7 +342,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         }
         // Joined as text rather than by URI rules, so that a base URL with a path (http://host/api) keeps it.
         var url = baseUrl.TrimEnd('/') + text;
-        return IsHttpUrl(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
+        return IsHttpUrl(url) || IsTemplated(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
     }
 
     private List<KeyValuePair<string, string>> Headers(YamlNode node)
