@@ -9,9 +9,8 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed class ExecutorReader(YamlSource source)
 {
-    private static readonly TimeSpan DefaultMaxDuration = ExecutorPlan.DefaultMaxDuration;
-    private static readonly TimeSpan DefaultGracefulRampDown = ExecutorPlan.DefaultGracefulRampDown;
-    private static readonly TimeSpan DefaultTimeUnit = ExecutorPlan.DefaultTimeUnit;
+    // k6's shortcut for ramping-vus takes its startVUs from top-level vus, and shared-iterations its maxDuration from duration.
+    private static readonly Dictionary<string, string> ShortcutNames = new(StringComparer.Ordinal) { ["startVUs"] = "vus", ["maxDuration"] = "duration" };
 
     /// <summary>Each executor and the options only it takes, in k6's order.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string[]>> OptionsByExecutor =
@@ -45,17 +44,16 @@ internal sealed class ExecutorReader(YamlSource source)
             map.Optional("startVUs"),
             "startVUs",
             map.Required("stages", "ramping-vus needs them, e.g. stages: [{ duration: 30s, target: 10 }]"),
-            map.KeyNode("stages")!,
-            OptionalDuration(map, "gracefulRampDown", DefaultGracefulRampDown)),
+            OptionalDuration(map, "gracefulRampDown", ExecutorPlan.DefaultGracefulRampDown)),
         "constant-arrival-rate" => ConstantArrivalRate(map),
         "ramping-arrival-rate" => RampingArrivalRate(map),
         "shared-iterations" => SharedIterations(
-            map.Optional("vus"), map.Optional("iterations"), OptionalDuration(map, "maxDuration", DefaultMaxDuration)),
+            map.Optional("vus"), map.Optional("iterations"), OptionalDuration(map, "maxDuration", ExecutorPlan.DefaultMaxDuration)),
         "externally-controlled" => ExternallyControlled(map),
         _ => new PerVuIterationsExecutor(
             OptionalInt(map, "vus", fallback: 1),
             map.Optional("iterations") is { } iterations ? source.WholeNumber(iterations, "iterations", long.MinValue) : 1,
-            OptionalDuration(map, "maxDuration", DefaultMaxDuration)),
+            OptionalDuration(map, "maxDuration", ExecutorPlan.DefaultMaxDuration)),
     };
 
     /// <summary>
@@ -63,9 +61,6 @@ internal sealed class ExecutorReader(YamlSource source)
     /// (duration then caps it), duration alone constant-vus, and nothing at all one shared iteration.
     /// </summary>
     public ExecutorPlan Shortcut(YamlMap root) => Checked(ParseShortcut(root), root, root.Node, ShortcutNames);
-
-    // k6's shortcut for ramping-vus takes its startVUs from top-level vus.
-    private static readonly Dictionary<string, string> ShortcutNames = new(StringComparer.Ordinal) { ["startVUs"] = "vus", ["maxDuration"] = "duration" };
 
     private ExecutorPlan ParseShortcut(YamlMap root)
     {
@@ -81,16 +76,16 @@ internal sealed class ExecutorReader(YamlSource source)
                     throw source.Error(key, $"top-level '{other}' and 'stages' cannot be used together; keep one, or write scenarios");
                 }
             }
-            return RampingVus(vus, "vus", stages, root.KeyNode("stages")!, DefaultGracefulRampDown);
+            return RampingVus(vus, "vus", stages, ExecutorPlan.DefaultGracefulRampDown);
         }
         if (iterations is not null)
         {
-            var maxDuration = duration is null ? DefaultMaxDuration : source.Duration(duration, "duration");
+            var maxDuration = duration is null ? ExecutorPlan.DefaultMaxDuration : source.Duration(duration, "duration");
             return SharedIterations(vus, iterations, maxDuration);
         }
         return duration is not null
             ? new ConstantVusExecutor(vus is null ? 1 : source.Int(vus, "vus", int.MinValue), source.Duration(duration, "duration"))
-            : SharedIterations(vus, null, DefaultMaxDuration);
+            : SharedIterations(vus, null, ExecutorPlan.DefaultMaxDuration);
     }
 
     /// <summary>The executor when it meets its rules; otherwise its complaint at the option's node, or at <paramref name="blame"/>.</summary>
@@ -107,13 +102,13 @@ internal sealed class ExecutorReader(YamlSource source)
     }
 
     private RampingVusExecutor RampingVus(
-        YamlNode? startVusNode, string startVusName, YamlNode stagesNode, YamlNode stagesKey, TimeSpan gracefulRampDown) =>
-        new(startVusNode is null ? 1 : source.Int(startVusNode, startVusName, int.MinValue), Stages(stagesNode, stagesKey, wholeTargets: true), gracefulRampDown);
+        YamlNode? startVusNode, string startVusName, YamlNode stagesNode, TimeSpan gracefulRampDown) =>
+        new(startVusNode is null ? 1 : source.Int(startVusNode, startVusName, int.MinValue), Stages(stagesNode, wholeTargets: true), gracefulRampDown);
 
     private ConstantArrivalRateExecutor ConstantArrivalRate(YamlMap map)
     {
         var rate = source.Number(map.Required("rate", "constant-arrival-rate needs it, e.g. rate: 50"), "rate", positive: true);
-        var timeUnit = OptionalDuration(map, "timeUnit", DefaultTimeUnit);
+        var timeUnit = OptionalDuration(map, "timeUnit", ExecutorPlan.DefaultTimeUnit);
         var duration = source.Duration(map.Required("duration", "constant-arrival-rate needs it, e.g. duration: 1m"), "duration");
         var (preAllocated, max) = ArrivalVus(map, "constant-arrival-rate");
         return new ConstantArrivalRateExecutor(rate, timeUnit, duration, preAllocated, max);
@@ -122,10 +117,9 @@ internal sealed class ExecutorReader(YamlSource source)
     private RampingArrivalRateExecutor RampingArrivalRate(YamlMap map)
     {
         var startRate = map.Optional("startRate") is { } node ? source.Number(node, "startRate", positive: false) : 0;
-        var timeUnit = OptionalDuration(map, "timeUnit", DefaultTimeUnit);
+        var timeUnit = OptionalDuration(map, "timeUnit", ExecutorPlan.DefaultTimeUnit);
         var stages = Stages(
-            map.Required("stages", "ramping-arrival-rate needs them, e.g. stages: [{ duration: 1m, target: 100 }]"),
-            map.KeyNode("stages")!, wholeTargets: false);
+            map.Required("stages", "ramping-arrival-rate needs them, e.g. stages: [{ duration: 1m, target: 100 }]"), wholeTargets: false);
         var (preAllocated, max) = ArrivalVus(map, "ramping-arrival-rate");
         return new RampingArrivalRateExecutor(startRate, timeUnit, stages, preAllocated, max);
     }
@@ -150,7 +144,7 @@ internal sealed class ExecutorReader(YamlSource source)
         maxDuration);
 
     // Each stage's values are checked at their own nodes; rules about the list as a whole are the plan's.
-    private List<Stage> Stages(YamlNode node, YamlNode key, bool wholeTargets)
+    private List<Stage> Stages(YamlNode node, bool wholeTargets)
     {
         var stages = new List<Stage>();
         foreach (var item in source.Sequence(node, "stages", "[{ duration: 30s, target: 10 }]"))
