@@ -162,7 +162,7 @@ internal sealed class YamlSource(string fileName)
 
     /// <summary>A number other than 0 written without a unit, where a duration belongs.</summary>
     public static bool HasNoUnit(string text) =>
-        text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
+        text.Any(char.IsAsciiDigit) && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
         && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
 
     public static string NoUnit(string what, string text) =>
