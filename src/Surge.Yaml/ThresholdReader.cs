@@ -44,7 +44,7 @@ internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDef
             Expression = Expression(metric, expressionNode),
             AbortOnFail = entry.Optional("abortOnFail") is { } abort && source.Boolean(abort, "abortOnFail"),
             DelayAbortEval = entry.Optional("delayAbortEval") is { } delay
-                ? source.Duration(delay, "delayAbortEval", positive: false)
+                ? source.Duration(delay, "delayAbortEval")
                 : TimeSpan.Zero,
             Location = source.At(expressionNode),
         };

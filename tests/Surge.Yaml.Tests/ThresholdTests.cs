@@ -51,6 +51,17 @@ public sealed class ThresholdTests
         Assert.Equal("'abc' in 'p(95)<abc' is not a number", error.Reason);
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("1e309")]
+    public void A_bound_that_is_not_a_finite_number_is_rejected_at_the_bound(string bound)
+    {
+        var error = Yaml.ErrorAt($"thresholds:\n  http_req_duration: [\"p(95)<{bound}\"]\n" + Requests, 2, 30);
+        Assert.Equal($"'{bound}' in 'p(95)<{bound}' is not a finite number; a threshold needs a bound that a measurement can cross", error.Reason);
+    }
+
     [Fact]
     public void A_bad_operator_in_a_plain_scalar_points_inside_it()
     {

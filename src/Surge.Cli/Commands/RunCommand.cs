@@ -45,6 +45,7 @@ public static class RunCommand
             }
             plan = PlanOverrides.Apply(plan, parse.GetValue(vus), parsedDuration, parse.GetValue(iterations));
             plan = plan with { Env = Environment(plan.Env, text, parse.GetValue(envFile), parse.GetValue(env) ?? []) };
+            PlanEnvironment.CheckResolved(plan);
             return await RunExecution.RunAsync(plan, output.Read(parse));
         });
         return command;
