@@ -154,7 +154,7 @@ internal static class ReportData
             json.WriteString("expression", threshold.Expression.Text);
             json.WriteString("observed", threshold.Observed is { } observed
                 ? DisplayFormat.Stat(summary.Find(threshold.Key.Metric)?.Definition, threshold.Expression.Stat, observed)
-                : "n/a");
+                : threshold.Passed ? "no data (allowed)" : "no data");
             json.WriteBoolean("passed", threshold.Passed);
             json.WriteEndObject();
         }
