@@ -97,7 +97,8 @@ internal static class ReportData
         NumberOrNull(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
         NumberOrNull(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
         NumberOrNull(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
-        NumberOrNull(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
+        // The most VUs that ran at once, as sampled: the configured maxVUs say what was allowed, not what was used.
+        NumberOrNull(json, "vusMax", summary.Find(BuiltinMetrics.Vus.Name)?.Total is { IsEmpty: false } vus ? vus.GaugeMax : 0);
         NumberOrNull(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
         NumberOrNull(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
         json.WriteStartArray("warnings");
