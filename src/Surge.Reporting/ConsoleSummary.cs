@@ -15,14 +15,14 @@ public static class ConsoleSummary
     public static string Render(RunSummary summary, ConsoleSummaryOptions options)
     {
         var text = new SummaryText(options);
-        var failures = FailureTable.From(summary);
-        WriteVerdict(text, summary, failures);
+        var overview = FailureOverview.Of(summary);
+        WriteVerdict(text, overview);
         WriteHeader(text, summary);
         WriteThresholds(text, summary);
         text.Section("TOTAL RESULTS");
         WriteChecks(text, summary);
         text.Rows(TotalRows(summary));
-        WriteFailures(text, summary, failures);
+        WriteFailures(text, overview);
         if (summary.Scenarios.Count > 1)
         {
             foreach (var scenario in summary.Scenarios)
@@ -39,21 +39,19 @@ public static class ConsoleSummary
     /// A run where no iteration completed or every request failed says so before anything else, with the main
     /// causes: such a run measured the failure, not the system, whatever the thresholds say.
     /// </summary>
-    private static void WriteVerdict(SummaryText text, RunSummary summary, IReadOnlyList<FailureCause> failures)
+    private static void WriteVerdict(SummaryText text, FailureOverview overview)
     {
-        var requests = (long)(summary.Find(BuiltinMetrics.HttpReqs.Name)?.Total.Sum ?? 0);
-        var failed = failures.Sum(f => f.Count);
-        var causes = failures.Count > 0 ? ": " + FailureTable.Describe(failures) : "";
+        var causes = overview.Causes.Count > 0 ? ": " + FailureTable.Describe(overview.Causes) : "";
         var lines = new List<string>();
-        if (summary.Scenarios.Count > 0 && summary.Scenarios.Sum(s => s.CompletedIterations) == 0)
+        if (overview.NoIterationCompleted)
         {
-            lines.Add(requests == 0
+            lines.Add(overview.Requests == 0
                 ? "no iteration completed and no request finished"
-                : Invariant($"no iteration completed ({failed} of {requests} requests failed{causes})"));
+                : Invariant($"no iteration completed ({overview.Failed} of {overview.Requests} requests failed{causes})"));
         }
-        if (requests > 0 && failed == requests)
+        if (overview.EveryRequestFailed)
         {
-            lines.Add(Invariant($"every request failed ({failed} of {requests}){causes}"));
+            lines.Add(Invariant($"every request failed ({overview.Failed} of {overview.Requests}){causes}"));
         }
         foreach (var line in lines)
         {
@@ -66,20 +64,19 @@ public static class ConsoleSummary
     }
 
     /// <summary>Failed requests by error code and status, with their share of all requests.</summary>
-    private static void WriteFailures(SummaryText text, RunSummary summary, IReadOnlyList<FailureCause> failures)
+    private static void WriteFailures(SummaryText text, FailureOverview overview)
     {
-        if (failures.Count == 0)
+        if (overview.Causes.Count == 0)
         {
             return;
         }
-        var requests = summary.Find(BuiltinMetrics.HttpReqs.Name)?.Total.Sum ?? 0;
         text.Section("FAILED REQUESTS");
         text.Rows(
         [
-            .. failures.Select(f => new MetricLine(f.Label, 0,
+            .. overview.Causes.Select(f => new MetricLine(f.Label, 0,
             [
                 new(f.Count.ToString(CultureInfo.InvariantCulture), CellStyle.Fail),
-                new(DisplayFormat.Percent(requests > 0 ? f.Count / requests : 0) + " of requests"),
+                new(DisplayFormat.Percent(overview.Requests > 0 ? (double)f.Count / overview.Requests : 0) + " of requests"),
             ], "failure")),
         ]);
     }

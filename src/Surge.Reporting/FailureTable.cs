@@ -22,6 +22,19 @@ public sealed record FailureCause(string? ErrorCode, int Status, long Count)
     public override string ToString() => $"{Label} ×{Count.ToString(CultureInfo.InvariantCulture)}";
 }
 
+/// <summary>Whether a run measured anything but failure: the facts the summary's first line and the findings lead with.</summary>
+public sealed record FailureOverview(long Requests, IReadOnlyList<FailureCause> Causes, bool NoIterationCompleted)
+{
+    public long Failed => Causes.Sum(c => c.Count);
+
+    public bool EveryRequestFailed => Requests > 0 && Failed >= Requests;
+
+    public static FailureOverview Of(RunSummary summary) => new(
+        (long)(summary.Find(BuiltinMetrics.HttpReqs.Name)?.Total.Sum ?? 0),
+        FailureTable.From(summary),
+        summary.Scenarios.Count > 0 && summary.Scenarios.Sum(s => s.CompletedIterations) == 0);
+}
+
 public static class FailureTable
 {
     /// <summary>Failed requests (as http_req_failed counts them) by cause, most frequent first, ties by label.</summary>

@@ -123,16 +123,14 @@ public sealed record RunFindings
         {
             lines.Add(Say(outcome));
         }
-        var requests = Endpoints.Sum(e => e.Requests);
-        var failed = Endpoints.Sum(e => e.Failures);
-        var causes = FailureTable.Describe(FailureTable.From(Summary));
-        if (Summary.Scenarios.Count > 0 && Summary.Scenarios.Sum(s => s.CompletedIterations) == 0)
+        var overview = FailureOverview.Of(Summary);
+        if (overview.NoIterationCompleted)
         {
-            lines.Add(Say(requests == 0 ? "No iteration completed and no request finished." : "No iteration completed."));
+            lines.Add(Say(overview.Requests == 0 ? "No iteration completed and no request finished." : "No iteration completed."));
         }
-        if (requests > 0 && failed == requests)
+        if (overview.EveryRequestFailed)
         {
-            lines.Add(Say(Invariant($"Every request failed ({failed} of {requests}): {causes}.")));
+            lines.Add(Say(Invariant($"Every request failed ({overview.Failed} of {overview.Requests}): {FailureTable.Describe(overview.Causes)}.")));
         }
         foreach (var threshold in FailedThresholds)
         {
