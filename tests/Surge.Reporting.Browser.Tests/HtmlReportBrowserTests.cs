@@ -114,6 +114,20 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task Scenarios_and_custom_metrics_are_shown_in_their_own_sections()
+    {
+        var run = Runs.Typical();
+        run.Series(new MetricDefinition("orders_placed", MetricKind.Counter)).AddCounter(150);
+        var summary = run.Build([Runs.Browse, Runs.Orders]) with { Timeline = Timelines.Flat() };
+
+        var report = await OpenAsync(summary, "sections");
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(["browse", "orders"], await report.Page.Locator("#scenario-table tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Contains("orders_placed", await report.Page.Locator("#custom-metrics").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Names_with_markup_show_as_text_and_run_no_script()
     {
         const string hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>";

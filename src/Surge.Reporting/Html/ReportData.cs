@@ -27,6 +27,8 @@ internal static class ReportData
         }
         json.WriteEndArray();
         WriteEndpoints(json, summary, findings.Endpoints);
+        WriteGroups(json, summary);
+        WriteCustomMetrics(json, summary);
         WriteThresholds(json, summary);
         WriteChecks(json, summary);
         json.WriteStartArray("verifications");
@@ -140,6 +142,70 @@ internal static class ReportData
                 json.WriteNumber(code, count);
             }
             json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>Per scenario and per user (the `user` tag): requests, p95, failures and iterations.</summary>
+    private static void WriteGroups(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartArray("groups");
+        foreach (var group in GroupStats.By(summary, "scenario").Concat(GroupStats.By(summary, "user")))
+        {
+            json.WriteStartObject();
+            json.WriteString("tag", group.Tag);
+            json.WriteString("name", group.Name);
+            json.WriteNumber("requests", group.Requests);
+            NumberOrNull(json, "rps", summary.Duration > TimeSpan.Zero ? group.Requests / summary.Duration.TotalSeconds : 0);
+            if (group.Duration.IsEmpty)
+            {
+                json.WriteNull("p95");
+            }
+            else
+            {
+                NumberOrNull(json, "p95", group.Duration.Stat("p(95)", summary.Duration)!.Value);
+            }
+            json.WriteNumber("failed", group.Failures);
+            NumberOrNull(json, "errorRate", group.ErrorRate);
+            if (group.Iterations is { } iterations)
+            {
+                json.WriteNumber("iterations", iterations);
+            }
+            else
+            {
+                json.WriteNull("iterations");
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Metrics the test declared (business KPIs), each as a tile: trends by their summary statistics, rates as a share,
+    /// counters as a count and a rate per second, gauges by their value. Values are already formatted for display.
+    /// </summary>
+    private static void WriteCustomMetrics(Utf8JsonWriter json, RunSummary summary)
+    {
+        var builtin = BuiltinMetrics.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        json.WriteStartArray("customMetrics");
+        foreach (var metric in summary.Metrics.Where(m => !builtin.Contains(m.Definition.Name)))
+        {
+            var definition = metric.Definition;
+            var total = metric.Total;
+            string Stat(string stat) => total.HasNoDataFor(stat) ? "no data" : DisplayFormat.Stat(definition, stat, total.Stat(stat, summary.Duration)!.Value);
+            var (value, detail) = definition.Kind switch
+            {
+                MetricKind.Counter => (Stat("count"), Stat("rate")),
+                MetricKind.Rate => (Stat("rate"), total.IsEmpty ? "" : $"{total.Passes} of {total.Samples}"),
+                MetricKind.Gauge => (Stat("value"), total.IsEmpty ? "" : $"min {Stat("min")}, max {Stat("max")}"),
+                _ => (total.IsEmpty ? "no data" : "p95 " + Stat("p(95)"), total.IsEmpty ? "" : $"avg {Stat("avg")}, med {Stat("med")}, max {Stat("max")}"),
+            };
+            json.WriteStartObject();
+            json.WriteString("name", definition.Name);
+            json.WriteString("kind", definition.Kind.ToString().ToLowerInvariant());
+            json.WriteString("value", value);
+            json.WriteString("detail", detail);
             json.WriteEndObject();
         }
         json.WriteEndArray();

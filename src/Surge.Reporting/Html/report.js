@@ -82,6 +82,33 @@
       el('div', { className: 'tile' }, [el('div', { className: 'value', textContent: value }), el('div', { className: 'label', textContent: label })])));
   }
 
+  // The test's own metrics (business KPIs) as tiles: each shows its headline value and, below, the rest.
+  function customTiles() {
+    const metrics = data.customMetrics || [];
+    if (!metrics.length) return el('div', { id: 'custom-metrics' });
+    return section('Custom metrics', 'custom-metrics', [el('div', { className: 'tiles' }, metrics.map((m) =>
+      el('div', { className: 'tile' }, [
+        el('div', { className: 'value', textContent: m.value }),
+        el('div', { className: 'label', textContent: m.name + ' (' + m.kind + ')' }),
+        el('div', { className: 'label', textContent: m.detail }),
+      ])))]);
+  }
+
+  function groupsSection() {
+    const groups = data.groups || [];
+    if (!groups.length) return el('div', { id: 'groups' });
+    const parts = [];
+    for (const [tag, title] of [['scenario', 'Scenarios'], ['user', 'Users']]) {
+      const rows = groups.filter((g) => g.tag === tag).map((g) => [g.name, fmt.num(g.requests), fmt.rate(g.rps), fmt.ms(g.p95),
+        fmt.num(g.failed), fmt.pct(g.errorRate), fmt.num(g.iterations)]);
+      if (rows.length) {
+        parts.push(el('h3', { textContent: title }),
+          table([tag, 'requests', 'rps', 'p95', 'failed', 'errors', 'iterations'], rows, tag + '-table'));
+      }
+    }
+    return section('Scenarios and users', 'groups', parts);
+  }
+
   function chartData(kind) {
     const t = data.timeline.map((p) => p.t);
     const perSecond = (field) => data.timeline.map((p) => (p.length > 0 ? p[field] / p.length : null));
@@ -202,7 +229,8 @@
       delete charts[kind];
     }
     const root = document.getElementById('surge-report');
-    root.replaceChildren(header(data.run), tiles(data.run), chartsSection(), findingsSection(), endpointsSection(), breakdownSection(), resultsSection());
+    root.replaceChildren(header(data.run), tiles(data.run), customTiles(), chartsSection(), findingsSection(), endpointsSection(),
+      groupsSection(), breakdownSection(), resultsSection());
     drawCharts();
   }
 
