@@ -91,7 +91,7 @@ internal static class ReportData
         json.WriteString("startedAt", DisplayFormat.Timestamp(summary.StartedAt));
         NumberOrNull(json, "duration", elapsed.TotalSeconds);
         json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
-        json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
+        json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed && summary.Verifications.All(v => v.Passed));
         NumberOrNull(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
         NumberOrNull(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
         NumberOrNull(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));

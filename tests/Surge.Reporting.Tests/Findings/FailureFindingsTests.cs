@@ -91,6 +91,7 @@ public sealed class FailureFindingsTests
         Assert.Equal("Verify orders failed: the server's records could not be read: GET /orders answered 500.", Lines(findings, "What failed").Single());
         Assert.DoesNotContain(Lines(findings, "Next steps"), s => s.StartsWith("Nothing is near a limit", StringComparison.Ordinal));
         Assert.Equal(["Fix what failed, listed first, before raising the load."], Lines(findings, "Next steps"));
+        Assert.Contains(", outcome: verify failed.\n", FindingsMarkdown.Render(findings), StringComparison.Ordinal);
     }
 
     [Fact]
