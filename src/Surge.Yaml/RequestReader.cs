@@ -316,7 +316,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         foreach (var (key, valueNode) in source.Map(node, "headers").Entries)
         {
             var name = key.Value ?? "";
-            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || HeaderNameSymbols.Contains(c)))
+            if (!Http.MalformedRequest.IsToken(name))
             {
                 throw source.Error(key, $"'{name}' is not a valid header name: use letters, digits and {HeaderNameSymbols}");
             }

@@ -69,4 +69,29 @@ public sealed class EnvironmentTests : IAsyncLifetime
         Assert.Contains($"{envFile}:2:1", run.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, _api.RequestCount);
     }
+
+    [Fact]
+    public async Task An_env_value_smuggling_a_delete_onto_the_connection_is_not_sent_and_the_summary_names_the_request()
+    {
+        var path = Path.Combine(_folder, "smuggle.yaml");
+        File.WriteAllText(path, $$$"""
+            options:
+              baseUrl: {{{_api.BaseAddress}}}
+            iterations: 5
+            requests:
+              - get: /items
+                name: list items
+                headers:
+                  X-Tenant: '{{ env("TENANT") }}'
+              - get: /status/200
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", path, "-e", "TENANT=1\r\nContent-Length: 0\r\n\r\nDELETE /items/1 HTTP/1.1\r\nHost: x\r\nX-Pad: 1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(5, _api.RequestCount); // the five /status/200, nothing smuggled
+        var summary = System.Text.RegularExpressions.Regex.Replace(run.Stdout, @"\s+", " "); // undo the warning's line wrapping
+        Assert.Contains($"5 requests were not sent because they were malformed; the first: request 'list items' ({path}:5:5): "
+            + "the value of header 'X-Tenant' contains a CR at offset 1 (invalid_header)", summary, StringComparison.Ordinal);
+    }
 }

@@ -20,7 +20,10 @@ public sealed class HttpResult
     /// <summary>The status code; 0 when the request ended in a network error.</summary>
     public int Status { get; }
 
-    /// <summary>k6's error code for a network failure (e.g. "timeout", "connection_refused"), else null.</summary>
+    /// <summary>
+    /// k6's error code for a network failure (e.g. "timeout", "connection_refused"), or why the request was not sent
+    /// ("invalid_header", "invalid_method", "invalid_url"); null when a response came.
+    /// </summary>
     public string? Error { get; }
 
     /// <summary>Service time: sending, waiting and receiving, as in http_req_duration.</summary>

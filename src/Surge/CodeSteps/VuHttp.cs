@@ -46,15 +46,23 @@ public sealed class VuHttp
     public Task<HttpResult> PatchAsync(string url, string body, string contentType = "application/json", string? name = null) =>
         SendAsync("PATCH", url, body, [new("Content-Type", contentType)], name);
 
+    /// <summary>
+    /// Sends any request. One that is malformed (a line break or NUL in the method, the URL or a header, a header
+    /// name that is not a token) is not sent: it comes back failed with <see cref="HttpResult.Error"/>
+    /// `invalid_method`, `invalid_url` or `invalid_header`. A request the run's end interrupts is recorded as
+    /// `interrupted`, then ends the step with an <see cref="OperationCanceledException"/>.
+    /// </summary>
     public async Task<HttpResult> SendAsync(string method, string url, string? body = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null, string? name = null)
     {
-        var request = new HttpRequest(method, _vu.Scenario.Engine.Http.Resolve(url), Headers(headers), body, Timeout);
         var metrics = MetricsFor(method, name ?? url);
         // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
         var response = new HttpResponseBuffer();
-        var timings = await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false);
+        var timings = HttpRequest.TryCreate(method, url, _vu.Scenario.Engine.Http, Headers(headers), body, Timeout, out var request, out var problem)
+            ? await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false)
+            : RequestRunner.Refuse(_vu, $"request '{name ?? url}'", problem, response);
         metrics.Record(_vu, timings);
+        RequestRunner.ThrowIfInterrupted(timings);
         return new HttpResult(response, timings, metrics.IsFailure(timings));
     }
 

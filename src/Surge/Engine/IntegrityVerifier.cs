@@ -18,7 +18,11 @@ public static class IntegrityVerifier
         using var watchdog = new RequestWatchdog();
         using var connections = new PerVuConnections();
         using var client = new Http1Client(connections, options, watchdog);
-        var request = new HttpRequest(plan.Request.Method, options.Resolve(plan.Request.Url, plan.Location), plan.Request.Headers, plan.Request.Body, plan.Request.Timeout);
+        if (!HttpRequest.TryCreate(plan.Request.Method, plan.Request.Url, options, plan.Request.Headers, plan.Request.Body, plan.Request.Timeout,
+            out var request, out var malformed))
+        {
+            return IntegrityResult.Failed(plan.Ledger, acknowledged.Count, $"GET {plan.Request.Url} for the server's records was not sent: {malformed}");
+        }
         var response = new HttpResponseBuffer(maxBodyBytes: 256 * 1024 * 1024);
         var timings = await client.SendAsync(request, response, cancellationToken).ConfigureAwait(false);
         if (timings.Error is not null || timings.Status is < 200 or >= 300)

@@ -28,6 +28,8 @@ public sealed class ScenarioRuntime : IDisposable
     private long _dropped;
     private long _failed;
     private string? _firstError;
+    private long _refused;
+    private string? _firstRefusal;
     private int _activeVus;
     private int _peakActiveVus;
     private volatile bool _stopping;
@@ -83,6 +85,20 @@ public sealed class ScenarioRuntime : IDisposable
     public long FailedIterations => Interlocked.Read(ref _failed);
 
     public string? FirstError => Volatile.Read(ref _firstError);
+
+    /// <summary>Requests refused unsent because what was filled in at run time made them malformed (a line break in a header...).</summary>
+    public long RefusedRequests => Interlocked.Read(ref _refused);
+
+    /// <summary>Which request was refused first, and why.</summary>
+    public string? FirstRefusal => Volatile.Read(ref _firstRefusal);
+
+    internal void Refused(string request, Http.MalformedRequest problem)
+    {
+        if (Interlocked.Increment(ref _refused) == 1)
+        {
+            Volatile.Write(ref _firstRefusal, $"{request}: {problem}");
+        }
+    }
 
     /// <summary>VUs busy right now: looping VUs that are active, or arrival-rate VUs inside an iteration.</summary>
     public int ActiveVus => Volatile.Read(ref _activeVus);

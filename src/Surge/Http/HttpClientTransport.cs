@@ -8,16 +8,17 @@ namespace Surge.Http;
 
 /// <summary>
 /// HTTP/2 through SocketsHttpHandler, one handler per VU like k6's per-VU connections (HTTP/1.1 takes the faster
-/// <see cref="Http1.Http1Client"/>). The connect callback times DNS and TCP connect; headers arriving mark the end
-/// of waiting. The handler hides sending and the TLS handshake, so those phases read 0 and data sent is the
-/// HTTP/1.1 size of the message. Every failure is classified into a named error, never thrown.
+/// <see cref="Http1.Http1Client"/>). The connect callback times DNS and TCP connect, the plaintext filter (called
+/// once TLS is up) the handshake; headers arriving mark the end of waiting. Blocked is k6's: the wait for a usable
+/// connection, connecting and TLS included. The handler hides sending, so that phase reads 0 and data sent is the
+/// HTTP/1.1 size of the message. Every failure, an interrupt included, is classified into a named error, never thrown.
 /// </summary>
 public sealed class HttpClientTransport : IHttpTransport
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private long _dnsTicks;
-    private long _connectTicks;
+    private readonly Http1.ConnectAttempt _attempt = new();
+    private bool _opening;
 
     public HttpClientTransport(Plans.HttpOptions options)
     {
@@ -32,6 +33,7 @@ public sealed class HttpClientTransport : IHttpTransport
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 1,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = Opened,
         };
         handler.SslOptions.RemoteCertificateValidationCallback = TlsPolicy.ValidationFor(options);
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
@@ -39,12 +41,12 @@ public sealed class HttpClientTransport : IHttpTransport
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var started = MonotonicClock.Now;
+        _attempt.Start(context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttps);
+        _opening = true;
         var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
-        var resolved = MonotonicClock.Now;
-        _dnsTicks = resolved - started;
+        _attempt.Resolved();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -55,15 +57,21 @@ public sealed class HttpClientTransport : IHttpTransport
             socket.Dispose();
             throw;
         }
-        _connectTicks = MonotonicClock.Now - resolved;
+        _attempt.Connected();
         return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    // Called once the connection is usable: after the TLS handshake for https, right after connecting otherwise.
+    private ValueTask<Stream> Opened(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
+    {
+        _attempt.Opened();
+        return ValueTask.FromResult(context.PlaintextStream);
     }
 
     public async ValueTask<HttpTimings> SendAsync(HttpRequest request, HttpResponseBuffer? keep, CancellationToken cancellationToken)
     {
         var timings = new HttpTimings { BytesSent = request.Wire.Length };
-        _dnsTicks = 0;
-        _connectTicks = 0;
+        _opening = false;
         var started = MonotonicClock.Now;
         long headersAt = 0;
         using var message = new HttpRequestMessage(request.Method, request.Uri)
@@ -107,16 +115,30 @@ public sealed class HttpClientTransport : IHttpTransport
                 }
             }
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
-            timings.Error = NetworkError.Classify(exception);
+            timings.Error = cancellationToken.IsCancellationRequested ? NetworkError.Interrupted : NetworkError.Classify(exception);
             timings.Status = 0;
+            if (headersAt == 0)
+            {
+                keep?.Clear(); // checks and captures must not read the previous response
+            }
         }
         var ended = MonotonicClock.Now;
-        timings.Blocked = _dnsTicks;
-        timings.Connecting = _connectTicks;
+        timings.EndedAt = ended;
+        // A connection opened for this request: until it was usable the request was blocked (k6's blocked includes
+        // connecting and TLS); one that never became usable took all the time there was.
+        var ready = started;
+        if (_opening)
+        {
+            var opening = _attempt.Phases(ended);
+            timings.Connecting = opening.Connect;
+            timings.TlsHandshaking = opening.Tls;
+            ready = _attempt.OpenedAt == 0 ? ended : Math.Max(started, _attempt.OpenedAt);
+            timings.Blocked = ready - started;
+        }
         var firstByte = headersAt == 0 ? ended : headersAt;
-        timings.Waiting = Math.Max(0, firstByte - started - _dnsTicks - _connectTicks);
+        timings.Waiting = Math.Max(0, firstByte - ready);
         timings.Receiving = ended - firstByte;
         return timings;
     }

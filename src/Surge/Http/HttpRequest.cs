@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Surge.Plans;
 
 namespace Surge.Http;
 
@@ -12,11 +14,21 @@ public enum HttpProtocol
 
 /// <summary>
 /// A request ready to send many times. For HTTP/1.1 the whole message (request line, headers, body) is serialized
-/// once into <see cref="Wire"/>, so sending it costs one write and no formatting.
+/// once into <see cref="Wire"/>, so sending it costs one write and no formatting. A request is checked when it is
+/// built: no method, header name or value can carry a line break into the message, so none can inject a header or
+/// smuggle a second request onto a kept-alive connection, whatever a capture, a data record or env() put into it.
 /// </summary>
 public sealed class HttpRequest
 {
+    /// <exception cref="ArgumentException">The method or a header is malformed (see <see cref="TryCreate"/>).</exception>
     public HttpRequest(string method, Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout)
+        : this(uri, MalformedRequest.Find(method, "", headers) is { } problem ? throw new ArgumentException(problem.ToString(), nameof(headers)) : method,
+            headers, body, timeout)
+    {
+    }
+
+    // Checked already.
+    private HttpRequest(Uri uri, string method, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout)
     {
         Method = new HttpMethod(method.ToUpperInvariant());
         Uri = uri;
@@ -26,6 +38,32 @@ public sealed class HttpRequest
         TimeoutTicks = Engine.MonotonicClock.FromTimeSpan(timeout);
         Endpoint = HttpEndpoint.Of(uri);
         Wire = Serialize();
+    }
+
+    /// <summary>
+    /// Builds a request from text filled in at run time (templates, captures, data records, env(), C# code), or says
+    /// why it cannot be sent: a line break or NUL in the method, the URL or a header, a header name that is not a
+    /// token, a URL that does not resolve against <paramref name="options"/>' base address.
+    /// </summary>
+    public static bool TryCreate(string method, string url, HttpOptions options, IReadOnlyList<KeyValuePair<string, string>> headers,
+        string? body, TimeSpan timeout, [NotNullWhen(true)] out HttpRequest? request, [NotNullWhen(false)] out MalformedRequest? problem)
+    {
+        request = null;
+        problem = MalformedRequest.Find(method, url, headers);
+        if (problem is not null)
+        {
+            return false;
+        }
+        try
+        {
+            request = new HttpRequest(options.Resolve(url), method, headers, body, timeout);
+            return true;
+        }
+        catch (PlanException exception)
+        {
+            problem = new MalformedRequest(NetworkError.InvalidUrl, exception.Message);
+            return false;
+        }
     }
 
     public HttpMethod Method { get; }

@@ -23,10 +23,18 @@ public static class NetworkError
     public const string ConnectionError = "connection_error";
     public const string Unknown = "unknown";
 
+    /// <summary>The run ended (gracefulStop expired, a hard stop) while the request was in flight; its time so far is kept.</summary>
+    public const string Interrupted = "interrupted";
+
+    // Refused before sending: text filled in at run time would have changed the message's framing (header injection).
+    public const string InvalidMethod = "invalid_method";
+    public const string InvalidUrl = "invalid_url";
+    public const string InvalidHeader = "invalid_header";
+
     public static readonly IReadOnlyList<string> All =
     [
         Timeout, ConnectionRefused, ConnectionReset, Dns, Tls, Unreachable, ResponseEnded, InvalidResponse,
-        ProtocolError, ResponseTooLarge, ConnectionError, Unknown,
+        ProtocolError, ResponseTooLarge, ConnectionError, Interrupted, InvalidMethod, InvalidUrl, InvalidHeader, Unknown,
     ];
 
     public static string Classify(Exception exception)

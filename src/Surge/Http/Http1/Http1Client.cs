@@ -10,7 +10,9 @@ namespace Surge.Http.Http1;
 /// prepared request, reads the response, and times k6's phases from the wire. A keep-alive connection the server
 /// closed while idle is retried once on a fresh one, as browsers and HttpClient do. Timeouts and interrupts are
 /// enforced by the <see cref="RequestWatchdog"/>, which aborts the connection; a request itself only publishes its
-/// deadline. In steady state nothing here allocates or locks.
+/// deadline. Every outcome comes back as timings, an interrupted request too (error `interrupted`, with the time it
+/// had taken), so that the caller records it before it stops the iteration. In steady state nothing here allocates
+/// or locks.
 /// </summary>
 public sealed class Http1Client : IHttpTransport
 {
@@ -21,6 +23,7 @@ public sealed class Http1Client : IHttpTransport
     private readonly IConnectionSource _connections;
     private readonly HttpOptions _options;
     private readonly RequestWatchdog _watchdog;
+    private readonly ConnectAttempt _attempt = new();
     private int _state;
     private long _deadline;
     private CancellationToken _interrupt;
@@ -40,6 +43,8 @@ public sealed class Http1Client : IHttpTransport
     {
         var timings = new HttpTimings();
         var started = MonotonicClock.Now;
+        long sendAt = 0;
+        long sentAt = 0;
         _interrupt = cancellationToken;
         _deadline = started + request.TimeoutTicks;
         Volatile.Write(ref _state, Running);
@@ -47,16 +52,18 @@ public sealed class Http1Client : IHttpTransport
         {
             while (true)
             {
+                sendAt = sentAt = 0;
                 var connection = _connections.Take(request.Endpoint);
                 var reused = connection is not null;
                 Volatile.Write(ref _connection, connection ??= await OpenAsync(request.Endpoint).ConfigureAwait(false));
+                // A reused connection was taken in nanoseconds: the request's start is its send time (one clock read fewer).
+                sendAt = reused ? started : MonotonicClock.Now;
                 if (!reused)
                 {
-                    timings.Connecting = connection.Opening.Connect;
-                    timings.TlsHandshaking = connection.Opening.Tls;
+                    var opening = _attempt.Phases(sendAt);
+                    timings.Connecting = opening.Connect;
+                    timings.TlsHandshaking = opening.Tls;
                 }
-                // A reused connection was taken in nanoseconds: the request's start is its send time (one clock read fewer).
-                var sendAt = reused ? started : MonotonicClock.Now;
                 connection.BeginResponse(request, keep);
                 try
                 {
@@ -67,7 +74,7 @@ public sealed class Http1Client : IHttpTransport
                     connection.Dispose();
                     continue; // the server closed this idle connection before our request reached it
                 }
-                var sentAt = MonotonicClock.Now;
+                sentAt = MonotonicClock.Now;
                 if (connection.ShouldWaitWithoutBuffer)
                 {
                     await connection.WaitForBytesAsync().ConfigureAwait(false);
@@ -112,21 +119,15 @@ public sealed class Http1Client : IHttpTransport
                 }
                 if (Interlocked.CompareExchange(ref _state, Idle, Running) == Aborted)
                 {
-                    return Abandon(ref timings, started, cancellationToken);
+                    return Failed(timings, Abandoned(cancellationToken), keep, started, sendAt, sentAt);
                 }
                 return Completed(timings, request, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt, reads);
             }
         }
         catch (Exception exception)
         {
-            Interlocked.Exchange(ref _connection, null)?.Dispose();
-            if (Interlocked.Exchange(ref _state, Idle) == Aborted)
-            {
-                return Abandon(ref timings, started, cancellationToken);
-            }
-            timings.Error = NetworkError.Classify(exception);
-            timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
-            return timings;
+            var abandoned = Interlocked.Exchange(ref _state, Idle) == Aborted;
+            return Failed(timings, abandoned ? Abandoned(cancellationToken) : NetworkError.Classify(exception), keep, started, sendAt, sentAt);
         }
     }
 
@@ -144,7 +145,7 @@ public sealed class Http1Client : IHttpTransport
         var endedAt = reads == 1 ? firstByteAt : MonotonicClock.Now;
         firstByteAt = firstByteAt == 0 ? endedAt : firstByteAt;
         timings.EndedAt = endedAt;
-        timings.Blocked = blocked - timings.Connecting - timings.TlsHandshaking;
+        timings.Blocked = blocked; // k6's: getting a connection, its DNS, connect and TLS included
         timings.Sending = sending;
         timings.Waiting = firstByteAt - sentAt;
         timings.Receiving = endedAt - firstByteAt;
@@ -165,21 +166,44 @@ public sealed class Http1Client : IHttpTransport
         return timings;
     }
 
-    // The watchdog aborted this request: an interrupted VU stops its iteration, anything else timed out.
-    private HttpTimings Abandon(ref HttpTimings timings, long started, CancellationToken cancellationToken)
+    // The watchdog aborted this request: its VU was interrupted (the run is ending), or it ran past its deadline.
+    private static string Abandoned(CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested ? NetworkError.Interrupted : NetworkError.Timeout;
+
+    /// <summary>
+    /// A request that ended without a response: each phase keeps the time it took up to the failure. Before a
+    /// connection was ready, all of it went into getting one (blocked), split into connecting and TLS as far as
+    /// the attempt got: a refused connect is connecting time, not waiting.
+    /// </summary>
+    private HttpTimings Failed(HttpTimings timings, string error, HttpResponseBuffer? keep, long started, long sendAt, long sentAt)
     {
         Volatile.Write(ref _state, Idle);
         Interlocked.Exchange(ref _connection, null)?.Dispose();
-        cancellationToken.ThrowIfCancellationRequested();
+        keep?.Clear(); // checks and captures must not read the previous response
+        var now = MonotonicClock.Now;
         timings.Status = 0;
-        timings.Error = NetworkError.Timeout;
-        timings.Waiting = Math.Max(0, MonotonicClock.Now - started - timings.Connecting - timings.TlsHandshaking);
+        timings.Error = error;
+        timings.EndedAt = now;
+        if (sendAt == 0)
+        {
+            var attempt = _attempt.Phases(now);
+            timings.Blocked = now - started;
+            timings.Connecting = attempt.Connect;
+            timings.TlsHandshaking = attempt.Tls;
+        }
+        else
+        {
+            timings.Blocked = sendAt - started;
+            timings.Sending = (sentAt == 0 ? now : sentAt) - sendAt;
+            timings.Waiting = sentAt == 0 ? 0 : now - sentAt;
+        }
         return timings;
     }
 
     // Connecting is the one phase that takes a cancellation token: rare enough to pay for a token source.
     private async Task<Http1Connection> OpenAsync(HttpEndpoint endpoint)
     {
+        _attempt.Start(endpoint.Tls);
         using var connecting = new CancellationTokenSource();
         Volatile.Write(ref _connecting, connecting);
         try
@@ -188,7 +212,7 @@ public sealed class Http1Client : IHttpTransport
             {
                 throw new OperationCanceledException();
             }
-            return await Http1Connection.OpenAsync(endpoint, _options, connecting.Token).ConfigureAwait(false);
+            return await Http1Connection.OpenAsync(endpoint, _options, _attempt, connecting.Token).ConfigureAwait(false);
         }
         finally
         {

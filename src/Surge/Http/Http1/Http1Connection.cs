@@ -30,12 +30,11 @@ public sealed class Http1Connection : IDisposable
     private bool _tooLarge;
     private int _disposed;
 
-    private Http1Connection(HttpEndpoint endpoint, Socket socket, SslStream? tls, ConnectTimings opening)
+    private Http1Connection(HttpEndpoint endpoint, Socket socket, SslStream? tls)
     {
         Endpoint = endpoint;
         _socket = socket;
         _tls = tls;
-        Opening = opening;
         Interlocked.Increment(ref s_open);
     }
 
@@ -43,25 +42,25 @@ public sealed class Http1Connection : IDisposable
 
     public HttpEndpoint Endpoint { get; }
 
-    /// <summary>What opening the connection cost, charged to the request that opened it.</summary>
-    public ConnectTimings Opening { get; }
-
-    /// <summary>Resolves, connects and (for https) handshakes, timing each phase.</summary>
-    public static async Task<Http1Connection> OpenAsync(HttpEndpoint endpoint, HttpOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves, connects and (for https) handshakes, stamping each phase on <paramref name="attempt"/> as it ends, so
+    /// that a failed attempt still shows where its time went.
+    /// </summary>
+    public static async Task<Http1Connection> OpenAsync(HttpEndpoint endpoint, HttpOptions options, ConnectAttempt attempt,
+        CancellationToken cancellationToken)
     {
-        var started = MonotonicClock.Now;
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
-        var resolved = MonotonicClock.Now;
+        attempt.Resolved();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
-            var connected = MonotonicClock.Now;
+            attempt.Connected();
             var tls = endpoint.Tls ? await HandshakeAsync(socket, endpoint, options, cancellationToken).ConfigureAwait(false) : null;
-            var opening = new ConnectTimings(resolved - started, connected - resolved, endpoint.Tls ? MonotonicClock.Now - connected : 0);
-            return new Http1Connection(endpoint, socket, tls, opening);
+            attempt.Opened();
+            return new Http1Connection(endpoint, socket, tls);
         }
         catch
         {
@@ -245,3 +244,43 @@ public sealed class Http1Connection : IDisposable
 
 /// <summary>Ticks spent resolving the host, connecting, and in the TLS handshake (0 for plain http).</summary>
 public readonly record struct ConnectTimings(long Dns, long Connect, long Tls);
+
+/// <summary>
+/// The clock of one connection attempt, stamped as each phase ends. Read at the end of the attempt, successful or
+/// not, it splits the time into k6's phases: a refused connect is connecting time, a failed handshake is TLS time.
+/// One per client, reused for every attempt.
+/// </summary>
+public sealed class ConnectAttempt
+{
+    private bool _tls;
+    private long _started;
+    private long _resolved;
+    private long _connected;
+    private long _opened;
+
+    public void Start(bool tls)
+    {
+        _tls = tls;
+        _started = MonotonicClock.Now;
+        _resolved = _connected = _opened = 0;
+    }
+
+    public void Resolved() => _resolved = MonotonicClock.Now;
+
+    public void Connected() => _connected = MonotonicClock.Now;
+
+    public void Opened() => _opened = MonotonicClock.Now;
+
+    /// <summary>When the connection became usable, or 0 while it is not (yet).</summary>
+    public long OpenedAt => _opened;
+
+    /// <summary>The phases of the attempt: up to its opening, or up to <paramref name="now"/> when it failed or is still going.</summary>
+    public ConnectTimings Phases(long now)
+    {
+        var end = _opened == 0 ? now : _opened;
+        return new(
+            (_resolved == 0 ? end : _resolved) - _started,
+            _resolved == 0 ? 0 : (_connected == 0 ? end : _connected) - _resolved,
+            _connected == 0 || !_tls ? 0 : end - _connected);
+    }
+}
