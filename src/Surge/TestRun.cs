@@ -64,10 +64,16 @@ public static class TestRun
         var sinks = settings.Sinks.ToList();
         var sinkFailures = new List<string>();
         var timeline = new TimelineRecorder();
+        var vusSampled = false;
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
-            var (snapshot, now) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+            if (!running.IsCompleted)
+            {
+                SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.ActiveVus));
+                vusSampled = true;
+            }
+            var (snapshot, now) = Collect(recorder, origin, lastCollect);
             lastCollect = now;
             timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
@@ -93,8 +99,13 @@ public static class TestRun
             outcome = RunOutcome.Interrupted;
         }
 
+        if (!vusSampled)
+        {
+            // The load ended before the first interval: its peak stands in for the sample it never had.
+            SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.PeakActiveVus));
+        }
         var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
-        var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+        var (final, _) = Collect(recorder, origin, lastCollect);
         timeline.AddFinal(final);
         if (verifications.Count > 0)
         {
@@ -175,14 +186,19 @@ public static class TestRun
         }
     }
 
-    private static (MetricsSnapshot Snapshot, long Now) Collect(
-        MetricsRecorder recorder, LoadEngine engine, int vusSeries, int vusMaxSeries, long origin, long lastCollect)
+    /// <summary>
+    /// Samples `vus` and `vus_max` while the load runs, as k6 does: read after the end, every VU is idle and a 1-VU
+    /// run would report `vus 0 min=0 max=0`.
+    /// </summary>
+    private static void SampleVus(MetricsRecorder recorder, LoadEngine engine, int vusSeries, int vusMaxSeries, int vus)
     {
-        using (var writer = recorder.BeginWrite())
-        {
-            writer.SetGauge(vusSeries, engine.Scenarios.Sum(s => s.ActiveVus));
-            writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
-        }
+        using var writer = recorder.BeginWrite();
+        writer.SetGauge(vusSeries, vus);
+        writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
+    }
+
+    private static (MetricsSnapshot Snapshot, long Now) Collect(MetricsRecorder recorder, long origin, long lastCollect)
+    {
         var now = MonotonicClock.Now;
         return (recorder.Collect(MonotonicClock.ToTimeSpan(now - origin), MonotonicClock.ToTimeSpan(now - lastCollect)), now);
     }
@@ -197,7 +213,8 @@ public static class TestRun
     {
         for (var i = 0; i < plans.Count; i++)
         {
-            if (plans[i].AbortOnFail && !results[i].Passed && elapsed >= plans[i].DelayAbortEval)
+            // A threshold with no data yet has not failed: the first requests may still be on their way.
+            if (plans[i].AbortOnFail && !results[i].Passed && results[i].Observed is not null && elapsed >= plans[i].DelayAbortEval)
             {
                 return true;
             }
@@ -262,6 +279,7 @@ public static class TestRun
             ],
             Outcome = outcome,
         };
-        return summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
+        summary = summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
+        return summary with { Warnings = [.. summary.Warnings, .. ThresholdEvaluator.UnmatchedFilters(summary)] };
     }
 }

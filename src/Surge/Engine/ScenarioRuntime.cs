@@ -31,6 +31,7 @@ public sealed class ScenarioRuntime : IDisposable
     private long _refused;
     private string? _firstRefusal;
     private int _activeVus;
+    private int _peakActiveVus;
     private volatile bool _stopping;
     private long _startedAt;
 
@@ -151,7 +152,23 @@ public sealed class ScenarioRuntime : IDisposable
         }
     }
 
-    internal void VuStarted() => Interlocked.Increment(ref _activeVus);
+    /// <summary>The most VUs busy at once so far; the `vus` gauge of a run too short to be sampled reads it.</summary>
+    public int PeakActiveVus => Volatile.Read(ref _peakActiveVus);
+
+    internal void VuStarted()
+    {
+        var active = Interlocked.Increment(ref _activeVus);
+        var peak = Volatile.Read(ref _peakActiveVus);
+        while (active > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakActiveVus, active, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+            peak = seen;
+        }
+    }
 
     internal void VuStopped() => Interlocked.Decrement(ref _activeVus);
 
