@@ -18,7 +18,9 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
 try
 {
     // Plan errors reach the catch below (exit 104 with file:line:col) instead of the default handler's stack trace.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // Signals are StopSignals' during a run: System.CommandLine's own handling would end the process 2 s after the
+    // first Ctrl-C or SIGTERM (exit 130/143), cutting a graceful stop short and losing the summary and every file.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (PlanException exception)
 {

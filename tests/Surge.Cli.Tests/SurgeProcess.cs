@@ -116,10 +116,11 @@ public sealed class SurgeProcess : IDisposable
         _process.Dispose();
     }
 
-    public static string WriteTestFile(string yaml)
+    /// <summary>A test file in the temporary folder: YAML unless <paramref name="extension"/> says otherwise (".cs").</summary>
+    public static string WriteTestFile(string text, string extension = ".yaml")
     {
-        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
+        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}{extension}");
+        File.WriteAllText(path, text);
         return path;
     }
 }
