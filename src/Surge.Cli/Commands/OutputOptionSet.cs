@@ -34,6 +34,11 @@ public sealed class OutputOptionSet
             return text;
         },
     };
+    private readonly Option<string[]> _dashboardHost = new("--dashboard-host")
+    {
+        Description = "A host name the dashboard answers to besides this machine's own names and addresses (e.g. a reverse proxy's); repeatable",
+        AllowMultipleArgumentsPerToken = false,
+    };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No live progress" };
     private readonly Option<bool> _noColor = new("--no-color") { Description = "No ANSI colors in the summary" };
 
@@ -47,6 +52,7 @@ public sealed class OutputOptionSet
         command.Options.Add(_report);
         command.Options.Add(_findings);
         command.Options.Add(_dashboard);
+        command.Options.Add(_dashboardHost);
         command.Options.Add(_quiet);
         command.Options.Add(_noColor);
     }
@@ -59,8 +65,18 @@ public sealed class OutputOptionSet
             JUnitFile = parse.GetValue(_junit),
             Report = parse.GetValue(_report),
             Findings = parse.GetValue(_findings),
-            Dashboard = parse.GetResult(_dashboard) is { Implicit: false } ? DashboardAddress.Parse(parse.GetValue(_dashboard)) : null,
+            Dashboard = Dashboard(parse),
         };
+
+    private DashboardAddress? Dashboard(ParseResult parse)
+    {
+        var hosts = parse.GetValue(_dashboardHost) ?? [];
+        if (parse.GetResult(_dashboard) is not { Implicit: false })
+        {
+            return hosts.Length == 0 ? null : throw new PlanException("--dashboard-host allows a name for the dashboard; add --dashboard too");
+        }
+        return DashboardAddress.Parse(parse.GetValue(_dashboard)) with { AllowedHosts = [.. hosts.Select(DashboardAddress.HostName)] };
+    }
 }
 
 /// <summary>One `--out kind=target`, as k6 writes it.</summary>

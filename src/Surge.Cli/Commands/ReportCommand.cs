@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Surge.Results;
 
 namespace Surge.Cli.Commands;
 
@@ -16,9 +17,12 @@ public static class ReportCommand
         output.AddTo(command);
         command.SetAction(parse =>
         {
-            var summary = SavedResult.Read(parse.GetValue(result)!);
-            RunExecution.WriteOutputs(summary, output.Read(parse));
-            return RunExecution.ExitCodeFor(summary);
+            var options = output.Read(parse);
+            RunSummary? summary = null;
+            var files = RunExecution.Files(options, () => summary!);
+            OutputFiles.Check(files);
+            summary = SavedResult.Read(parse.GetValue(result)!);
+            return RunExecution.Finish(summary, options, files);
         });
         return command;
     }
