@@ -6,6 +6,10 @@ namespace Surge.Cli;
 public static class ExitCodes
 {
     public const int Success = 0;
+
+    /// <summary>The command line could not be parsed: an unknown option or command, a missing or malformed value.</summary>
+    public const int UsageError = 2;
+
     public const int ThresholdsFailed = 99;
     public const int InvalidTest = 104;
     public const int StoppedBySignal = 105;

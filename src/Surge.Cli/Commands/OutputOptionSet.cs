@@ -4,8 +4,11 @@ using Surge.Plans;
 
 namespace Surge.Cli.Commands;
 
-/// <summary>The output flags every load-running command accepts.</summary>
-public sealed class OutputOptionSet
+/// <summary>
+/// The output flags every load-running command accepts. From a saved result (<c>live: false</c>) there is no run to
+/// stream or watch: --out and --dashboard are hidden and refused rather than silently ignored.
+/// </summary>
+public sealed class OutputOptionSet(bool live = true)
 {
     private readonly Option<string?> _summaryExport = new("--summary-export") { Description = "Write k6's summary-export JSON to this file" };
     private readonly Option<string?> _result = new("--result") { Description = "Write the full, mergeable result (histograms included) to this JSON file" };
@@ -44,6 +47,10 @@ public sealed class OutputOptionSet
 
     public void AddTo(Command command)
     {
+        foreach (var option in LiveOnly)
+        {
+            option.Hidden = !live;
+        }
         command.Options.Add(_summaryExport);
         command.Options.Add(_result);
         command.Options.Add(_out);
@@ -57,8 +64,16 @@ public sealed class OutputOptionSet
         command.Options.Add(_noColor);
     }
 
-    public OutputOptions Read(ParseResult parse) =>
-        new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
+    public OutputOptions Read(ParseResult parse)
+    {
+        if (!live)
+        {
+            foreach (var option in LiveOnly.Where(o => parse.GetResult(o) is { Implicit: false }))
+            {
+                throw new UsageException($"{option.Name} needs a running test; from a saved result write files with --summary-export, --result, --csv, --junit, --report or --findings");
+            }
+        }
+        return new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
         {
             LiveOutputs = [.. (parse.GetValue(_out) ?? []).Select(LiveOutput.Parse)],
             CsvPrefix = parse.GetValue(_csv),
@@ -67,13 +82,16 @@ public sealed class OutputOptionSet
             Findings = parse.GetValue(_findings),
             Dashboard = Dashboard(parse),
         };
+    }
+
+    private IEnumerable<Option> LiveOnly => [_out, _dashboard, _dashboardHost];
 
     private DashboardAddress? Dashboard(ParseResult parse)
     {
         var hosts = parse.GetValue(_dashboardHost) ?? [];
         if (parse.GetResult(_dashboard) is not { Implicit: false })
         {
-            return hosts.Length == 0 ? null : throw new PlanException("--dashboard-host allows a name for the dashboard; add --dashboard too");
+            return hosts.Length == 0 ? null : throw new UsageException("--dashboard-host allows a name for the dashboard; add --dashboard too");
         }
         return DashboardAddress.Parse(parse.GetValue(_dashboard)) with { AllowedHosts = [.. hosts.Select(DashboardAddress.HostName)] };
     }

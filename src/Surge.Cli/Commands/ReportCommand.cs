@@ -12,7 +12,7 @@ public static class ReportCommand
     public static Command Create()
     {
         var result = new Argument<string>("result") { Description = "A result file written by surge run --result" };
-        var output = new OutputOptionSet();
+        var output = new OutputOptionSet(live: false);
         var command = new Command("report", "Print the summary and write report files from a saved result, without rerunning") { result };
         output.AddTo(command);
         command.SetAction(parse =>

@@ -15,18 +15,20 @@ public static class RunCommand
         var iterations = new Option<long?>("--iterations", "-i") { Description = "Total iterations shared by the VUs (shared-iterations)" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
         var method = new Option<string>("--method", "-m") { Description = "HTTP method in quick mode", DefaultValueFactory = _ => "GET" };
-        var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
-        var profile = new Option<string?>("--profile") { Description = "Run every scenario with the test's named profile (profiles: local, staging, stress, ...)" };
+        var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over the process environment, which wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
+        var profile = new Option<string?>("--profile") { Description = $"Run every scenario with the test's named profile (profiles: local, staging, stress, ...); default: ${ProfileVariable}" };
+        var noThresholds = new Option<bool>("--no-thresholds") { Description = "Run without judging thresholds (they stay checked for mistakes); exit 0 unless something else fails" };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
         var output = new OutputOptionSet();
         var command = new Command("run", "Run a load test from a YAML file, or against one URL")
         {
-            target, vus, duration, iterations, baseUrl, method, env, envFile, profile,
+            target, vus, duration, iterations, baseUrl, method, env, envFile, profile, noThresholds,
         };
         output.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var text = parse.GetValue(target)!;
+            RefuseForeignScript(text);
             using var script = text.EndsWith(".cs", StringComparison.OrdinalIgnoreCase) ? await ScriptCompilation.CompileAsync(text, cancellation) : null;
             var plan = script is not null ? await script.CreatePlanAsync(cancellation)
                 : QuickPlan.IsUrl(text) ? QuickPlan.For(text, parse.GetValue(method)!)
@@ -39,15 +41,43 @@ public static class RunCommand
             TimeSpan? parsedDuration = durationText is null ? null
                 : Durations.TryParse(durationText, out var d) ? d
                 : throw new PlanException($"--duration '{durationText}' is not a duration; write e.g. 30s, 1m30s or 500ms");
-            if (parse.GetValue(profile) is { } profileName)
+            var profileFromEnvironment = parse.GetValue(profile) is null ? ProfileFromEnvironment(text) : null;
+            if ((parse.GetValue(profile) ?? profileFromEnvironment) is { } profileName)
             {
-                plan = PlanOverrides.UseProfile(plan, profileName);
+                try
+                {
+                    plan = PlanOverrides.UseProfile(plan, profileName);
+                }
+                catch (PlanException exception) when (profileFromEnvironment is not null)
+                {
+                    throw new PlanException($"{ProfileVariable}={profileFromEnvironment} (from the environment): {exception.Message}");
+                }
             }
             plan = PlanOverrides.Apply(plan, parse.GetValue(vus), parsedDuration, parse.GetValue(iterations));
             plan = plan with { Env = Environment(plan.Env, text, parse.GetValue(envFile), parse.GetValue(env) ?? []) };
+            if (parse.GetValue(noThresholds))
+            {
+                plan = plan with { Thresholds = [] };
+            }
             return await RunExecution.RunAsync(plan, output.Read(parse));
         });
         return command;
+    }
+
+    // k6 and Locust users try their own scripts first: say plainly what Surge runs and where the translation is.
+    private static void RefuseForeignScript(string target)
+    {
+        var tool = Path.GetExtension(target).ToLowerInvariant() switch
+        {
+            ".js" or ".mjs" or ".cjs" or ".ts" => "a k6 JavaScript test",
+            ".py" => "a Locust Python test",
+            _ => null,
+        };
+        if (tool is not null && !QuickPlan.IsUrl(target))
+        {
+            throw new PlanException($"{target} looks like {tool}; Surge runs YAML (.yaml) and C# (.cs) tests. "
+                + "The README's \"Coming from k6, Locust or Artillery\" table shows how each concept translates");
+        }
     }
 
     private static Uri BaseAddress(string url) =>
@@ -55,7 +85,16 @@ public static class RunCommand
             ? uri
             : throw new PlanException($"--base-url '{url}' is not an absolute http(s) URL");
 
-    // The plan's own env, then the .env beside the test (or --env-file), then each -e on top.
+    /// <summary>The process environment variable that chooses a profile when --profile does not.</summary>
+    public const string ProfileVariable = "SURGE_PROFILE";
+
+    // A test file's profile from SURGE_PROFILE (quick mode has no profiles to choose from).
+    private static string? ProfileFromEnvironment(string target) =>
+        QuickPlan.IsUrl(target) ? null : System.Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } name ? name : null;
+
+    // As every dotenv tool does: -e first, then the process environment, then the .env beside the test (or
+    // --env-file). The engine reads the process environment itself, under this run environment, so a file's value
+    // is left out where the process has the name.
     private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
     {
         var besideTest = QuickPlan.IsUrl(target) ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", ".env");
@@ -69,7 +108,10 @@ public static class RunCommand
         {
             foreach (var (name, value) in DotEnv.Read(file))
             {
-                values[name] = value;
+                if (System.Environment.GetEnvironmentVariable(name) is null)
+                {
+                    values[name] = value;
+                }
             }
         }
         foreach (var assignment in assignments)
