@@ -110,4 +110,41 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(0, unjudged.ExitCode);
         Assert.Equal(10, _api.RequestCount);
     }
+    [Fact]
+    public async Task Stage_reshapes_every_scenario_into_ramping_vus_and_summary_trend_stats_picks_the_columns()
+    {
+        var test = SurgeProcess.WriteTestFile($"""
+            iterations: 5
+            requests:
+              - url: {Health}
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", test, "--quiet", "-s", "1s:2", "--stage", "1s:0", "--summary-trend-stats", "avg,p(99.9)");
+        var ambiguous = await SurgeProcess.RunAsync("run", test, "--quiet", "-s", "1s:2", "--duration", "5s");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Up to 2 looping VUs for 2s over 2 stages", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("p(99.9)=", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("med=", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.StartsWith("error: --stage cannot be combined with --duration or --iterations", ambiguous.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quick_mode_takes_hey_like_flags_and_refuses_a_header_that_would_smuggle_another()
+    {
+        var post = await SurgeProcess.RunAsync("run", _api.BaseAddress + "items", "-i", "3", "--quiet",
+            "-m", "POST", "-H", "X-Trace: quick", "--body", """{"name": "from the command line", "price": 1}""", "-T", "application/json");
+        var count = _api.RequestCount;
+        var smuggling = await SurgeProcess.RunAsync("run", Health, "-i", "3", "-H", "X-A: 1\r\nInjected: 1");
+        var outsideQuickMode = await SurgeProcess.RunAsync("run", Path.Combine(_folder, "test.yaml"), "-H", "X-A: 1");
+
+        Assert.Equal(0, post.ExitCode);
+        Assert.Equal(3, count);
+        Assert.Equal(104, smuggling.ExitCode);
+        Assert.Contains("-H 'X-A': the value holds a line break", smuggling.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, _api.RequestCount);
+        Assert.Equal(2, outsideQuickMode.ExitCode);
+        Assert.StartsWith("error: --header is for quick mode", outsideQuickMode.Stderr, StringComparison.Ordinal);
+    }
 }
