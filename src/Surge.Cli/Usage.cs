@@ -14,7 +14,9 @@ public static class Usage
     {
         ArgumentNullException.ThrowIfNull(parse);
         var known = KnownOptions(parse.CommandResult);
-        foreach (var token in parse.Tokens)
+        // An option's value may start with a dash (--body "--boundary"); only the command's own arguments are suspect.
+        var optionValues = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().SelectMany(o => o.Tokens).ToHashSet();
+        foreach (var token in parse.Tokens.Where(t => !optionValues.Contains(t)))
         {
             if (token.Type is System.CommandLine.Parsing.TokenType.DoubleDash)
             {

@@ -134,7 +134,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async Task Quick_mode_takes_hey_like_flags_and_refuses_a_header_that_would_smuggle_another()
     {
         var post = await SurgeProcess.RunAsync("run", _api.BaseAddress + "items", "-i", "3", "--quiet",
-            "-m", "POST", "-H", "X-Trace: quick", "--body", """{"name": "from the command line", "price": 1}""", "-T", "application/json");
+            "-m", "POST", "-H", "X-Trace: quick", "--body", "--a body that starts with dashes", "-T", "text/plain");
         var count = _api.RequestCount;
         var smuggling = await SurgeProcess.RunAsync("run", Health, "-i", "3", "-H", "X-A: 1\r\nInjected: 1");
         var outsideQuickMode = await SurgeProcess.RunAsync("run", Path.Combine(_folder, "test.yaml"), "-H", "X-A: 1");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Surge.Cli.Dashboard.Tests;
 
 namespace Surge.Cli.Tests;
 
@@ -10,9 +11,10 @@ namespace Surge.Cli.Tests;
 public sealed class StopTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("surge-stop-");
-    private HoldingServer _server = null!;
+    // Requests that take 8 s: a slow system under test, which a graceful stop must wait for.
+    private TargetServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await HoldingServer.StartAsync();
+    public async Task InitializeAsync() => _server = await TargetServer.StartAsync(TimeSpan.FromSeconds(8));
 
     public async Task DisposeAsync()
     {
@@ -56,7 +58,7 @@ public sealed class StopTests : IAsyncLifetime
                     url: {_server.Url}
             """);
         using var surge = SurgeProcess.Start(null, ["run", test, "--quiet", .. EveryOutput()]);
-        await surge.WaitUntilAsync(() => _server.Received == 2, "both VUs sent a request");
+        await surge.WaitUntilAsync(() => _server.Requests == 2, "both VUs sent a request");
 
         surge.Signal(signal);
         var run = await surge.ExitAsync();
