@@ -4,8 +4,11 @@ using Surge.Plans;
 
 namespace Surge.Cli.Commands;
 
-/// <summary>The output flags every load-running command accepts.</summary>
-public sealed class OutputOptionSet
+/// <summary>
+/// The output flags every load-running command accepts. From a saved result (<c>live: false</c>) there is no run to
+/// stream or watch: --out and --dashboard are hidden and refused rather than silently ignored.
+/// </summary>
+public sealed class OutputOptionSet(bool live = true)
 {
     private readonly Option<string?> _summaryExport = new("--summary-export") { Description = "Write k6's summary-export JSON to this file" };
     private readonly Option<string?> _result = new("--result") { Description = "Write the full, mergeable result (histograms included) to this JSON file" };
@@ -34,11 +37,20 @@ public sealed class OutputOptionSet
             return text;
         },
     };
+    private readonly Option<string[]> _dashboardHost = new("--dashboard-host")
+    {
+        Description = "A host name the dashboard answers to besides this machine's own names and addresses (e.g. a reverse proxy's); repeatable",
+        AllowMultipleArgumentsPerToken = false,
+    };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No live progress" };
     private readonly Option<bool> _noColor = new("--no-color") { Description = "No ANSI colors in the summary" };
 
     public void AddTo(Command command)
     {
+        foreach (var option in LiveOnly)
+        {
+            option.Hidden = !live;
+        }
         command.Options.Add(_summaryExport);
         command.Options.Add(_result);
         command.Options.Add(_out);
@@ -47,20 +59,42 @@ public sealed class OutputOptionSet
         command.Options.Add(_report);
         command.Options.Add(_findings);
         command.Options.Add(_dashboard);
+        command.Options.Add(_dashboardHost);
         command.Options.Add(_quiet);
         command.Options.Add(_noColor);
     }
 
-    public OutputOptions Read(ParseResult parse) =>
-        new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
+    public OutputOptions Read(ParseResult parse)
+    {
+        if (!live)
+        {
+            foreach (var option in LiveOnly.Where(o => parse.GetResult(o) is { Implicit: false }))
+            {
+                throw new UsageException($"{option.Name} needs a running test; from a saved result write files with --summary-export, --result, --csv, --junit, --report or --findings");
+            }
+        }
+        return new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
         {
             LiveOutputs = [.. (parse.GetValue(_out) ?? []).Select(LiveOutput.Parse)],
             CsvPrefix = parse.GetValue(_csv),
             JUnitFile = parse.GetValue(_junit),
             Report = parse.GetValue(_report),
             Findings = parse.GetValue(_findings),
-            Dashboard = parse.GetResult(_dashboard) is { Implicit: false } ? DashboardAddress.Parse(parse.GetValue(_dashboard)) : null,
+            Dashboard = Dashboard(parse),
         };
+    }
+
+    private IEnumerable<Option> LiveOnly => [_out, _dashboard, _dashboardHost];
+
+    private DashboardAddress? Dashboard(ParseResult parse)
+    {
+        var hosts = parse.GetValue(_dashboardHost) ?? [];
+        if (parse.GetResult(_dashboard) is not { Implicit: false })
+        {
+            return hosts.Length == 0 ? null : throw new UsageException("--dashboard-host allows a name for the dashboard; add --dashboard too");
+        }
+        return DashboardAddress.Parse(parse.GetValue(_dashboard)) with { AllowedHosts = [.. hosts.Select(DashboardAddress.HostName)] };
+    }
 }
 
 /// <summary>One `--out kind=target`, as k6 writes it.</summary>

@@ -75,7 +75,7 @@ public sealed class LoadEngine : IDisposable
             }
         }
         scenario.MarkStarted();
-        await ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, stop).ConfigureAwait(false);
+        await scenario.RunWithinLimitsAsync(ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, stop), stop).ConfigureAwait(false);
     }
 
     public void Dispose()

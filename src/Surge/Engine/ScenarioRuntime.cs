@@ -34,6 +34,7 @@ public sealed class ScenarioRuntime : IDisposable
     private int _peakActiveVus;
     private volatile bool _stopping;
     private long _startedAt;
+    private IReadOnlyList<string> _abandoned = [];
 
     public ScenarioRuntime(ScenarioPlan plan, EngineContext engine, Func<ScenarioRuntime, IReadOnlyList<CompiledPersona>> compileSteps)
     {
@@ -366,12 +367,76 @@ public sealed class ScenarioRuntime : IDisposable
         if (!IsIdle(loops))
         {
             await _hardStop.CancelAsync().ConfigureAwait(false);
-            while (!IsIdle(loops))
+            var giveUp = MonotonicClock.Now + MonotonicClock.FromTimeSpan(AbandonAfter);
+            while (!IsIdle(loops) && MonotonicClock.Now < giveUp)
             {
                 await Task.Delay(5).ConfigureAwait(false);
             }
+            if (!IsIdle(loops))
+            {
+                Abandon();
+            }
         }
         State = ScenarioState.Done;
+    }
+
+    /// <summary>
+    /// How long interrupted iterations get to end after the hard stop. Code that ignores cancellation (a synchronous
+    /// loop in a C# step) may never return; past this the scenario ends without it and the summary names it.
+    /// </summary>
+    internal static TimeSpan AbandonAfter { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What never returned after the hard stop, e.g. "VU 3 in C# step 'spin'"; the summary warns about each.</summary>
+    public IReadOnlyList<string> Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>
+    /// Waits for the executor, but no longer than the scenario's limits allow: its duration (or the stop, whichever
+    /// comes first), then gracefulStop and the hard stop. An executor held up by code that never returns (a
+    /// synchronous loop run on an arrival-rate dispatcher) cannot reach its own drain; then the scenario ends here.
+    /// </summary>
+    internal async Task RunWithinLimitsAsync(Task executing, CancellationToken stop)
+    {
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (Plan.Executor.MaxDuration > TimeSpan.Zero)
+        {
+            ended.CancelAfter(Plan.Executor.MaxDuration);
+        }
+        var limit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var reached = ended.Token.Register(() => limit.TrySetResult());
+        if (await Task.WhenAny(executing, limit.Task).ConfigureAwait(false) == limit.Task)
+        {
+            // The executor's own drain takes at most gracefulStop and AbandonAfter; it gets that twice over.
+            var drain = Plan.GracefulStop + AbandonAfter + AbandonAfter;
+            if (await Task.WhenAny(executing, Task.Delay(drain, CancellationToken.None)).ConfigureAwait(false) != executing)
+            {
+                BeginStop();
+                await _hardStop.CancelAsync().ConfigureAwait(false);
+                Abandon();
+                State = ScenarioState.Done;
+                return;
+            }
+        }
+        await executing.ConfigureAwait(false);
+    }
+
+    // Names the VUs still inside an iteration; they count as interrupted. Their threads are left to the process exit.
+    private void Abandon()
+    {
+        if (Volatile.Read(ref _abandoned).Count > 0)
+        {
+            return;
+        }
+        List<string> stuck;
+        lock (_vusLock)
+        {
+            stuck = [.. _vus.Select(vu => (vu.Id, Step: vu.RunningCode)).Where(vu => vu.Step is not null).Select(vu => $"VU {vu.Id} in C# step '{vu.Step!.Name}'")];
+        }
+        if (stuck.Count == 0)
+        {
+            stuck.Add($"{ActiveVus} VUs inside an iteration");
+        }
+        Interlocked.Add(ref _interrupted, Math.Max(stuck.Count, ActiveVus));
+        Volatile.Write(ref _abandoned, stuck);
     }
 
     // Every iteration runs inside an active VU: a looping one, or an arrival-rate one counted from the moment it is

@@ -1,6 +1,7 @@
 using Surge.Http;
 using Surge.Engine.Steps;
 using Surge.Http.Http1;
+using Surge.Plans;
 
 namespace Surge.Engine;
 
@@ -17,6 +18,7 @@ public sealed class VirtualUser : IDisposable
     private HttpClientTransport? _http2;
     private HttpResponseBuffer? _response;
     private VuContext? _code;
+    private CodeStep? _runningCode;
 
     internal VirtualUser(int id, ScenarioRuntime scenario, CompiledPersona persona)
     {
@@ -64,6 +66,13 @@ public sealed class VirtualUser : IDisposable
     public bool HasIntendedStart { get; internal set; }
 
     internal CancellationToken IterationToken => _iteration.Token;
+
+    /// <summary>The C# step this VU is inside, if any: what the summary names when that code never returns.</summary>
+    internal CodeStep? RunningCode
+    {
+        get => Volatile.Read(ref _runningCode);
+        set => Volatile.Write(ref _runningCode, value);
+    }
 
     internal Action<VirtualUser>? ReturnToPool { get; set; }
 
