@@ -55,7 +55,17 @@ public sealed class SurgeProcess : IDisposable
         return await surge.ExitAsync();
     }
 
-    public static SurgeProcess Start(string? workingDirectory, params string[] args)
+    /// <summary>Runs `surge ARGS` to its end with these environment variables set.</summary>
+    public static async Task<Outcome> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var surge = Start(workingDirectory: null, environment, args);
+        return await surge.ExitAsync();
+    }
+
+    public static SurgeProcess Start(string? workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,6 +79,10 @@ public sealed class SurgeProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         return new SurgeProcess(Process.Start(start)!);
     }
 
