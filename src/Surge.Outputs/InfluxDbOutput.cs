@@ -115,7 +115,8 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
                 _deliveries.Drop(_lastReason);
             }
         }
-        if (interval.Time - _lastPush >= options.PushInterval)
+        // Half an interval of slack: snapshots a hair under 1 s apart must not make a 1 s push interval skip one.
+        if (interval.Time - _lastPush + (interval.Length / 2) >= options.PushInterval)
         {
             _lastPush = interval.Time;
             await FlushAsync(cancellationToken).ConfigureAwait(false);

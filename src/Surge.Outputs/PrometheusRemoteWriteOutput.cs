@@ -86,7 +86,8 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
         ArgumentNullException.ThrowIfNull(interval);
         _mapping.Add(interval);
         _pending = interval.Time;
-        if (interval.Time - _lastPush >= options.PushInterval)
+        // Half an interval of slack: snapshots a hair under 1 s apart must not make a 1 s push interval skip one.
+        if (interval.Time - _lastPush + (interval.Length / 2) >= options.PushInterval)
         {
             await PushAsync(cancellationToken).ConfigureAwait(false);
         }
