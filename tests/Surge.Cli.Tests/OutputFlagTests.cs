@@ -98,6 +98,26 @@ public sealed class OutputFlagTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prometheus_that_refuses_connections_changes_neither_the_count_nor_the_exit_code_and_the_summary_names_the_drop()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        closed.Stop(); // nobody listens there now
+
+        var run = await SurgeProcess.RunAsync("run", "--vus", "2", "--iterations", "40", $"{Base}/health", "--quiet",
+            "-o", $"prometheus-rw=http://127.0.0.1:{port}/api/v1/write", "--tag", "testid=refused", "--out", $"json={In("points.ndjson")}");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(40, _api.RequestCount);
+        Assert.Equal(40, NdjsonSum(In("points.ndjson"), "http_reqs"));
+        Assert.Matches(@"output prometheus-rw: (\d+) of \1 batches dropped \(connection_refused\)", run.Stdout);
+        Assert.All(File.ReadLines(In("points.ndjson")).Select(line => JsonDocument.Parse(line).RootElement)
+                .Where(line => line.GetProperty("type").GetString() == "Point" && line.GetProperty("metric").GetString() == "http_reqs"),
+            point => Assert.Equal("refused", point.GetProperty("data").GetProperty("tags").GetProperty("testid").GetString()));
+    }
+
+    [Fact]
     public async Task A_bad_k6_output_variable_or_tag_exits_104_naming_it_before_any_request()
     {
         var badStats = await SurgeProcess.RunAsync(new Dictionary<string, string> { ["K6_PROMETHEUS_RW_TREND_STATS"] = "p(95),p95" },
