@@ -8,9 +8,16 @@ namespace Surge;
 
 public sealed record RunSettings
 {
+    /// <summary>In-process views fed on the collector thread (progress, dashboard); they must only copy and return.</summary>
     public IReadOnlyList<ILiveSink> Sinks { get; init; } = [];
 
-    /// <summary>How often totals are collected, thresholds judged and sinks fed.</summary>
+    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each run by the <see cref="OutputHost"/> behind its own queue.</summary>
+    public IReadOnlyList<IRunOutput> Outputs { get; init; } = [];
+
+    /// <summary>The bound on all outputs' final flush; null for <see cref="OutputHost.DefaultFlushTimeout"/>.</summary>
+    public TimeSpan? OutputFlushTimeout { get; init; }
+
+    /// <summary>How often totals are collected, thresholds judged and sinks and outputs fed.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Cancelling interrupts in-flight iterations at once (a second Ctrl-C).</summary>
@@ -61,8 +68,7 @@ public static class TestRun
         var running = engine.RunAsync(windDown.Token);
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
-        var sinks = settings.Sinks.ToList();
-        var sinkFailures = new List<string>();
+        using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder();
         var vusSampled = false;
         while (!running.IsCompleted)
@@ -83,11 +89,7 @@ public static class TestRun
                 await windDown.CancelAsync().ConfigureAwait(false);
                 await hardStop.CancelAsync().ConfigureAwait(false);
             }
-            var live = new LiveSnapshot(snapshot, Progress(engine), thresholds);
-            foreach (var sink in sinks.ToList())
-            {
-                Feed(sink, s => s.OnSnapshot(live), sinks, sinkFailures);
-            }
+            outputs.Publish(new LiveSnapshot(snapshot, Progress(engine), thresholds));
         }
         await running.ConfigureAwait(false);
         if (engine.SetupError is not null)
@@ -110,11 +112,7 @@ public static class TestRun
         if (verifications.Count > 0)
         {
             // The verify stages' checks were recorded after the load's last interval; live outputs get them too.
-            var closing = new LiveSnapshot(final, Progress(engine), Judge(plan.Thresholds, final));
-            foreach (var sink in sinks.ToList())
-            {
-                Feed(sink, s => s.OnSnapshot(closing), sinks, sinkFailures);
-            }
+            outputs.Publish(new LiveSnapshot(final, Progress(engine), Judge(plan.Thresholds, final)));
         }
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
@@ -127,13 +125,10 @@ public static class TestRun
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
                 .. verifications.Where(v => !v.Passed).Select(v => v.ToString()),
-                .. sinkFailures,
             ],
         };
-        foreach (var sink in sinks.ToList())
-        {
-            Feed(sink, s => s.OnCompleted(summary), sinks, sinkFailures);
-        }
+        summary = summary with { Warnings = [.. summary.Warnings, .. await outputs.StopAsync(summary).ConfigureAwait(false)] };
+        outputs.Complete(summary);
         return summary;
     }
 
@@ -170,20 +165,6 @@ public static class TestRun
             writer.AddRate(Check("no duplicates on the server"), result.Error is null && result.DuplicatesOnServer == 0);
         }
         return results;
-    }
-
-    /// <summary>A failing sink is dropped with a warning; it must never cost the run its measurements.</summary>
-    private static void Feed(ILiveSink sink, Action<ILiveSink> feed, List<ILiveSink> sinks, List<string> failures)
-    {
-        try
-        {
-            feed(sink);
-        }
-        catch (Exception exception)
-        {
-            sinks.Remove(sink);
-            failures.Add($"live output {sink.GetType().Name} failed and was switched off: {exception.Message}");
-        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Surge.Cli.Dashboard;
+using Surge.Outputs;
 using Surge.Plans;
 
 namespace Surge.Cli.Commands;
@@ -12,7 +13,8 @@ public sealed class OutputOptionSet(bool live = true)
 {
     private readonly Option<string?> _summaryExport = new("--summary-export") { Description = "Write k6's summary-export JSON to this file" };
     private readonly Option<string?> _result = new("--result") { Description = "Write the full, mergeable result (histograms included) to this JSON file" };
-    private readonly Option<string[]> _out = new("--out", "-o") { Description = "Stream metrics while the test runs, as k6 does: json=FILE (NDJSON, one point per series per interval); repeatable", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string[]> _out = new("--out", "-o") { Description = $"Stream metrics while the test runs, as k6 does: {string.Join(", ", OutputCatalog.Usage)}; repeatable; settings from k6's K6_* variables", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string[]> _tag = new("--tag") { Description = "NAME=VALUE added to everything the run records (e.g. testid=checkout-42, to tell runs apart in Prometheus/InfluxDB); repeatable", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write Locust's CSV files: PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv" };
     private readonly Option<string?> _junit = new("--junit") { Description = "Write thresholds, checks and verify stages as JUnit XML to this file" };
     private readonly Option<string?> _report = new("--report") { Description = "Write a self-contained HTML report (charts, endpoints, findings) to this file" };
@@ -54,6 +56,7 @@ public sealed class OutputOptionSet(bool live = true)
         command.Options.Add(_summaryExport);
         command.Options.Add(_result);
         command.Options.Add(_out);
+        command.Options.Add(_tag);
         command.Options.Add(_csv);
         command.Options.Add(_junit);
         command.Options.Add(_report);
@@ -76,6 +79,7 @@ public sealed class OutputOptionSet(bool live = true)
         return new(parse.GetValue(_summaryExport), parse.GetValue(_result), parse.GetValue(_quiet), parse.GetValue(_noColor))
         {
             LiveOutputs = [.. (parse.GetValue(_out) ?? []).Select(LiveOutput.Parse)],
+            Tags = [.. (parse.GetValue(_tag) ?? []).Select(ParseTag)],
             CsvPrefix = parse.GetValue(_csv),
             JUnitFile = parse.GetValue(_junit),
             Report = parse.GetValue(_report),
@@ -95,28 +99,24 @@ public sealed class OutputOptionSet(bool live = true)
         }
         return DashboardAddress.Parse(parse.GetValue(_dashboard)) with { AllowedHosts = [.. hosts.Select(DashboardAddress.HostName)] };
     }
-}
 
-/// <summary>One `--out kind=target`, as k6 writes it.</summary>
-public sealed record LiveOutput(string Kind, string Target)
-{
-    public const string Json = "json";
-
-    private static readonly string[] Kinds = [Json];
-
-    /// <summary>Parses `kind=target`; anything else, or a kind Surge does not write, is an invalid test (exit 104).</summary>
-    public static LiveOutput Parse(string text)
+    private static KeyValuePair<string, string> ParseTag(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
-        var kind = equals < 0 ? text : text[..equals];
-        if (!Kinds.Contains(kind, StringComparer.Ordinal))
-        {
-            throw new PlanException($"--out '{text}': unknown output '{kind}'; Surge writes {string.Join(", ", Kinds.Select(k => k + "=FILE"))}");
-        }
-        if (equals < 0 || equals == text.Length - 1)
-        {
-            throw new PlanException($"--out '{text}': say where to write, e.g. --out {kind}=results.ndjson");
-        }
-        return new LiveOutput(kind, text[(equals + 1)..]);
+        return equals > 0
+            ? new(text[..equals].Trim(), text[(equals + 1)..])
+            : throw new PlanException($"--tag '{text}' is not NAME=VALUE; write e.g. --tag testid=checkout-42");
     }
+}
+
+/// <summary>One `-o NAME[=ARG]`, as k6 writes it, checked against <see cref="OutputCatalog"/> (exit 104 when unknown).</summary>
+public sealed record LiveOutput(string Kind, string? Target)
+{
+    public static LiveOutput Parse(string text)
+    {
+        var (name, argument) = OutputCatalog.Parse(text);
+        return new LiveOutput(name, argument);
+    }
+
+    public override string ToString() => Target is null ? Kind : $"{Kind}={Target}";
 }

@@ -1,5 +1,6 @@
 using Surge.Cli.Dashboard;
 using Surge.Cli.Progress;
+using Surge.Outputs;
 using Surge.Plans;
 using Surge.Reporting;
 using Surge.Reporting.Findings;
@@ -12,6 +13,9 @@ namespace Surge.Cli.Commands;
 public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor)
 {
     public IReadOnlyList<LiveOutput> LiveOutputs { get; init; } = [];
+
+    /// <summary>`--tag NAME=VALUE`: added to the plan's tags, so to every sample and every output.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
 
     public string? CsvPrefix { get; init; }
 
@@ -42,8 +46,11 @@ public static class RunExecution
         ILiveSink[] progress = output.Quiet
             ? []
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
-        var ndjson = output.LiveOutputs.Where(o => o.Kind == LiveOutput.Json).Select(OpenNdjson).ToList();
-        using var closeOutputs = new DisposeAll(ndjson);
+        plan = plan with { Tags = new Dictionary<string, string>([.. plan.Tags, .. output.Tags]) };
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var liveOutputs = output.LiveOutputs.Select(o => OutputCatalog.Create(o.ToString(), environment)).ToList();
+        using var closeOutputs = new DisposeAll(liveOutputs.OfType<IDisposable>());
         await using var dashboard = output.Dashboard is { } address
             ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard"))
             : null;
@@ -51,8 +58,8 @@ public static class RunExecution
         {
             Console.Error.WriteLine($"dashboard: {dashboard.Address}");
         }
-        ILiveSink[] sinks = [.. progress, .. ndjson, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
-        var settings = new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
+        ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
+        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
         if (defaultReport)
         {
@@ -119,18 +126,6 @@ public static class RunExecution
         _ when !summary.ThresholdsPassed => ExitCodes.ThresholdsFailed,
         _ => ExitCodes.Success,
     };
-
-    private static NdjsonOutput OpenNdjson(LiveOutput output)
-    {
-        try
-        {
-            return NdjsonOutput.Create(output.Target);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PlanException($"--out {output.Kind}={output.Target}: cannot write there: {exception.Message}");
-        }
-    }
 
     private sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable
     {
