@@ -255,6 +255,7 @@ public static class TestRun
                 .. final.Registry.Warnings,
                 .. engine.Scenarios.Where(s => s.FailedIterations > 0).Select(s =>
                     $"scenario '{s.Plan.Name}': {s.FailedIterations} iterations failed with an error; the first: {s.FirstError}"),
+                .. engine.Scenarios.Select(s => s.DroppedWarning()).OfType<string>(),
                 .. engine.Scenarios.Where(s => s.DataExhausted).Select(s =>
                     $"scenario '{s.Plan.Name}': data source '{s.Plan.Data!.Name}' ran out after {s.Plan.Data.Table.RowCount} records (whenExhausted: stop), so the scenario stopped early"),
             ],
