@@ -115,6 +115,32 @@ public sealed class ArrivalRateTests
     }
 
     /// <summary>
+    /// One request outside the test, so that the server's own cold start (compiling Kestrel's code) is not what keeps
+    /// the VUs busy. Returns the server's count after it.
+    /// </summary>
+    private static async Task<long> WarmUpAsync(CountingServer server)
+    {
+        using var client = new HttpClient();
+        await client.GetStringAsync(new Uri(server.Url("hello")));
+        return server.Requests;
+    }
+
+    private static TestPlan WithSteps(TestPlan plan, params Step[] before) => plan with
+    {
+        Scenarios = [plan.Scenarios[0] with { Steps = [.. before, .. plan.Scenarios[0].Steps] }],
+    };
+
+    private static DataTable Numbered(int rows) =>
+        DataTable.FromRows("ids", ["n"], Enumerable.Range(0, rows).Select(r => new[] { r.ToString(CultureInfo.InvariantCulture) }));
+}
+
+/// <summary>Timing-sensitive, so it runs alone, after the parallel tests (as the allocation measurements do).</summary>
+[Collection(nameof(Surge.Tests.Http.AllocationMeasurements))]
+public sealed class QueuedArrivalLatencyTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The server freezes for 1 s every 5 s and answers at once otherwise; 200 arrivals per second meet 20 VUs, so
     /// during a freeze 20 requests hang and the other arrivals queue. A user arriving on schedule at t inside a freeze
     /// that ends at e waits e - t; everyone else waits nothing. The queue must give the same distribution: the wait
@@ -151,31 +177,21 @@ public sealed class ArrivalRateTests
             P: p,
             Expected: onSchedule[(int)Math.Ceiling(p / 100 * onSchedule.Count) - 1],
             Measured: latency.Stat(string.Create(CultureInfo.InvariantCulture, $"p({p})"), TimeSpan.Zero)!.Value)).ToList();
-        var report = string.Join(", ", compared.Select(c => $"p({c.P}) {c.Measured:F1} ms measured, {c.Expected:F1} ms on schedule"));
-        // Within 5%; an answer "at once" takes a few milliseconds on a shared machine, not 0.
-        Assert.All(compared, c => Assert.True(Math.Abs(c.Measured - c.Expected) <= Math.Max(c.Expected * 0.05, 20), report));
+        // Within 5%, plus what this machine adds: an answer "at once" takes a round trip, not 0, and the ~180 arrivals
+        // queued behind 20 VUs during a freeze need up to 9 more round trips once it ends, in a burst. The round trip
+        // is measured in the run: p(95) of the service time is among the requests of those bursts (only the 2% sent
+        // at the start of a freeze are held). On a quiet machine it is a fraction of a millisecond.
+        var roundTrip = summary.Find("http_req_duration")!.Total.Stat("p(95)", TimeSpan.Zero)!.Value;
+        var allowance = 10 + (10 * roundTrip);
+        var report = string.Join(", ", compared.Select(c => $"p({c.P}) {c.Measured:F1} ms measured, {c.Expected:F1} ms on schedule"))
+            + $"; round trip {roundTrip:F2} ms";
+        Assert.All(compared, c => Assert.True(Math.Abs(c.Measured - c.Expected) <= (c.Expected * 0.05) + allowance, report));
     }
 
     /// <summary>
-    /// One request outside the test, so that the server's own cold start (compiling Kestrel's code) is not what keeps
-    /// the VUs busy. Returns the server's count after it.
+    /// Holds every request to / that arrives within a freeze until the freeze ends; its clock starts with the first
+    /// such request. Warmed up before it is handed out.
     /// </summary>
-    private static async Task<long> WarmUpAsync(CountingServer server)
-    {
-        using var client = new HttpClient();
-        await client.GetStringAsync(new Uri(server.Url("hello")));
-        return server.Requests;
-    }
-
-    private static TestPlan WithSteps(TestPlan plan, params Step[] before) => plan with
-    {
-        Scenarios = [plan.Scenarios[0] with { Steps = [.. before, .. plan.Scenarios[0].Steps] }],
-    };
-
-    private static DataTable Numbered(int rows) =>
-        DataTable.FromRows("ids", ["n"], Enumerable.Range(0, rows).Select(r => new[] { r.ToString(CultureInfo.InvariantCulture) }));
-
-    /// <summary>Holds every request that arrives within a freeze until the freeze ends; its clock starts with the first request.</summary>
     private sealed class FreezingServer : IAsyncDisposable
     {
         private readonly WebApplication _app;
@@ -206,8 +222,15 @@ public sealed class ArrivalRateTests
                 }
                 return "ok\n";
             });
+            app.MapGet("/warm", () => "ok\n");
             await app.StartAsync();
-            return new FreezingServer(app, app.Urls.First().TrimEnd('/') + "/");
+            var root = app.Urls.First().TrimEnd('/') + "/";
+            // Kestrel's first request compiles its code for hundreds of milliseconds: not the freeze under test.
+            using (var client = new HttpClient())
+            {
+                await client.GetStringAsync(new Uri(root + "warm"));
+            }
+            return new FreezingServer(app, root);
         }
 
         public async ValueTask DisposeAsync()
