@@ -54,8 +54,14 @@ public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, i
         }
         finally
         {
-            scenario.Drop(vus.Close());
+            // Queued arrivals were promised service: at the natural end they are served within gracefulStop like
+            // iterations in flight. In drop mode, as in k6, nothing starts after the duration; nor after a stop.
+            if (whenAllBusy == WhenAllVusBusy.Drop || stop.IsCancellationRequested)
+            {
+                scenario.Drop(vus.Close());
+            }
             await scenario.DrainAsync().ConfigureAwait(false);
+            scenario.Drop(vus.Close());
             vus.Release();
         }
     }

@@ -133,7 +133,7 @@ internal sealed class ArrivalVus
                     _warm = true;
                 }
             }
-            while (!_closed && TryClaim(out arrival));
+            while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && TryClaim(out arrival));
             vu.Rearm();
             _idle.Enqueue(vu);
             _scenario.VuStopped();
