@@ -17,8 +17,8 @@ internal sealed class ExecutorReader(YamlSource source)
     [
         new("constant-vus", ["vus", "duration"]),
         new("ramping-vus", ["startVUs", "stages", "gracefulRampDown"]),
-        new("constant-arrival-rate", ["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"]),
-        new("ramping-arrival-rate", ["startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"]),
+        new("constant-arrival-rate", ["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs", "whenAllVUsBusy", "maxQueued"]),
+        new("ramping-arrival-rate", ["startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs", "whenAllVUsBusy", "maxQueued"]),
         new("shared-iterations", ["vus", "iterations", "maxDuration"]),
         new("per-vu-iterations", ["vus", "iterations", "maxDuration"]),
         new("externally-controlled", ["vus", "maxVUs", "duration"]),
@@ -111,7 +111,7 @@ internal sealed class ExecutorReader(YamlSource source)
         var timeUnit = OptionalDuration(map, "timeUnit", ExecutorPlan.DefaultTimeUnit);
         var duration = source.Duration(map.Required("duration", "constant-arrival-rate needs it, e.g. duration: 1m"), "duration");
         var (preAllocated, max) = ArrivalVus(map, "constant-arrival-rate");
-        return new ConstantArrivalRateExecutor(rate, timeUnit, duration, preAllocated, max);
+        return WhenAllBusy(map, new ConstantArrivalRateExecutor(rate, timeUnit, duration, preAllocated, max));
     }
 
     private RampingArrivalRateExecutor RampingArrivalRate(YamlMap map)
@@ -121,7 +121,23 @@ internal sealed class ExecutorReader(YamlSource source)
         var stages = Stages(
             map.Required("stages", "ramping-arrival-rate needs them, e.g. stages: [{ duration: 1m, target: 100 }]"), wholeTargets: false);
         var (preAllocated, max) = ArrivalVus(map, "ramping-arrival-rate");
-        return new RampingArrivalRateExecutor(startRate, timeUnit, stages, preAllocated, max);
+        return WhenAllBusy(map, new RampingArrivalRateExecutor(startRate, timeUnit, stages, preAllocated, max));
+    }
+
+    // Surge's own options: `whenAllVUsBusy: queue` serves late what k6 would drop, `maxQueued` bounds the wait line.
+    private T WhenAllBusy<T>(YamlMap map, T plan) where T : ArrivalRateExecutor
+    {
+        var queue = map.Optional("whenAllVUsBusy") is { } node && source.OneOf(node, "whenAllVUsBusy", ["drop", "queue"]) == "queue";
+        var maxQueuedNode = map.Optional("maxQueued");
+        if (maxQueuedNode is not null && !queue)
+        {
+            throw source.Error(maxQueuedNode, "maxQueued bounds the arrivals waiting for a VU, so it needs whenAllVUsBusy: queue");
+        }
+        return (T)(plan with
+        {
+            WhenAllVusBusy = queue ? WhenAllVusBusy.Queue : WhenAllVusBusy.Drop,
+            MaxQueued = maxQueuedNode is null ? ArrivalRateExecutor.DefaultMaxQueued : source.Int(maxQueuedNode, "maxQueued", 1),
+        });
     }
 
     // k6: vus to begin with (0 is allowed: wait for the first change), maxVUs defaults to vus, duration 0 or none

@@ -257,6 +257,7 @@ public static class TestRun
                     $"scenario '{s.Plan.Name}': {s.RefusedRequests} requests were not sent because they were malformed; the first: {s.FirstRefusal}"),
                 .. engine.Scenarios.SelectMany(s => s.Abandoned.Select(stuck =>
                     $"scenario '{s.Plan.Name}': {stuck} did not return after the hard stop; the run ended without it")),
+                .. engine.Scenarios.Select(s => s.DroppedWarning()).OfType<string>(),
                 .. engine.Scenarios.Where(s => s.DataExhausted).Select(s =>
                     $"scenario '{s.Plan.Name}': data source '{s.Plan.Data!.Name}' ran out after {s.Plan.Data.Table.RowCount} records (whenExhausted: stop), so the scenario stopped early"),
             ],

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Surge.Data;
+using Surge.Engine.Executors;
 using Surge.Engine.Steps;
 using Surge.Metrics;
 using Surge.Plans;
@@ -14,6 +15,7 @@ public sealed class ScenarioRuntime : IDisposable
 {
     private readonly EngineContext _engine;
     private readonly CancellationTokenSource _hardStop;
+    private readonly CancellationTokenSource _windDown = new();
     private readonly List<VirtualUser> _vus = [];
     private readonly Lock _vusLock = new();
     private readonly int _iterationsSeries;
@@ -26,6 +28,7 @@ public sealed class ScenarioRuntime : IDisposable
     private long _completed;
     private long _interrupted;
     private long _dropped;
+    private readonly DropSpans _drops = new();
     private long _failed;
     private string? _firstError;
     private long _refused;
@@ -122,6 +125,12 @@ public sealed class ScenarioRuntime : IDisposable
     public bool Stopping => _stopping;
 
     internal CancellationToken HardStopToken => _hardStop.Token;
+
+    /// <summary>
+    /// Cancelled once the scenario stops starting iterations, for instance when its data ran out: an executor waiting
+    /// for its time to be up stops waiting, so the scenario ends then rather than idling to its duration.
+    /// </summary>
+    internal CancellationToken WindDownToken => _windDown.Token;
 
     internal long StartedAtTicks => _startedAt;
 
@@ -318,12 +327,42 @@ public sealed class ScenarioRuntime : IDisposable
         await DrainAsync(loops).ConfigureAwait(false);
     }
 
-    /// <summary>An arrival-rate iteration that could not start because every VU was busy.</summary>
-    public void Drop()
+    /// <summary>
+    /// Arrival-rate iterations that never started because every VU was busy. Called by one thread at a time (the
+    /// dispatcher, then the executor once it has stopped).
+    /// </summary>
+    public void Drop(int count = 1)
     {
-        Interlocked.Increment(ref _dropped);
+        if (count <= 0)
+        {
+            return;
+        }
+        Interlocked.Add(ref _dropped, count);
+        _drops.Add(MonotonicClock.ToTimeSpan(MonotonicClock.Now - (_engine.StartedAt == 0 ? _startedAt : _engine.StartedAt)));
         using var writer = Recorder.BeginWrite();
-        writer.AddCounter(_droppedSeries, 1);
+        writer.AddCounter(_droppedSeries, count);
+    }
+
+    /// <summary>
+    /// When arrivals were dropped, what share and when, and what that does to the latency percentiles: the iterations
+    /// that would have waited longest are the ones missing from them. Null when nothing was dropped.
+    /// </summary>
+    public string? DroppedWarning()
+    {
+        var dropped = DroppedIterations;
+        if (dropped == 0)
+        {
+            return null;
+        }
+        var arrivals = dropped + CompletedIterations + InterruptedIterations + FailedIterations;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var why = Plan.Executor is ArrivalRateExecutor { WhenAllVusBusy: WhenAllVusBusy.Queue } queued
+            ? string.Create(invariant, $"all {Plan.Executor.PeakVus} VUs were busy and {queued.MaxQueued:N0} arrivals already waited (maxQueued), or the scenario ended while they waited")
+            : string.Create(invariant, $"all {Plan.Executor.PeakVus} VUs (maxVUs) were busy");
+        return string.Create(invariant,
+            $"scenario '{Plan.Name}': {dropped:N0} of {arrivals:N0} arrivals ({(double)dropped / arrivals:P1}) were dropped because {why}, {_drops}; " +
+            $"latency percentiles describe only the iterations that ran, not the users who would have waited longest " +
+            $"(raise maxVUs, or set whenAllVUsBusy: queue to serve them late and measure the wait)");
     }
 
     /// <summary>Waits until <paramref name="endTicks"/> or until the run asks scenarios to stop, whichever is first.</summary>
@@ -346,6 +385,11 @@ public sealed class ScenarioRuntime : IDisposable
     public void BeginStop()
     {
         _stopping = true;
+        if (!_windDown.IsCancellationRequested)
+        {
+            // Asynchronously: this may run on a VU's thread, which must not run the executor's wind-down inline.
+            _ = _windDown.CancelAsync();
+        }
         if (State == ScenarioState.Running)
         {
             State = ScenarioState.Draining;
@@ -454,5 +498,6 @@ public sealed class ScenarioRuntime : IDisposable
             }
         }
         _hardStop.Dispose();
+        _windDown.Dispose();
     }
 }

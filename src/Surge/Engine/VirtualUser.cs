@@ -74,8 +74,6 @@ public sealed class VirtualUser : IDisposable
         set => Volatile.Write(ref _runningCode, value);
     }
 
-    internal Action<VirtualUser>? ReturnToPool { get; set; }
-
     /// <summary>Stops this VU's current iteration now.</summary>
     internal void Interrupt() => _iteration.Cancel();
 
@@ -87,18 +85,6 @@ public sealed class VirtualUser : IDisposable
             _iteration.Dispose();
             _iteration = CancellationTokenSource.CreateLinkedTokenSource(_scenario.HardStopToken);
         }
-    }
-
-    /// <summary>
-    /// Starts one scheduled iteration (arrival-rate executors) on the calling thread, up to its first await, then
-    /// returns to the VU pool when it ends.
-    /// </summary>
-    internal void StartScheduled(long intendedStart) => _ = RunScheduledAsync(intendedStart);
-
-    private async Task RunScheduledAsync(long intendedStart)
-    {
-        await _scenario.RunIterationAsync(this, intendedStart).ConfigureAwait(false);
-        ReturnToPool?.Invoke(this);
     }
 
     public void Dispose()

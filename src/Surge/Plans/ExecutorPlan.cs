@@ -96,8 +96,33 @@ public sealed record RampingVusExecutor(int StartVus, IReadOnlyList<Stage> Stage
         ?? (StartVus == 0 && Stages.All(s => s.Target == 0) ? new PlanProblem("stages", "no VU would ever run: startVUs and every stage target are 0") : (PlanProblem?)null);
 }
 
+/// <summary>What an arrival-rate scenario does with an arrival that comes due while all of its maxVUs are busy.</summary>
+public enum WhenAllVusBusy
+{
+    /// <summary>k6's behaviour: the arrival never runs and counts in dropped_iterations.</summary>
+    Drop,
+
+    /// <summary>
+    /// The arrival waits, first come first served, for the next VU to finish (as wrk2 serves late rather than
+    /// never); the wait counts in its iteration_start_delay and request latency. Arrivals beyond
+    /// <see cref="ArrivalRateExecutor.MaxQueued"/> waiting are dropped.
+    /// </summary>
+    Queue,
+}
+
+/// <summary>The options both open-model executors share.</summary>
+public abstract record ArrivalRateExecutor : ExecutorPlan
+{
+    public const int DefaultMaxQueued = 100_000;
+
+    public WhenAllVusBusy WhenAllVusBusy { get; init; }
+
+    /// <summary>With <see cref="WhenAllVusBusy.Queue"/>, the most arrivals waiting for a VU at once.</summary>
+    public int MaxQueued { get; init; } = DefaultMaxQueued;
+}
+
 public sealed record ConstantArrivalRateExecutor(
-    double Rate, TimeSpan TimeUnit, TimeSpan Duration, int PreAllocatedVus, int MaxVus) : ExecutorPlan
+    double Rate, TimeSpan TimeUnit, TimeSpan Duration, int PreAllocatedVus, int MaxVus) : ArrivalRateExecutor
 {
     public override string Kind => "constant-arrival-rate";
     public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
@@ -108,7 +133,7 @@ public sealed record ConstantArrivalRateExecutor(
 }
 
 public sealed record RampingArrivalRateExecutor(
-    double StartRate, TimeSpan TimeUnit, IReadOnlyList<Stage> Stages, int PreAllocatedVus, int MaxVus) : ExecutorPlan
+    double StartRate, TimeSpan TimeUnit, IReadOnlyList<Stage> Stages, int PreAllocatedVus, int MaxVus) : ArrivalRateExecutor
 {
     public override string Kind => "ramping-arrival-rate";
     public override int PeakVus => Math.Max(MaxVus, PreAllocatedVus);
