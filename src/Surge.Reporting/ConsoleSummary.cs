@@ -99,7 +99,7 @@ public static class ConsoleSummary
         var outcome = summary.Outcome switch
         {
             RunOutcome.AbortedByThreshold => "aborted: a threshold with abortOnFail failed",
-            RunOutcome.Interrupted => "interrupted: stopped by a signal before the end",
+            RunOutcome.Interrupted => $"interrupted: stopped {summary.StoppedBy ?? "by a signal"} before the end",
             RunOutcome.SetupFailed => "setup failed: no scenario ran",
             _ => null,
         };

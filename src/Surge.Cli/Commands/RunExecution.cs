@@ -52,7 +52,7 @@ public static class RunExecution
         var liveOutputs = output.LiveOutputs.Select(o => OutputCatalog.Create(o.ToString(), environment)).ToList();
         using var closeOutputs = new DisposeAll(liveOutputs.OfType<IDisposable>());
         await using var dashboard = output.Dashboard is { } address
-            ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard"))
+            ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard", "from the dashboard"))
             : null;
         if (dashboard is not null)
         {
@@ -61,6 +61,10 @@ public static class RunExecution
         ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
         var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        if (summary.Outcome == RunOutcome.Interrupted)
+        {
+            summary = summary with { StoppedBy = signals.StoppedBy };
+        }
         if (defaultReport)
         {
             Console.Error.WriteLine($"dashboard: writing the HTML report to {Path.GetFullPath(output.Report!)} (choose the file with --report)");

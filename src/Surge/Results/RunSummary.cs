@@ -42,6 +42,9 @@ public sealed record RunSummary
 
     public RunOutcome Outcome { get; init; } = RunOutcome.Completed;
 
+    /// <summary>Who stopped an interrupted run, as "stopped ..." reads it ("from the dashboard"); null for a signal.</summary>
+    public string? StoppedBy { get; init; }
+
     public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
 
     public MetricSummary? Find(string metric) => Metrics.FirstOrDefault(m => m.Definition.Name == metric);
