@@ -235,13 +235,8 @@ public static class TestRun
             Thresholds = [],
             Scenarios =
             [
-                .. engine.Scenarios.Select(s => new ScenarioSummary
+                .. engine.Scenarios.Select(s => s.Plan.Describe() with
                 {
-                    Name = s.Plan.Name,
-                    Executor = s.Plan.Executor.Kind,
-                    Description = ExecutorDescriptions.Describe(s.Plan.Executor, s.Plan.GracefulStop),
-                    MaxVus = s.Plan.Executor.PeakVus,
-                    MaxDuration = s.Plan.Executor.MaxDuration,
                     CompletedIterations = s.CompletedIterations,
                     InterruptedIterations = s.InterruptedIterations,
                     DroppedIterations = s.DroppedIterations,

@@ -42,6 +42,10 @@ public static class RunExecution
         var files = Files(output, () => summary!);
         OutputFiles.Check(files);
         using var signals = new StopSignals();
+        if (!output.Quiet)
+        {
+            Console.Error.WriteLine(string.Join('\n', ConsoleSummary.ScenarioLines([.. plan.Scenarios.Select(s => s.Describe())])));
+        }
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
             ? []

@@ -91,6 +91,7 @@ public sealed record ScenarioSummary
 
     public int MaxVus { get; init; }
 
+    /// <summary>How long after the run's start it may still run: startTime + the executor's longest + gracefulStop (k6's max duration).</summary>
     public TimeSpan MaxDuration { get; init; }
 
     public long CompletedIterations { get; init; }
