@@ -9,6 +9,7 @@ RuntimeTuning.Apply();
 var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measured honestly")
 {
     RunCommand.Create(),
+    RunCommand.CreateInspect(),
     ReportCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),

@@ -7,7 +7,16 @@ namespace Surge.Cli.Commands;
 /// <summary>`surge run FILE.yaml` or `surge run URL`, with k6's --vus/--duration/--iterations overrides.</summary>
 public static class RunCommand
 {
-    public static Command Create()
+    public static Command Create() => Create("run", "Run a load test from a YAML file, or against one URL", inspect: false);
+
+    /// <summary>
+    /// `surge inspect`: run's options and run's plan loading (profile, overrides, env), then the plan as JSON instead
+    /// of load, so that what inspect shows is what run would run.
+    /// </summary>
+    public static Command CreateInspect() =>
+        Create("inspect", "Print the plan a test resolves to as JSON (profile, overrides and env applied, as run would run it)", inspect: true);
+
+    private static Command Create(string name, string description, bool inspect)
     {
         var target = new Argument<string>("target") { Description = "A YAML test file, a C# test file (.cs, with a public static Plan() method), or a URL to hit directly (quick mode)" };
         var vus = new Option<int?>("--vus", "-u") { Description = "Number of VUs; replaces every scenario's executor (k6 semantics)" };
@@ -26,11 +35,14 @@ public static class RunCommand
         var noThresholds = new Option<bool>("--no-thresholds") { Description = "Run without judging thresholds (they stay checked for mistakes); exit 0 unless something else fails" };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
         var output = new OutputOptionSet();
-        var command = new Command("run", "Run a load test from a YAML file, or against one URL")
+        var command = new Command(name, description)
         {
             target, vus, duration, iterations, stage, baseUrl, method, header, body, bodyFile, contentType, env, envFile, profile, noThresholds, trendStats,
         };
-        output.AddTo(command);
+        if (!inspect)
+        {
+            output.AddTo(command);
+        }
         command.SetAction(async (parse, cancellation) =>
         {
             var text = parse.GetValue(target)!;
@@ -74,6 +86,11 @@ public static class RunCommand
                 plan = plan with { Thresholds = [] };
             }
             PlanEnvironment.CheckResolved(plan);
+            if (inspect)
+            {
+                PlanJson.Write(plan, Console.Out);
+                return ExitCodes.Success;
+            }
             return await RunExecution.RunAsync(plan, output.Read(parse));
         });
         return command;
