@@ -16,6 +16,14 @@ public static class RunCommand
     public static Command CreateInspect() =>
         Create("inspect", "Print the plan a test resolves to as JSON (profile, overrides and env applied, as run would run it)", inspect: true);
 
+    public const string HttpDebugOption = "--http-debug";
+
+    /// <summary>
+    /// As k6's flag: a bare --http-debug means headers and takes no value after a space, so the word after it stays
+    /// the test file; a value is given as --http-debug=full.
+    /// </summary>
+    public static string[] BareHttpDebug(string[] args) => [.. args.Select(a => a == HttpDebugOption ? HttpDebugOption + "=headers" : a)];
+
     private static Command Create(string name, string description, bool inspect)
     {
         var target = new Argument<string>("target") { Description = "A YAML test file, a C# test file (.cs, with a public static Plan() method), or a URL to hit directly (quick mode)" };
@@ -34,6 +42,11 @@ public static class RunCommand
         var profile = new Option<string?>("--profile") { Description = $"Run every scenario with the test's named profile (profiles: local, staging, stress, ...); default: ${ProfileVariable}" };
         var noThresholds = new Option<bool>("--no-thresholds") { Description = "Run without judging thresholds (they stay checked for mistakes); exit 0 unless something else fails" };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
+        var httpDebug = new Option<string?>(HttpDebugOption)
+        {
+            Description = "Print every request and response to stderr (headers; bodies too with --http-debug=full, cut at 64 KB), as k6",
+        };
+        httpDebug.AcceptOnlyFromAmong("headers", "full");
         var output = new OutputOptionSet();
         var command = new Command(name, description)
         {
@@ -41,6 +54,7 @@ public static class RunCommand
         };
         if (!inspect)
         {
+            command.Add(httpDebug);
             output.AddTo(command);
         }
         command.SetAction(async (parse, cancellation) =>
@@ -91,7 +105,7 @@ public static class RunCommand
                 PlanJson.Write(plan, Console.Out);
                 return ExitCodes.Success;
             }
-            return await RunExecution.RunAsync(plan, output.Read(parse));
+            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) });
         });
         return command;
     }

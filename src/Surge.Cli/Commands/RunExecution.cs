@@ -25,6 +25,9 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
 
     public string? Findings { get; init; }
 
+    /// <summary>`--http-debug`: "headers" or "full", or null for none.</summary>
+    public string? HttpDebug { get; init; }
+
     /// <summary>`--dashboard`: where the live dashboard listens, or null for none.</summary>
     public DashboardAddress? Dashboard { get; init; }
 }
@@ -63,7 +66,9 @@ public static class RunExecution
             Console.Error.WriteLine($"dashboard: {dashboard.Address}");
         }
         ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
-        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
+        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control,
+            HttpDebug = output.HttpDebug is { } debug ? new Http.HttpDebug(Console.Error, bodies: debug == "full") : null,
+        };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
         if (summary.Outcome == RunOutcome.Interrupted)
         {
