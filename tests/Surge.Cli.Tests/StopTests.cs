@@ -102,6 +102,8 @@ public sealed class StopTests : IAsyncLifetime
         Assert.DoesNotContain("stopped by a signal", run.Stdout, StringComparison.Ordinal);
         Assert.Equal(fast.Answered, Count(In("summary.json"), "http_reqs"));
         AssertEveryOutputWritten();
+        var again = await SurgeProcess.RunAsync("report", In("result.json"));
+        Assert.Contains("outcome: interrupted: stopped from the dashboard before the end", again.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
