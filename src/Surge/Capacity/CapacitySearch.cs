@@ -81,6 +81,11 @@ public static class CapacitySearch
         for (var attempt = 0; attempt < 2; attempt++)
         {
             step = await runStep(rate, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Cut short, the step is shorter than its rule asked: neither a pass nor a failure can be trusted.
+                step = step with { Verdict = StepVerdict.Inconclusive, Reasons = ["the search was stopped during this step"] };
+            }
             steps.Add(step);
             onStep?.Invoke(step);
             if (step.Verdict != StepVerdict.Inconclusive || cancellationToken.IsCancellationRequested)
