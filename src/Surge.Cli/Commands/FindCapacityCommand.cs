@@ -25,13 +25,15 @@ public static class FindCapacityCommand
         var minStep = new Option<string?>("--min-step-duration") { Description = "The shortest step the rule gives (default 10s)" };
         var maxStep = new Option<string?>("--max-step-duration") { Description = "The longest step the rule gives (default 2m)" };
         var tailSamples = new Option<string?>("--tail-samples") { Description = "Samples the judged percentile must have beyond it (default 100)" };
+        var maxStartDelay = new Option<string?>("--max-start-delay") { Description = "A step whose iteration_start_delay p(99) exceeds this is inconclusive (generator late; default 10ms)" };
+        var warmup = new Option<string?>("--warmup") { Description = "An unjudged run at the start rate before the first step (default 3s; 0s for none)" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout (progress stays on stderr)" };
         var report = new Option<string?>("--report") { Description = "Write an HTML page with the steps and charts of p95 and error rate against rate" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines on stderr" };
         var command = new Command("find-capacity", "Find the highest arrival rate at which a scenario meets every threshold (breakpoint search)")
         {
-            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, baseUrl, json, report, quiet,
+            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, maxStartDelay, warmup, baseUrl, json, report, quiet,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -45,6 +47,8 @@ public static class FindCapacityCommand
                 StepDuration = parse.GetValue(stepDuration) is { } fixedStep ? Duration(fixedStep, "--step-duration") : null,
                 MinStepDuration = parse.GetValue(minStep) is { } min ? Duration(min, "--min-step-duration") : defaults.MinStepDuration,
                 MaxStepDuration = parse.GetValue(maxStep) is { } max ? Duration(max, "--max-step-duration") : defaults.MaxStepDuration,
+                MaxStartDelay = parse.GetValue(maxStartDelay) is { } delay ? Duration(delay, "--max-start-delay") : defaults.MaxStartDelay,
+                Warmup = parse.GetValue(warmup) is { } warm ? Duration(warm, "--warmup") : defaults.Warmup,
                 TailSamples = (int)Number(parse.GetValue(tailSamples), "--tail-samples", defaults.TailSamples),
             };
             if (options.Problems() is { Count: > 0 } problems)
@@ -62,6 +66,14 @@ public static class FindCapacityCommand
     {
         using var signals = new StopSignals();
         var runner = new CapacityStepRunner(plan, scenario, options, new RunSettings { HardStop = signals.Hard, Log = Console.Error });
+        if (options.Warmup > TimeSpan.Zero)
+        {
+            var warm = await runner.WarmUpAsync(signals.Graceful);
+            if (!quiet)
+            {
+                Console.Error.WriteLine("warm-up (not judged): " + CapacityText.StepLine(warm));
+            }
+        }
         var number = 0;
         Task<CapacityStep> RunStep(double rate, CancellationToken stop)
         {

@@ -27,6 +27,12 @@ public sealed record CapacityOptions
     /// <summary>How many samples the judged percentile must have beyond it (100 beyond p(99) means 10,000 samples).</summary>
     public int TailSamples { get; init; } = 100;
 
+    /// <summary>A step whose iteration_start_delay p(99) is above this is inconclusive: the generator started iterations late.</summary>
+    public TimeSpan MaxStartDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>An unjudged run at the start rate before the first step, so JIT, connection set-up and a cold server do not fail it.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Problems with the options, for an exit-104 message; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -54,6 +60,14 @@ public sealed record CapacityOptions
         if (MinStepDuration < TimeSpan.FromSeconds(1) || MaxStepDuration < MinStepDuration)
         {
             problems.Add("--min-step-duration must be at least 1s and at most --max-step-duration");
+        }
+        if (MaxStartDelay <= TimeSpan.Zero)
+        {
+            problems.Add("--max-start-delay must be above 0");
+        }
+        if (Warmup < TimeSpan.Zero)
+        {
+            problems.Add("--warmup cannot be negative");
         }
         if (TailSamples < 1)
         {

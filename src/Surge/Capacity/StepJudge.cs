@@ -10,7 +10,7 @@ namespace Surge.Capacity;
 /// <list type="bullet">
 /// <item>this process's CPU over the step at <see cref="SaturatedCpu"/> or more of every core it may use
 /// (Process.TotalProcessorTime against wall time × Environment.ProcessorCount);</item>
-/// <item>p(99) of iteration_start_delay above <see cref="LateStart"/>: iterations started late on the generator's side
+/// <item>p(99) of iteration_start_delay above <see cref="CapacityOptions.MaxStartDelay"/> (10 ms by default): iterations started late on the generator's side
 /// (an arrival-rate executor never waits for the server, so lateness is the generator's);</item>
 /// <item>fewer than <see cref="MinAchievedShare"/> of the scheduled iterations completed, with none dropped.</item>
 /// </list>
@@ -21,11 +21,10 @@ namespace Surge.Capacity;
 public static class StepJudge
 {
     public const double SaturatedCpu = 0.9;
-    public const double LateStart = 10;
     public const double MinAchievedShare = 0.9;
     public const double MaxDroppedShare = 0.01;
 
-    public static CapacityStep Judge(RunSummary summary, double rate, TimeSpan duration, double generatorCpu, string? note = null)
+    public static CapacityStep Judge(RunSummary summary, double rate, TimeSpan duration, double generatorCpu, TimeSpan maxStartDelay, string? note = null)
     {
         var seconds = duration.TotalSeconds;
         var completed = summary.Scenarios.Sum(s => s.CompletedIterations);
@@ -51,9 +50,9 @@ public static class StepJudge
         {
             generator.Add($"generator CPU at {Percent(generatorCpu)} of {Environment.ProcessorCount} cores");
         }
-        if (startDelay > LateStart)
+        if (startDelay > maxStartDelay.TotalMilliseconds)
         {
-            generator.Add($"iterations started late: iteration_start_delay p(99) {Number(startDelay.Value)} ms > {Number(LateStart)} ms");
+            generator.Add($"iterations started late: iteration_start_delay p(99) {Number(startDelay.Value)} ms > {Number(maxStartDelay.TotalMilliseconds)} ms");
         }
         var scheduled = rate * seconds;
         if (dropped == 0 && completed < MinAchievedShare * scheduled && summary.Outcome == RunOutcome.Completed)
