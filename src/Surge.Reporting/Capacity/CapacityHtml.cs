@@ -23,7 +23,7 @@ public static class CapacityHtml
         var html = new StringBuilder();
         html.Append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(Encode($"Surge capacity search: {result.Scenario}"))
-            .Append("</title>\n<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}td.r{text-align:left}.pass{color:#1a7f37}.fail{color:#cf222e}.inconclusive{color:#9a6700}svg{display:block;margin:1em 0}</style></head><body>\n")
+            .Append("</title>\n<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}td.r{text-align:left;min-width:24em}.pass{color:#1a7f37}.fail{color:#cf222e}.inconclusive{color:#9a6700}svg{display:block;margin:1em 0}</style></head><body>\n")
             .Append("<h1>Capacity search: ").Append(Encode(result.Scenario)).Append("</h1>\n<p><strong>")
             .Append(Encode(result.Capacity is { } capacity ? $"Capacity: {CapacityText.Rate(capacity)} iterations/s met every threshold." : "No step met every threshold."))
             .Append("</strong> ").Append(Encode(result.Conclusion)).Append("</p>\n");
@@ -37,9 +37,10 @@ public static class CapacityHtml
 
         var byRate = result.Steps.OrderBy(s => s.Rate).ToList();
         html.Append("<h2>p95 of http_req_duration by rate</h2>\n");
-        Chart(html, byRate, s => s.P95, v => CapacityText.Ms(v), "p95 latency by rate");
+        html.Append("<p>A dot per step: <span class=\"pass\">passed</span>, <span class=\"fail\">failed</span>, <span class=\"inconclusive\">inconclusive</span> (left off the line). The dashed line is the capacity.</p>\n");
+        Chart(html, byRate, s => s.P95, v => CapacityText.Ms(v), "p95 latency by rate", result.Capacity);
         html.Append("<h2>http_req_failed by rate</h2>\n");
-        Chart(html, byRate, s => s.ErrorRate, v => CapacityText.Share(v), "error rate by rate");
+        Chart(html, byRate, s => s.ErrorRate, v => CapacityText.Share(v), "error rate by rate", result.Capacity);
 
         html.Append("<h2>Steps, in the order run</h2>\n<table><tr><th>#</th><th>rate/s</th><th>achieved/s</th><th>duration</th><th>p95</th><th>errors</th><th>dropped</th><th>generator CPU</th><th>start delay p99</th><th class=\"r\">verdict</th></tr>\n");
         var number = 1;
@@ -58,7 +59,7 @@ public static class CapacityHtml
         destination.Write(bytes);
     }
 
-    private static void Chart(StringBuilder html, List<CapacityStep> steps, Func<CapacityStep, double?> value, Func<double, string> label, string title)
+    private static void Chart(StringBuilder html, List<CapacityStep> steps, Func<CapacityStep, double?> value, Func<double, string> label, string title, double? capacity)
     {
         var points = steps.Where(s => value(s) is not null).Select(s => (Step: s, Value: value(s)!.Value)).ToList();
         html.Append(CultureInfo.InvariantCulture, $"<svg width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{Encode(title)}\">");
@@ -75,8 +76,12 @@ public static class CapacityHtml
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{Top + 4}\" text-anchor=\"end\" font-size=\"11\">{Encode(label(maxValue))}</text><text x=\"{Left - 6}\" y=\"{Height - Bottom}\" text-anchor=\"end\" font-size=\"11\">0</text>");
         html.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right}\" y=\"{Height - 8}\" text-anchor=\"end\" font-size=\"11\">{CapacityText.Rate(maxRate)} iterations/s</text><text x=\"{Left}\" y=\"{Height - 8}\" font-size=\"11\">0</text>");
         html.Append("<polyline fill=\"none\" stroke=\"#4a78c2\" stroke-width=\"1.5\" points=\"")
-            .AppendJoin(' ', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{X(p.Step.Rate):0.#},{Y(p.Value):0.#}")))
+            .AppendJoin(' ', points.Where(p => p.Step.Verdict != StepVerdict.Inconclusive).Select(p => string.Create(CultureInfo.InvariantCulture, $"{X(p.Step.Rate):0.#},{Y(p.Value):0.#}")))
             .Append("\"/>");
+        if (capacity is { } line)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(line):0.#}\" y1=\"{Top}\" x2=\"{X(line):0.#}\" y2=\"{Height - Bottom}\" stroke=\"#1a7f37\" stroke-dasharray=\"4 3\"/><text x=\"{X(line) + 4:0.#}\" y=\"{Top + 10}\" font-size=\"11\" fill=\"#1a7f37\">{CapacityText.Rate(line)}/s</text>");
+        }
         foreach (var (step, v) in points)
         {
             var colour = step.Verdict switch { StepVerdict.Passed => "#1a7f37", StepVerdict.Failed => "#cf222e", _ => "#9a6700" };
