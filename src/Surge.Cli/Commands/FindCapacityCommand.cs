@@ -28,12 +28,14 @@ public static class FindCapacityCommand
         var maxStartDelay = new Option<string?>("--max-start-delay") { Description = "A step whose iteration_start_delay p(99) exceeds this is inconclusive (generator late; default 10ms)" };
         var warmup = new Option<string?>("--warmup") { Description = "An unjudged run at the start rate before the first step (default 3s; 0s for none)" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
+        var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
+        var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout (progress stays on stderr)" };
         var report = new Option<string?>("--report") { Description = "Write an HTML page with the steps and charts of p95 and error rate against rate" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines on stderr" };
         var command = new Command("find-capacity", "Find the highest arrival rate at which a scenario meets every threshold (breakpoint search)")
         {
-            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, maxStartDelay, warmup, baseUrl, json, report, quiet,
+            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, maxStartDelay, warmup, baseUrl, env, envFile, json, report, quiet,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -55,7 +57,9 @@ public static class FindCapacityCommand
             {
                 throw new PlanException(string.Join("; ", problems));
             }
-            var plan = YamlPlanLoader.Load(parse.GetValue(target)!, new YamlLoadSettings(parse.GetValue(baseUrl)));
+            var file = parse.GetValue(target)!;
+            var plan = YamlPlanLoader.Load(file, new YamlLoadSettings(parse.GetValue(baseUrl)));
+            plan = plan with { Env = RunCommand.Environment(plan.Env, file, parse.GetValue(envFile), parse.GetValue(env) ?? []) };
             var chosen = CapacityPlan.ChooseScenario(plan, parse.GetValue(scenario));
             return await SearchAsync(plan, chosen, options, parse.GetValue(json), parse.GetValue(report), parse.GetValue(quiet));
         });

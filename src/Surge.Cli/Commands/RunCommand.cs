@@ -56,7 +56,7 @@ public static class RunCommand
             : throw new PlanException($"--base-url '{url}' is not an absolute http(s) URL");
 
     // The plan's own env, then the .env beside the test (or --env-file), then each -e on top.
-    private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
+    internal static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
     {
         var besideTest = QuickPlan.IsUrl(target) ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", ".env");
         var file = envFile ?? (besideTest is not null && File.Exists(besideTest) ? besideTest : null);
