@@ -27,6 +27,7 @@ public static class FindCapacityCommand
         var tailSamples = new Option<string?>("--tail-samples") { Description = "Samples the judged percentile must have beyond it (default 100)" };
         var maxStartDelay = new Option<string?>("--max-start-delay") { Description = "A step whose iteration_start_delay p(99) exceeds this is inconclusive (generator late; default 10ms)" };
         var warmup = new Option<string?>("--warmup") { Description = "An unjudged run at the start rate before the first step (default 3s; 0s for none)" };
+        var retries = new Option<string?>("--retries") { Description = "Run an inconclusive step again up to this many times before stopping there (default 1)" };
         var baseUrl = new Option<string?>("--base-url") { Description = "Resolve relative request URLs against this (overrides options.baseUrl)" };
         var env = new Option<string[]>("--env", "-e") { Description = "NAME=value for {{ env(\"NAME\") }}; repeatable, wins over --env-file and .env", AllowMultipleArgumentsPerToken = false };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
@@ -35,7 +36,7 @@ public static class FindCapacityCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines on stderr" };
         var command = new Command("find-capacity", "Find the highest arrival rate at which a scenario meets every threshold (breakpoint search)")
         {
-            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, maxStartDelay, warmup, baseUrl, env, envFile, json, report, quiet,
+            target, scenario, startRate, factor, precision, maxRate, stepDuration, minStep, maxStep, tailSamples, maxStartDelay, warmup, retries, baseUrl, env, envFile, json, report, quiet,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -51,6 +52,7 @@ public static class FindCapacityCommand
                 MaxStepDuration = parse.GetValue(maxStep) is { } max ? Duration(max, "--max-step-duration") : defaults.MaxStepDuration,
                 MaxStartDelay = parse.GetValue(maxStartDelay) is { } delay ? Duration(delay, "--max-start-delay") : defaults.MaxStartDelay,
                 Warmup = parse.GetValue(warmup) is { } warm ? Duration(warm, "--warmup") : defaults.Warmup,
+                Retries = (int)Number(parse.GetValue(retries), "--retries", defaults.Retries),
                 TailSamples = (int)Number(parse.GetValue(tailSamples), "--tail-samples", defaults.TailSamples),
             };
             if (options.Problems() is { Count: > 0 } problems)

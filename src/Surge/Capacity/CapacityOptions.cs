@@ -33,6 +33,9 @@ public sealed record CapacityOptions
     /// <summary>An unjudged run at the start rate before the first step, so JIT, connection set-up and a cold server do not fail it.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How many times an inconclusive step is run again before the search stops there.</summary>
+    public int Retries { get; init; } = 1;
+
     /// <summary>Problems with the options, for an exit-104 message; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -68,6 +71,10 @@ public sealed record CapacityOptions
         if (Warmup < TimeSpan.Zero)
         {
             problems.Add("--warmup cannot be negative");
+        }
+        if (Retries is < 0 or > 10)
+        {
+            problems.Add($"--retries must be between 0 and 10, not {Retries}");
         }
         if (TailSamples < 1)
         {

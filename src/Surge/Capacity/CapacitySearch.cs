@@ -5,8 +5,9 @@ namespace Surge.Capacity;
 /// <summary>
 /// The search itself, apart from how a step runs: geometric steps (rate × factor) until one fails, then bisection
 /// between the last passing and the first failing rate until they are within the precision. An inconclusive step
-/// (the generator could not hold the rate) is run once more; inconclusive twice, the search stops there and reports
-/// what it knows, because going higher would only saturate the generator further.
+/// (the generator could not hold the rate) is run again up to <see cref="CapacityOptions.Retries"/> times; still
+/// inconclusive, the search stops there and reports what it knows, because going higher would only saturate the
+/// generator further.
 /// </summary>
 public static class CapacitySearch
 {
@@ -27,14 +28,14 @@ public static class CapacitySearch
             {
                 return Result(scenario, options, steps, "interrupted: the search stopped before it converged", interrupted: true);
             }
-            var step = await RunJudgedAsync(rate, runStep, steps, onStep, cancellationToken).ConfigureAwait(false);
+            var step = await RunJudgedAsync(rate, 1 + options.Retries, runStep, steps, onStep, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
                 return Result(scenario, options, steps, "interrupted: the search stopped before it converged", interrupted: true);
             }
             if (step.Verdict == StepVerdict.Inconclusive)
             {
-                conclusion = $"stopped at {Rate(rate)}/s: the generator could not hold that rate twice in a row ({string.Join("; ", step.Reasons)}), so higher rates would measure Surge, not the server";
+                conclusion = $"stopped at {Rate(rate)}/s: the generator could not hold that rate {1 + options.Retries} times in a row ({string.Join("; ", step.Reasons)}), so higher rates would measure Surge, not the server";
                 break;
             }
             if (step.Verdict == StepVerdict.Passed)
@@ -74,11 +75,11 @@ public static class CapacitySearch
     public static bool HasConverged(double lastPass, double firstFail, double precision) =>
         (firstFail - lastPass) / lastPass <= precision;
 
-    private static async Task<CapacityStep> RunJudgedAsync(double rate, StepRunner runStep, List<CapacityStep> steps,
+    private static async Task<CapacityStep> RunJudgedAsync(double rate, int attempts, StepRunner runStep, List<CapacityStep> steps,
         Action<CapacityStep>? onStep, CancellationToken cancellationToken)
     {
         CapacityStep step = null!;
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             step = await runStep(rate, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
