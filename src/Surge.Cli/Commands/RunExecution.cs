@@ -30,6 +30,7 @@ public static class RunExecution
     public static async Task<int> RunAsync(TestPlan plan, OutputOptions output)
     {
         using var signals = new StopSignals();
+        PersonaHeader.Write(plan, Console.Error, output.Quiet);
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
             ? []
