@@ -42,6 +42,7 @@ public static class RunExecution
         var files = Files(output, () => summary!);
         OutputFiles.Check(files);
         using var signals = new StopSignals();
+        PersonaHeader.Write(plan, Console.Error, output.Quiet);
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
             ? []
