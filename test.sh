@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # package|a file it installs|why the tests need it
 needs=(
   "chromium|/usr/bin/chromium|the browser tests of the HTML report and the live dashboard"
+  "prometheus|/usr/bin/prometheus|the -o prometheus-rw tests query a real Prometheus (remote-write receiver)"
+  "influxdb|/usr/bin/influxd|the -o influxdb tests query a real InfluxDB 1.x"
 )
 
 missing=()

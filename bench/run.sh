@@ -2,7 +2,7 @@
 # Compares Surge with wrk, hey, ab and Locust against one private nginx, then measures Surge's memory per VU
 # and its arrival-rate accuracy. The one command: `bash bench/run.sh` (see bench/README.md).
 #
-#   bench/run.sh [compare] [memory] [arrival]     parts to run; none (or `all`) runs all three
+#   bench/run.sh [compare] [memory] [arrival] [open-model]   parts to run; none (or `all`) runs all four
 #
 # Environment (defaults in brackets):
 #   DURATION [8s]            each generator's run in `compare`, whole seconds
@@ -12,6 +12,9 @@
 #   MEMORY_BASELINE_VUS [100]
 #   MEMORY_DURATION [25s]    planned length of each memory run; RSS is sampled at MEMORY_SAMPLE_AT [20s]
 #   ARRIVAL_RATE [20000]     iterations per second, ARRIVAL_DURATION [30s]
+#   OPEN_RATES [100 1000 10000 max]   rates of the open-model part; at `max` the closed model runs 50 VUs flat out
+#                            and the open model then runs at the rate the closed one reached
+#   OPEN_DURATION [10s]      each open- and closed-model run; CPU is sampled from 3 s to 1 s before the end
 #   SKIP_PUBLISH=1           reuse bench/.out/surge instead of publishing again
 #   KEEP_WORK=1              keep the temporary folder with every tool's raw output and nginx's error log
 #
@@ -42,17 +45,20 @@ memory_duration_s=$(seconds "${MEMORY_DURATION:-25s}")
 memory_sample_s=$(seconds "${MEMORY_SAMPLE_AT:-20s}")
 arrival_rate=${ARRIVAL_RATE:-20000}
 arrival_duration_s=$(seconds "${ARRIVAL_DURATION:-30s}")
+open_rates=${OPEN_RATES:-100 1000 10000 max}
+open_duration_s=$(seconds "${OPEN_DURATION:-10s}")
+[[ $open_duration_s -ge 6 ]] || die "OPEN_DURATION must be at least 6s: CPU is sampled from 3 s to 1 s before the end"
 [[ $memory_sample_s -lt $memory_duration_s ]] || die "MEMORY_SAMPLE_AT must be shorter than MEMORY_DURATION"
 
 parts=()
 for arg in "$@"; do
     case $arg in
-        compare | memory | arrival) parts+=("$arg") ;;
-        all) parts+=(compare arrival memory) ;;
-        *) die "unknown part '$arg'; use compare, memory, arrival or all" ;;
+        compare | memory | arrival | open-model) parts+=("$arg") ;;
+        all) parts+=(compare arrival open-model memory) ;;
+        *) die "unknown part '$arg'; use compare, memory, arrival, open-model or all" ;;
     esac
 done
-[[ ${#parts[@]} -gt 0 ]] || parts=(compare arrival memory)
+[[ ${#parts[@]} -gt 0 ]] || parts=(compare arrival open-model memory)
 wants() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -313,6 +319,101 @@ print(f"| iteration_start_delay p(99) (start-time jitter) | {delay.get('p(99)', 
 print(f"| iteration_start_delay p(99.9) / max | {delay.get('p(99.9)', float('nan')):.3f} / {delay.get('max', float('nan')):.3f} ms | |")
 print(f"| failed requests | {failed:,.0f} | 0 |")
 print(f"| generator CPU (core 0 busy) | {cpu / float(elapsed) * 100:.0f} % | |")
+EOF
+fi
+
+# --- open model: CPU per iteration against the closed model, at the same rates -------------------------------
+# Runs one model at one rate on core 0 and appends "model rate requests steady_cpu_s window_s total_cpu_s elapsed
+# p99_start_delay dropped" to open.tsv. The steady-state CPU is user+sys from /proc/PID/stat between 3 s and 1 s
+# before the planned end, so start-up (about 0.9 CPU-s of compiling) does not drown the low rates.
+open_model_run() {
+    local model=$1 rate=$2 name="$1-$2" plan
+    plan="$work/$name.yaml"
+    if [[ $model == open ]]; then
+        local per_second=$rate vus=50
+        [[ $rate == max ]] && per_second=$(python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))["metrics"]; print(int(m["http_reqs"]["rate"]))' "$work/closed-max.json")
+        [[ $per_second -gt 5000 ]] && vus=$((per_second / 100))
+        sed -e "s/^    rate: 1000$/    rate: $per_second/" -e "s/^    duration: 10s$/    duration: ${open_duration_s}s/" \
+            -e "s/^    preAllocatedVUs: 50$/    preAllocatedVUs: $vus/" -e "s/^    maxVUs: 2000$/    maxVUs: $((vus * 40))/" \
+            "$bench_dir/plans/open-model.yaml" > "$plan"
+    else
+        sed -e "s/^    duration: 10s$/    duration: ${open_duration_s}s/" "$bench_dir/plans/closed-model.yaml" > "$plan"
+        if [[ $rate == max ]]; then
+            sed -i -e "s/^    vus: 100$/    vus: 50/" -e "/think:/d" "$plan"
+        else
+            sed -i "s/^    vus: 100$/    vus: $((rate / 10 > 0 ? rate / 10 : 1))/" "$plan"
+        fi
+    fi
+    /usr/bin/time -f '%e %U %S' -o "$work/$name.time" taskset -c 0 "$surge" run "$plan" --base-url "$target" --quiet \
+        --summary-export "$work/$name.json" > "$work/$name.out" 2> "$work/$name.err" &
+    background_pid=$!
+    local pid="" ticks_per_s from to t0 t1
+    for _ in $(seq 50); do
+        pid=$(pgrep -P "$background_pid" || true)
+        [[ -n $pid ]] && break
+        sleep 0.02
+    done
+    [[ -n $pid ]] || die "the $name run did not start"
+    ticks_per_s=$(getconf CLK_TCK)
+    sleep 3
+    from=$(awk '{ print $14 + $15 }' "/proc/$pid/stat") t0=$(date +%s.%N)
+    sleep $((open_duration_s - 4))
+    to=$(awk '{ print $14 + $15 }' "/proc/$pid/stat") t1=$(date +%s.%N)
+    local status=0
+    wait "$background_pid" || status=$?
+    background_pid=""
+    [[ $status -eq 0 ]] || { tail -5 "$work/$name.err" >&2; die "the $name run exited with $status"; }
+    python3 - "$work/$name.json" "$model" "$rate" "$from" "$to" "$ticks_per_s" "$t0" "$t1" "$(cat "$work/$name.time")" \
+        << 'EOF' >> "$work/open.tsv"
+import json, sys
+metrics = json.load(open(sys.argv[1]))["metrics"]
+model, rate = sys.argv[2], sys.argv[3]
+start, end, per_s, t0, t1 = map(float, sys.argv[4:9])
+elapsed, user, system = sys.argv[9].split()[-3:]
+requests = metrics["http_reqs"]["count"]
+delay = metrics.get("iteration_start_delay", {}).get("p(99)", float("nan"))
+dropped = metrics.get("dropped_iterations", {}).get("count", 0)
+print(model, rate, requests, (end - start) / per_s, t1 - t0, float(user) + float(system), elapsed, delay, int(dropped), sep="\t")
+EOF
+}
+
+if wants open-model; then
+    start_nginx 1
+    echo "bench: open-model, ${open_duration_s}s each, open and closed at: $open_rates" >&2
+    : > "$work/open.tsv"
+    for rate in $open_rates; do
+        [[ $rate == max || $rate =~ ^[0-9]+$ ]] || die "OPEN_RATES: '$rate' is not a rate (a whole number, or max)"
+        echo "bench:   $rate/s: open and closed" >&2
+        if [[ $rate == max ]]; then
+            open_model_run closed "$rate"
+            open_model_run open "$rate"
+        else
+            open_model_run open "$rate"
+            open_model_run closed "$rate"
+        fi
+    done
+    python3 - "$work/open.tsv" "$open_duration_s" << 'EOF' | report
+import sys
+path, seconds = sys.argv[1], float(sys.argv[2])
+runs = {}
+for line in open(path):
+    model, rate, requests, steady, window, total, elapsed, delay, dropped = line.rstrip("\n").split("\t")
+    requests, steady, window, total = int(float(requests)), float(steady), float(window), float(total)
+    # Requests in the sampling window, at the run's average rate (the load is flat once started).
+    per_request = steady / (requests / seconds * window) * 1e6 if requests else float("nan")
+    runs[(model, rate)] = dict(rate=requests / seconds, core=steady / window * 100, per_request=per_request,
+                               total=total, delay=float(delay), dropped=int(dropped))
+print(f"\n## Open model against closed model, same GET, {seconds:.0f} s each, generator alone on core 0\n")
+print("Steady state: user+sys CPU of the process from 3 s to 1 s before the end, per request sent in that window.")
+print("Closed model: rate/10 VUs thinking 50-150 ms; at `max` 50 VUs without think, and the open model at the rate they reached.\n")
+print("| rate | model | requests/s | core busy | CPU per request | open / closed | whole run CPU-s | start delay p(99) | dropped |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for (model, rate), r in sorted(runs.items(), key=lambda run: (run[0][1] == "max", run[0][1].isdigit() and int(run[0][1]), run[0][0] != "open")):
+    other = runs.get(("closed", rate))
+    ratio = f"{r['per_request'] / other['per_request']:.2f}x" if model == "open" and other else ""
+    delay = f"{r['delay']:.3f} ms" if model == "open" else ""
+    dropped = f"{r['dropped']:,}" if model == "open" else ""
+    print(f"| {rate} | {model} | {r['rate']:,.0f} | {r['core']:.1f} % | {r['per_request']:.1f} µs | {ratio} | {r['total']:.2f} | {delay} | {dropped} |")
 EOF
 fi
 

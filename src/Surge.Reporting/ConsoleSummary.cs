@@ -15,11 +15,14 @@ public static class ConsoleSummary
     public static string Render(RunSummary summary, ConsoleSummaryOptions options)
     {
         var text = new SummaryText(options);
+        var overview = FailureOverview.Of(summary);
+        WriteVerdict(text, overview);
         WriteHeader(text, summary);
         WriteThresholds(text, summary);
         text.Section("TOTAL RESULTS");
         WriteChecks(text, summary);
         text.Rows(TotalRows(summary));
+        WriteFailures(text, overview);
         if (summary.Scenarios.Count > 1)
         {
             foreach (var scenario in summary.Scenarios)
@@ -30,6 +33,52 @@ public static class ConsoleSummary
         }
         WriteWarnings(text, summary);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A run where no iteration completed or every request failed says so before anything else, with the main
+    /// causes: such a run measured the failure, not the system, whatever the thresholds say.
+    /// </summary>
+    private static void WriteVerdict(SummaryText text, FailureOverview overview)
+    {
+        var causes = overview.Causes.Count > 0 ? ": " + FailureTable.Describe(overview.Causes) : "";
+        var lines = new List<string>();
+        if (overview.NoIterationCompleted)
+        {
+            lines.Add(overview.Requests == 0
+                ? "no iteration completed and no request finished"
+                : Invariant($"no iteration completed ({overview.Failed} of {overview.Requests} requests failed{causes})"));
+        }
+        if (overview.EveryRequestFailed)
+        {
+            lines.Add(Invariant($"every request failed ({overview.Failed} of {overview.Requests}){causes}"));
+        }
+        foreach (var line in lines)
+        {
+            text.Wrapped("  " + text.Fail("✗") + " ", "    ", line);
+        }
+        if (lines.Count > 0)
+        {
+            text.Line("");
+        }
+    }
+
+    /// <summary>Failed requests by error code and status, with their share of all requests.</summary>
+    private static void WriteFailures(SummaryText text, FailureOverview overview)
+    {
+        if (overview.Causes.Count == 0)
+        {
+            return;
+        }
+        text.Section("FAILED REQUESTS");
+        text.Rows(
+        [
+            .. overview.Causes.Select(f => new MetricLine(f.Label, 0,
+            [
+                new(f.Count.ToString(CultureInfo.InvariantCulture), CellStyle.Fail),
+                new(DisplayFormat.Percent(overview.Requests > 0 ? (double)f.Count / overview.Requests : 0) + " of requests"),
+            ], "failure")),
+        ]);
     }
 
     private static void WriteHeader(SummaryText text, RunSummary summary)
@@ -80,9 +129,11 @@ public static class ConsoleSummary
             {
                 var definition = summary.Find(threshold.Key.Metric)?.Definition;
                 var stat = threshold.Expression.Stat;
-                var observed = threshold.Observed is { } value ? DisplayFormat.Stat(definition, stat, value) : "n/a";
                 var mark = threshold.Passed ? text.Pass("✓") : text.Fail("✗");
-                text.Line($"    {mark} '{threshold.Expression.Text}' {stat}={observed}");
+                var observed = threshold.Observed is { } value
+                    ? $"{stat}={DisplayFormat.Stat(definition, stat, value)}"
+                    : threshold.Passed ? "no data (allowed by allowNoData)" : "no data: nothing was measured for it";
+                text.Line($"    {mark} '{threshold.Expression.Text}' {observed}");
             }
         }
     }

@@ -6,6 +6,8 @@ namespace Surge.Reporting;
 /// <summary>k6's way of writing numbers for people: durations in µs/ms/s/m/h, bytes in SI units, rates as percentages.</summary>
 internal static class DisplayFormat
 {
+    private const double HistogramResolution = 1024;
+
     private static readonly string[] ByteUnits = ["B", "kB", "MB", "GB", "TB", "PB"];
 
     /// <summary>A duration given in milliseconds: "850µs", "1.2ms", "123.45ms", "1.5s", "1m2s", "1h0m5s".</summary>
@@ -66,11 +68,29 @@ internal static class DisplayFormat
     public static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A share in [0, 1] as a percentage with two decimals: "99.50%".</summary>
-    public static string Percent(double share) => (share * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A share in [0, 1] as a percentage with two decimals: "99.50%"; never "-0.00%".</summary>
+    public static string Percent(double share) => Unsigned(Math.Round(share * 100, 2)).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
-    /// <summary>A plain number with up to six decimals, trailing zeros dropped.</summary>
-    public static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+    /// <summary>A plain number with up to six decimals, trailing zeros dropped; never "-0".</summary>
+    public static string Number(double value) => Unsigned(Math.Round(value, 6)).ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A percentile of plain numbers (bytes, items) with only the digits the histogram resolves: it reports values
+    /// within 1/1024 of a recorded one, so the median of 19808-byte bodies reads "19808", not the bucket's edge
+    /// 19808.255. (Min, max and avg are exact and need no such care.)
+    /// </summary>
+    public static string Resolved(double value)
+    {
+        if (value == 0 || !double.IsFinite(value))
+        {
+            return Number(value);
+        }
+        var decimals = (int)Math.Clamp(Math.Ceiling(-Math.Log10(Math.Abs(value) / HistogramResolution)), 0, 3);
+        return Number(Math.Round(value, decimals));
+    }
+
+    // Rounding a small negative value gives -0, which .NET writes as "-0".
+    private static double Unsigned(double rounded) => rounded == 0 ? 0 : rounded;
 
     private static string Number2(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -95,6 +115,7 @@ internal static class DisplayFormat
             (MetricKind.Rate, "rate") => Percent(value),
             (_, "count") or (MetricKind.Rate, _) => Number(value),
             (MetricKind.Counter, "rate") => (contains == MetricContains.Data ? Bytes(value) : Number(value)) + "/s",
+            (MetricKind.Trend, _) when contains == MetricContains.Default && (stat == "med" || stat.StartsWith("p(", StringComparison.Ordinal)) => Resolved(value),
             _ => Value(value, contains),
         };
     }

@@ -25,7 +25,13 @@ public sealed record EndpointStats(string Method, string Name)
     /// <summary>Requests per k6 error code (network errors, e.g. "request_timeout").</summary>
     public IReadOnlyDictionary<string, long> ErrorCodes { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>The failed requests by cause (error code or unexpected status), each request counted once.</summary>
+    public IReadOnlyList<FailureCause> FailureCauses { get; init; } = [];
+
     public double ErrorRate => Requests == 0 ? 0 : (double)Failures / Requests;
+
+    /// <summary>Every request failed: the latency is that of failing, not of the endpoint doing its work.</summary>
+    public bool FailedEveryRequest => Requests > 0 && Failures >= Requests;
 
     public double RequestsPerSecond(TimeSpan duration) => duration > TimeSpan.Zero ? Requests / duration.TotalSeconds : 0;
 
@@ -68,7 +74,9 @@ public static class EndpointTable
         }
         foreach (var series in Series(summary, BuiltinMetrics.HttpReqFailed))
         {
-            For(series.Tags).Failures += series.Values.Passes;
+            var builder = For(series.Tags);
+            builder.Failures += series.Values.Passes;
+            builder.FailedSeries.Add(series);
         }
         foreach (var series in Series(summary, BuiltinMetrics.HttpReqDuration))
         {
@@ -93,6 +101,7 @@ public static class EndpointTable
                     DataReceived = b.Value.DataReceived,
                     Statuses = b.Value.Statuses,
                     ErrorCodes = b.Value.ErrorCodes,
+                    FailureCauses = FailureTable.From(b.Value.FailedSeries),
                 })
                 .OrderByDescending(e => e.Requests)
                 .ThenBy(e => e.Label, StringComparer.Ordinal),
@@ -118,5 +127,7 @@ public static class EndpointTable
         public SortedDictionary<int, long> Statuses { get; } = [];
 
         public SortedDictionary<string, long> ErrorCodes { get; } = new(StringComparer.Ordinal);
+
+        public List<MetricSeries> FailedSeries { get; } = [];
     }
 }

@@ -77,7 +77,7 @@ public static class JUnitReport
         }
         return new TestCase(name, threshold.Observed is { } observed
             ? $"{threshold.Expression.Stat} was {Number(observed)}, which fails {threshold.Expression.Text}"
-            : $"no data for {threshold.Key}, so {threshold.Expression.Text} cannot hold");
+            : $"no data: nothing was measured for {threshold.Key}, so {threshold.Expression.Text} cannot hold");
     }
 
     private static TestCase Check(CheckResult check)

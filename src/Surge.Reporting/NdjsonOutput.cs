@@ -10,29 +10,26 @@ namespace Surge.Reporting;
 /// lines. Surge keeps no raw samples, so each series writes one point per interval with the interval's aggregate:
 /// counters their sum, rates their rate (with count and passes), trends their avg (with count, min, max and
 /// percentiles), gauges their last value. Lines are flushed every interval, so the file can be followed live.
+/// Points carry the interval's wall-clock time from the output host.
 /// </summary>
-public sealed class NdjsonOutput : ILiveSink, IDisposable
+public sealed class NdjsonOutput : IRunOutput, IDisposable
 {
     private static readonly string[] TrendStats = ["count", "avg", "min", "max", "p(50)", "p(90)", "p(95)", "p(99)"];
 
     private readonly Stream _destination;
     private readonly bool _ownsDestination;
-    private readonly TimeProvider _clock;
     private readonly Utf8JsonWriter _json;
     private readonly HashSet<string> _described = new(StringComparer.Ordinal);
-    private DateTimeOffset? _origin;
 
-    /// <param name="clock">Stamps points with wall-clock time; tests pass a fixed one.</param>
-    public NdjsonOutput(Stream destination, TimeProvider? clock = null)
-        : this(destination, ownsDestination: false, clock)
+    public NdjsonOutput(Stream destination)
+        : this(destination, ownsDestination: false)
     {
     }
 
-    private NdjsonOutput(Stream destination, bool ownsDestination, TimeProvider? clock)
+    private NdjsonOutput(Stream destination, bool ownsDestination)
     {
         _destination = destination;
         _ownsDestination = ownsDestination;
-        _clock = clock ?? TimeProvider.System;
         _json = new Utf8JsonWriter(destination, new JsonWriterOptions { Encoder = JsonOutput.WriterOptions.Encoder });
     }
 
@@ -44,31 +41,34 @@ public sealed class NdjsonOutput : ILiveSink, IDisposable
         {
             Directory.CreateDirectory(directory);
         }
-        return new NdjsonOutput(File.Create(path), ownsDestination: true, clock: null);
+        return new NdjsonOutput(File.Create(path), ownsDestination: true);
     }
 
-    public void OnSnapshot(LiveSnapshot snapshot)
+    public string Name => "json";
+
+    public Task StartAsync(OutputContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var metrics = snapshot.Metrics;
-        _origin ??= _clock.GetUtcNow().ToUniversalTime() - metrics.Elapsed;
-        var time = (_origin.Value + metrics.Elapsed).ToString("O", CultureInfo.InvariantCulture);
-        foreach (var series in metrics.Series())
+        ArgumentNullException.ThrowIfNull(interval);
+        var time = interval.Time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        foreach (var series in interval.Series)
         {
-            if (series.Interval is not { IsEmpty: false } interval)
-            {
-                continue;
-            }
             if (_described.Add(series.Metric.Name))
             {
-                WriteMetric(series.Metric, snapshot.Thresholds);
+                WriteMetric(series.Metric, interval.Thresholds);
             }
-            WritePoint(series.Metric, series.Tags, interval, metrics.IntervalLength, time);
+            WritePoint(series.Metric, series.Tags, series.Values, interval.Length, time);
         }
         _destination.Flush();
+        return Task.CompletedTask;
     }
 
-    public void OnCompleted(RunSummary summary) => _destination.Flush();
+    public Task StopAsync(RunSummary summary, CancellationToken cancellationToken)
+    {
+        _destination.Flush();
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {

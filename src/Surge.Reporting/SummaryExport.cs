@@ -30,7 +30,33 @@ public static class SummaryExport
             WriteMetric(json, summary, key, metric.Definition, values);
         }
         json.WriteEndObject();
+        WriteFailures(json, summary);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Surge's addition beside k6's keys: failed requests by error code and status, e.g.
+    /// `{"error_code": "connection_refused", "status": 0, "count": 256}`, most frequent first.
+    /// </summary>
+    private static void WriteFailures(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartArray("failures");
+        foreach (var failure in FailureTable.From(summary))
+        {
+            json.WriteStartObject();
+            if (failure.ErrorCode is { } code)
+            {
+                json.WriteString("error_code", code);
+            }
+            else
+            {
+                json.WriteNull("error_code");
+            }
+            json.WriteNumber("status", failure.Status);
+            json.WriteNumber("count", failure.Count);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     /// <summary>
@@ -109,6 +135,17 @@ public static class SummaryExport
                 json.WriteBoolean(threshold.Expression.Text, !threshold.Passed);
             }
             json.WriteEndObject();
+            // Why a threshold has no number: k6's flag cannot say it, so a sibling object does.
+            var noData = thresholds.Where(t => t.Observed is null).ToList();
+            if (noData.Count > 0)
+            {
+                json.WriteStartObject("threshold_reasons");
+                foreach (var threshold in noData)
+                {
+                    json.WriteString(threshold.Expression.Text, threshold.Passed ? "no data (allowed)" : "no data");
+                }
+                json.WriteEndObject();
+            }
         }
         json.WriteEndObject();
     }

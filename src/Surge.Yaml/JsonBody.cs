@@ -19,20 +19,23 @@ internal static partial class JsonBody
     private const int MaxDepth = 64;
     private const string StringTag = "tag:yaml.org,2002:str";
 
-    public static string Write(YamlSource source, YamlNode node)
+    /// <param name="key">The json: key, blamed when the body grows past a limit (an alias points elsewhere).</param>
+    public static string Write(YamlSource source, YamlNode key, YamlNode node)
     {
         var buffer = new ArrayBufferWriter<byte>();
         // A request body is not embedded in HTML, so non-ASCII text and <>&' stay as written.
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            WriteNode(source, writer, node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+            var budget = new Budget(source, key);
+            WriteNode(source, writer, node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), budget);
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <param name="path">The collections enclosing <paramref name="node"/>: an alias back into one would never end.</param>
-    private static void WriteNode(YamlSource source, Utf8JsonWriter writer, YamlNode node, HashSet<YamlNode> path)
+    private static void WriteNode(YamlSource source, Utf8JsonWriter writer, YamlNode node, HashSet<YamlNode> path, Budget budget)
     {
+        budget.Spend(writer);
         if (node is not YamlScalarNode && !path.Add(node))
         {
             throw source.Error(node, "json contains itself through an alias; JSON cannot hold a cycle");
@@ -52,7 +55,7 @@ internal static partial class JsonBody
                         throw source.Error(key, "json object keys must be text");
                     }
                     writer.WritePropertyName(name);
-                    WriteNode(source, writer, value, path);
+                    WriteNode(source, writer, value, path, budget);
                 }
                 writer.WriteEndObject();
                 path.Remove(node);
@@ -61,7 +64,7 @@ internal static partial class JsonBody
                 writer.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
-                    WriteNode(source, writer, item, path);
+                    WriteNode(source, writer, item, path, budget);
                 }
                 writer.WriteEndArray();
                 path.Remove(node);
@@ -102,6 +105,25 @@ internal static partial class JsonBody
         else
         {
             writer.WriteStringValue(text);
+        }
+    }
+
+    /// <summary>Values and bytes written so far: aliases repeat nodes, so a few lines can expand without end.</summary>
+    private sealed class Budget(YamlSource source, YamlNode key)
+    {
+        private const string AliasHint = "aliases (*name) repeat what they point to, so a few lines can expand without end";
+            private int _values;
+
+        public void Spend(Utf8JsonWriter writer)
+        {
+            if (++_values > YamlLimits.MaxJsonValues)
+            {
+                throw source.Error(key, $"json expands to more than {YamlLimits.MaxJsonValues} values (the limit); {AliasHint}");
+            }
+            if (writer.BytesCommitted + writer.BytesPending > YamlLimits.MaxJsonBytes)
+            {
+                throw source.Error(key, $"json expands to more than {YamlLimits.MaxJsonBytes} bytes (the limit); {AliasHint}");
+            }
         }
     }
 

@@ -138,14 +138,17 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
     private ConnectionSharing Connections(YamlNode node) =>
         source.OneOf(node, "connections", ConnectionModes) == "shared" ? ConnectionSharing.Shared : ConnectionSharing.PerVu;
 
-    /// <summary>The file's baseUrl, replaced by the settings' one when given; both must be absolute http(s) URLs.</summary>
+    /// <summary>
+    /// The file's baseUrl, replaced by the settings' one when given; both must be absolute http(s) URLs, or templates
+    /// such as <c>{{ env("API_BASE_URL") }}</c> that the run's environment completes.
+    /// </summary>
     private string? BaseUrl(YamlMap options)
     {
         string? fromFile = null;
         if (options.Optional("baseUrl") is { } node)
         {
             fromFile = source.Text(node, "baseUrl");
-            if (!RequestReader.IsHttpUrl(fromFile))
+            if (!RequestReader.IsHttpUrl(fromFile) && !RequestReader.IsTemplated(fromFile))
             {
                 throw source.Error(node, $"baseUrl '{fromFile}' must be an absolute http or https URL, e.g. http://127.0.0.1:5000");
             }

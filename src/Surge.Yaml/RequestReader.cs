@@ -20,6 +20,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
     private const string HeaderNameSymbols = "!#$%&'*+-.^_`|~";
     private const string JsonContentType = "application/json";
 
+    // Aliases let a few lines repeat a list of steps many times, or include it in itself: both are counted here.
+    private int _steps;
+    private long _bodyChars;
+    private int _nesting;
+
     public static bool IsHttpUrl(string text) => HttpOptions.TryParseHttpUrl(text, out _);
 
     public IReadOnlyList<Step> ReadAll(YamlScalarNode key, YamlNode node)
@@ -29,7 +34,21 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         {
             throw source.Error(key, "requests is empty; add at least one request, e.g. - { method: GET, url: /items }");
         }
-        return [.. items.Select(Read)];
+        if (++_nesting > YamlLimits.MaxStepNesting)
+        {
+            throw source.Error(key, $"steps are nested more than {YamlLimits.MaxStepNesting} levels deep in groups and loops (the limit); an alias (*name) inside the steps it names nests without end");
+        }
+        var steps = new List<Step>(items.Count);
+        foreach (var item in items)
+        {
+            if (++_steps > YamlLimits.MaxSteps)
+            {
+                throw source.Error(item, $"the test has more than {YamlLimits.MaxSteps} steps (the limit), counting each repeat of an alias (*name); loop: repeats steps without writing them out");
+            }
+            steps.Add(Read(item));
+        }
+        _nesting--;
+        return steps;
     }
 
     private Step Read(YamlNode node)
@@ -63,6 +82,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         map.AllowOnly(verb is null ? Keys : [.. Keys.Where(k => k is not ("method" or "url")), verb]);
         var headers = map.Optional("headers") is { } headersNode ? Headers(headersNode) : [];
         var body = Body(map, ref headers);
+        _bodyChars += body?.Length ?? 0;
+        if (_bodyChars > YamlLimits.MaxBodyChars)
+        {
+            throw source.Error(node, $"the request bodies of the test add up to more than {YamlLimits.MaxBodyChars} characters (the limit), counting each repeat of an alias (*name)");
+        }
         return new RequestStep
         {
             Name = map.Optional("name") is { } name ? source.Text(name, "name") : null,
@@ -76,7 +100,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
                 ? Statuses(statuses, map.KeyNode("expectedStatuses")!)
                 : StatusRanges.Default,
-            Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : TimeSpan.FromSeconds(60),
+            Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : RequestStep.DefaultTimeout,
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             HttpVersion = map.Optional("httpVersion") is { } version ? source.OneOf(version, "httpVersion", HttpVersions) : "1.1",
             Location = source.At(node),
@@ -315,6 +339,11 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         var low = dash < 0 ? text : text[..dash].Trim();
         var high = dash < 0 ? text : text[(dash + 1)..].Trim();
+        if (YamlSource.HasNoUnit(low) || YamlSource.HasNoUnit(high))
+        {
+            var bare = YamlSource.HasNoUnit(low) ? low : high;
+            throw source.Error(node, YamlSource.NoUnit("think", bare) + (dash < 0 ? "" : $" (a range is written e.g. 1s-3s)"));
+        }
         if (!Durations.TryParse(low, out var min) || !Durations.TryParse(high, out var max) || min < TimeSpan.Zero)
         {
             throw source.Error(node, $"think: '{text}' is not a duration or a range; write e.g. 2s, 500ms or 1s-3s");
@@ -331,12 +360,18 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return Methods.Contains(method) ? method : throw source.Error(node, Suggest.Unknown("method", text, Methods));
     }
 
+    /// <summary>
+    /// Text with a <c>{{ }}</c> hole, e.g. <c>{{ env("API_BASE_URL") }}</c>: its URL is known only when the run's
+    /// environment is, and is checked when the steps are compiled, before any load.
+    /// </summary>
+    public static bool IsTemplated(string text) => text.Contains("{{", StringComparison.Ordinal);
+
     private string Url(YamlNode node)
     {
         var text = source.Text(node, "url");
         if (!text.StartsWith('/'))
         {
-            return IsHttpUrl(text)
+            return IsHttpUrl(text) || IsTemplated(text)
                 ? text
                 : throw source.Error(node, $"url '{text}' must be an absolute http(s) URL or a path starting with '/' (resolved against options.baseUrl)");
         }
@@ -346,7 +381,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         }
         // Joined as text rather than by URI rules, so that a base URL with a path (http://host/api) keeps it.
         var url = baseUrl.TrimEnd('/') + text;
-        return IsHttpUrl(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
+        return IsHttpUrl(url) || IsTemplated(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
     }
 
     private List<KeyValuePair<string, string>> Headers(YamlNode node)
@@ -391,7 +426,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         {
             headers = [.. headers, new("Content-Type", JsonContentType)];
         }
-        return JsonBody.Write(source, map.Optional("json")!);
+        return JsonBody.Write(source, jsonKey, map.Optional("json")!);
     }
 
     private StatusRanges Statuses(YamlNode node, YamlNode key)

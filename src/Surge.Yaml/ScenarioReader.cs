@@ -34,11 +34,11 @@ internal sealed class ScenarioReader(YamlSource source, ExecutorReader executors
         return new ScenarioPlan
         {
             Name = name,
-            Executor = executors.Read(executor, map),
+            Executor = executors.Read(executor, map, nameNode),
             Steps = map.KeyNode("requests") is { } requestsKey ? requests.ReadAll(requestsKey, map.Optional("requests")!) : [],
             Personas = Personas(map, name, nameNode),
-            StartTime = map.Optional("startTime") is { } start ? source.Duration(start, "startTime", positive: false) : TimeSpan.Zero,
-            GracefulStop = map.Optional("gracefulStop") is { } stop ? source.Duration(stop, "gracefulStop", positive: false) : TimeSpan.FromSeconds(30),
+            StartTime = map.Optional("startTime") is { } start ? source.Duration(start, "startTime") : TimeSpan.Zero,
+            GracefulStop = map.Optional("gracefulStop") is { } stop ? source.Duration(stop, "gracefulStop") : ScenarioPlan.DefaultGracefulStop,
             Tags = map.Optional("tags") is { } tags ? source.StringMap(tags, "tags") : new Dictionary<string, string>(),
             Env = map.Optional("env") is { } env ? source.StringMap(env, "env") : new Dictionary<string, string>(),
             Data = map.Optional("data") is { } dataNode ? DataSource(dataNode) : null,

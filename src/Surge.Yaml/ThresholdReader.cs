@@ -8,7 +8,7 @@ namespace Surge.Yaml;
 /// <summary>Reads `thresholds:`: metric keys with lists of k6 expressions, checked against the built-in metrics.</summary>
 internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDefinition> customMetrics)
 {
-    private static readonly string[] EntryKeys = ["threshold", "abortOnFail", "delayAbortEval"];
+    private static readonly string[] EntryKeys = ["threshold", "abortOnFail", "delayAbortEval", "allowNoData"];
     private readonly string[] _metricNames = [.. BuiltinMetrics.All.Concat(customMetrics).Select(m => m.Name)];
 
     public IReadOnlyList<ThresholdPlan> ReadAll(YamlNode node)
@@ -44,8 +44,9 @@ internal sealed class ThresholdReader(YamlSource source, IReadOnlyList<MetricDef
             Expression = Expression(metric, expressionNode),
             AbortOnFail = entry.Optional("abortOnFail") is { } abort && source.Boolean(abort, "abortOnFail"),
             DelayAbortEval = entry.Optional("delayAbortEval") is { } delay
-                ? source.Duration(delay, "delayAbortEval", positive: false)
+                ? source.Duration(delay, "delayAbortEval")
                 : TimeSpan.Zero,
+            AllowNoData = entry.Optional("allowNoData") is { } allow && source.Boolean(allow, "allowNoData"),
             Location = source.At(expressionNode),
         };
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using Surge.Plans;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -15,7 +16,7 @@ public static class YamlPlanLoader
         string yaml;
         try
         {
-            yaml = File.ReadAllText(path);
+            yaml = ReadBounded(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -33,17 +34,56 @@ public static class YamlPlanLoader
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(fileName);
         var source = new YamlSource(fileName);
+        if (yaml.Length > YamlLimits.MaxFileBytes)
+        {
+            throw TooLarge(fileName);
+        }
         var stream = new YamlStream();
+        var parser = new BoundedParser(source, new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             throw new PlanException(SyntaxMessage(ex), source.At(ex.Start));
         }
+        catch (Exception ex) when (ex is not PlanException)
+        {
+            // YamlDotNet's scanner throws other exceptions on some malformed input (issue 10: an InvalidOperationException).
+            throw new PlanException(
+                "YAML syntax error: the YAML reader cannot go on from here; check the indentation, brackets and quotes on this line and the one before",
+                source.At(parser.LastPosition));
+        }
         return new PlanReader(source, settings ?? new YamlLoadSettings()).Read(stream);
     }
+
+    // Reads no further than the limit, so that a huge file, a device or a pipe cannot exhaust memory.
+    private static string ReadBounded(string path)
+    {
+        using var stream = File.OpenRead(path);
+        if (stream.CanSeek && stream.Length > YamlLimits.MaxFileBytes)
+        {
+            throw TooLarge(path);
+        }
+        using var reader = new StreamReader(stream);
+        var text = new StringBuilder();
+        var chunk = new char[64 * 1024];
+        int read;
+        while ((read = reader.Read(chunk)) > 0)
+        {
+            if (text.Length + read > YamlLimits.MaxFileBytes)
+            {
+                throw TooLarge(path);
+            }
+            text.Append(chunk, 0, read);
+        }
+        return text.ToString();
+    }
+
+    private static PlanException TooLarge(string fileName) => new(
+        $"the test file is larger than {YamlLimits.MaxFileBytes} bytes (the limit); split it into several tests, or repeat steps with loop:",
+        new SourceLocation(fileName, 1, 1));
 
     private static string SyntaxMessage(YamlException ex) =>
         // The representation model reports a repeated mapping key as a plain YamlException with this text.

@@ -138,13 +138,20 @@ internal sealed class YamlSource(string fileName)
         };
     }
 
-    /// <summary>A k6 duration; <paramref name="positive"/> demands more than 0s.</summary>
-    public TimeSpan Duration(YamlNode node, string what, bool positive)
+    /// <summary>
+    /// A k6 duration with its unit; <paramref name="positive"/> demands more than 0s. A bare number other than 0 is
+    /// refused: k6 reads it as milliseconds, Artillery as seconds, and the file cannot say which was meant.
+    /// </summary>
+    public TimeSpan Duration(YamlNode node, string what, bool positive = false)
     {
         var text = Text(node, what);
+        if (HasNoUnit(text))
+        {
+            throw Error(node, NoUnit(what, text));
+        }
         if (!Durations.TryParse(text, out var value))
         {
-            throw Error(node, $"{what}: '{text}' is not a duration; write e.g. 30s, 1m30s, 2.5s or 500ms (a bare number means milliseconds)");
+            throw Error(node, $"{what}: '{text}' is not a duration; write e.g. 30s, 1m30s, 2.5s or 500ms");
         }
         if (positive && value <= TimeSpan.Zero)
         {
@@ -152,6 +159,14 @@ internal sealed class YamlSource(string fileName)
         }
         return value;
     }
+
+    /// <summary>A number other than 0 written without a unit, where a duration belongs.</summary>
+    public static bool HasNoUnit(string text) =>
+        text.Any(char.IsAsciiDigit) && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
+        && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
+
+    public static string NoUnit(string what, string text) =>
+        $"{what}: '{text}' has no unit: {text} ms or {text} s? write {text}s or {text}ms";
 
     /// <summary>A mapping of names to text values, in file order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Pairs(YamlNode node, string what)

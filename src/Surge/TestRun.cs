@@ -8,9 +8,16 @@ namespace Surge;
 
 public sealed record RunSettings
 {
+    /// <summary>In-process views fed on the collector thread (progress, dashboard); they must only copy and return.</summary>
     public IReadOnlyList<ILiveSink> Sinks { get; init; } = [];
 
-    /// <summary>How often totals are collected, thresholds judged and sinks fed.</summary>
+    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each run by the <see cref="OutputHost"/> behind its own queue.</summary>
+    public IReadOnlyList<IRunOutput> Outputs { get; init; } = [];
+
+    /// <summary>The bound on all outputs' final flush; null for <see cref="OutputHost.DefaultFlushTimeout"/>.</summary>
+    public TimeSpan? OutputFlushTimeout { get; init; }
+
+    /// <summary>How often totals are collected, thresholds judged and sinks and outputs fed.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Cancelling interrupts in-flight iterations at once (a second Ctrl-C).</summary>
@@ -61,13 +68,18 @@ public static class TestRun
         var running = engine.RunAsync(windDown.Token);
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
-        var sinks = settings.Sinks.ToList();
-        var sinkFailures = new List<string>();
+        using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder();
+        var vusSampled = false;
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
-            var (snapshot, now) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+            if (!running.IsCompleted)
+            {
+                SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.ActiveVus));
+                vusSampled = true;
+            }
+            var (snapshot, now) = Collect(recorder, origin, lastCollect);
             lastCollect = now;
             timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
@@ -77,11 +89,7 @@ public static class TestRun
                 await windDown.CancelAsync().ConfigureAwait(false);
                 await hardStop.CancelAsync().ConfigureAwait(false);
             }
-            var live = new LiveSnapshot(snapshot, Progress(engine), thresholds);
-            foreach (var sink in sinks.ToList())
-            {
-                Feed(sink, s => s.OnSnapshot(live), sinks, sinkFailures);
-            }
+            outputs.Publish(new LiveSnapshot(snapshot, Progress(engine), thresholds));
         }
         await running.ConfigureAwait(false);
         if (engine.SetupError is not null)
@@ -93,17 +101,18 @@ public static class TestRun
             outcome = RunOutcome.Interrupted;
         }
 
+        if (!vusSampled)
+        {
+            // The load ended before the first interval: its peak stands in for the sample it never had.
+            SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.PeakActiveVus));
+        }
         var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
-        var (final, _) = Collect(recorder, engine, vusSeries, vusMaxSeries, origin, lastCollect);
+        var (final, _) = Collect(recorder, origin, lastCollect);
         timeline.AddFinal(final);
         if (verifications.Count > 0)
         {
             // The verify stages' checks were recorded after the load's last interval; live outputs get them too.
-            var closing = new LiveSnapshot(final, Progress(engine), Judge(plan.Thresholds, final));
-            foreach (var sink in sinks.ToList())
-            {
-                Feed(sink, s => s.OnSnapshot(closing), sinks, sinkFailures);
-            }
+            outputs.Publish(new LiveSnapshot(final, Progress(engine), Judge(plan.Thresholds, final)));
         }
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
@@ -116,13 +125,10 @@ public static class TestRun
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
                 .. verifications.Where(v => !v.Passed).Select(v => v.ToString()),
-                .. sinkFailures,
             ],
         };
-        foreach (var sink in sinks.ToList())
-        {
-            Feed(sink, s => s.OnCompleted(summary), sinks, sinkFailures);
-        }
+        summary = summary with { Warnings = [.. summary.Warnings, .. await outputs.StopAsync(summary).ConfigureAwait(false)] };
+        outputs.Complete(summary);
         return summary;
     }
 
@@ -161,28 +167,19 @@ public static class TestRun
         return results;
     }
 
-    /// <summary>A failing sink is dropped with a warning; it must never cost the run its measurements.</summary>
-    private static void Feed(ILiveSink sink, Action<ILiveSink> feed, List<ILiveSink> sinks, List<string> failures)
+    /// <summary>
+    /// Samples `vus` and `vus_max` while the load runs, as k6 does: read after the end, every VU is idle and a 1-VU
+    /// run would report `vus 0 min=0 max=0`.
+    /// </summary>
+    private static void SampleVus(MetricsRecorder recorder, LoadEngine engine, int vusSeries, int vusMaxSeries, int vus)
     {
-        try
-        {
-            feed(sink);
-        }
-        catch (Exception exception)
-        {
-            sinks.Remove(sink);
-            failures.Add($"live output {sink.GetType().Name} failed and was switched off: {exception.Message}");
-        }
+        using var writer = recorder.BeginWrite();
+        writer.SetGauge(vusSeries, vus);
+        writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
     }
 
-    private static (MetricsSnapshot Snapshot, long Now) Collect(
-        MetricsRecorder recorder, LoadEngine engine, int vusSeries, int vusMaxSeries, long origin, long lastCollect)
+    private static (MetricsSnapshot Snapshot, long Now) Collect(MetricsRecorder recorder, long origin, long lastCollect)
     {
-        using (var writer = recorder.BeginWrite())
-        {
-            writer.SetGauge(vusSeries, engine.Scenarios.Sum(s => s.ActiveVus));
-            writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
-        }
         var now = MonotonicClock.Now;
         return (recorder.Collect(MonotonicClock.ToTimeSpan(now - origin), MonotonicClock.ToTimeSpan(now - lastCollect)), now);
     }
@@ -197,7 +194,8 @@ public static class TestRun
     {
         for (var i = 0; i < plans.Count; i++)
         {
-            if (plans[i].AbortOnFail && !results[i].Passed && elapsed >= plans[i].DelayAbortEval)
+            // A threshold with no data yet has not failed: the first requests may still be on their way.
+            if (plans[i].AbortOnFail && !results[i].Passed && results[i].Observed is not null && elapsed >= plans[i].DelayAbortEval)
             {
                 return true;
             }
@@ -257,11 +255,15 @@ public static class TestRun
                     $"scenario '{s.Plan.Name}': {s.FailedIterations} iterations failed with an error; the first: {s.FirstError}"),
                 .. engine.Scenarios.Where(s => s.RefusedRequests > 0).Select(s =>
                     $"scenario '{s.Plan.Name}': {s.RefusedRequests} requests were not sent because they were malformed; the first: {s.FirstRefusal}"),
+                .. engine.Scenarios.SelectMany(s => s.Abandoned.Select(stuck =>
+                    $"scenario '{s.Plan.Name}': {stuck} did not return after the hard stop; the run ended without it")),
+                .. engine.Scenarios.Select(s => s.DroppedWarning()).OfType<string>(),
                 .. engine.Scenarios.Where(s => s.DataExhausted).Select(s =>
                     $"scenario '{s.Plan.Name}': data source '{s.Plan.Data!.Name}' ran out after {s.Plan.Data.Table.RowCount} records (whenExhausted: stop), so the scenario stopped early"),
             ],
             Outcome = outcome,
         };
-        return summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
+        summary = summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
+        return summary with { Warnings = [.. summary.Warnings, .. ThresholdEvaluator.UnmatchedFilters(summary)] };
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Text.RegularExpressions;
 
 namespace Surge.Cli.Dashboard.Tests;
@@ -89,5 +90,44 @@ public sealed partial class DashboardSecurityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("no externally-controlled scenario is called 'browse'\n", await response.Content.ReadAsStringAsync());
+    }
+    [Fact]
+    public async Task A_dashboard_listening_on_every_address_still_refuses_a_foreign_host_its_page_token_and_stop()
+    {
+        var stops = 0;
+        await using var open = await LiveDashboard.StartAsync(new DashboardAddress(IPAddress.Any, 0), () => Interlocked.Increment(ref stops));
+        var token = TokenInPage().Match(await Http.GetStringAsync(open.Address)).Groups[1].Value;
+        using var page = new HttpRequestMessage(HttpMethod.Get, open.Address);
+        page.Headers.Host = "evil.example";
+        using var stop = new HttpRequestMessage(HttpMethod.Post, new Uri(open.Address, "stop"));
+        stop.Headers.Host = "evil.example";
+        stop.Headers.Add(LiveDashboard.TokenHeader, token);
+
+        using var pageResponse = await Http.SendAsync(page);
+        using var stopResponse = await Http.SendAsync(stop);
+
+        Assert.Equal(HttpStatusCode.Forbidden, pageResponse.StatusCode);
+        Assert.DoesNotContain(token, await pageResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, stopResponse.StatusCode);
+        Assert.Equal(0, stops);
+    }
+
+    [Fact]
+    public async Task A_dashboard_listening_on_every_address_answers_to_the_machines_own_names_and_addresses_and_to_allowed_names()
+    {
+        var address = new DashboardAddress(IPAddress.Any, 0) { AllowedHosts = [DashboardAddress.HostName("Dash.Example:8443")] };
+        await using var open = await LiveDashboard.StartAsync(address, () => { });
+        var machine = IPGlobalProperties.GetIPGlobalProperties().HostName;
+        var interfaceAddress = NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address).Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            .OrderBy(IPAddress.IsLoopback).First();
+
+        foreach (var host in new[] { $"127.0.0.1:{open.Address.Port}", $"localhost:{open.Address.Port}", machine, $"{interfaceAddress}:{open.Address.Port}", "dash.example" })
+        {
+            using var page = new HttpRequestMessage(HttpMethod.Get, open.Address);
+            page.Headers.Host = host;
+            using var response = await Http.SendAsync(page);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Host: {host} got {response.StatusCode}");
+        }
     }
 }

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Logging;
 namespace Surge.Cli.Dashboard.Tests;
 
 /// <summary>
-/// The system under load: a loopback Kestrel server whose one endpoint takes 50 ms, counting requests and how many
-/// are in flight at once. With looping VUs and nothing else, in-flight requests are the server's view of the VUs.
+/// The system under load: a loopback Kestrel server whose one endpoint takes 50 ms (or as long as it is told to hold
+/// requests), counting requests, the responses it finished and how many are in flight at once. With looping VUs and
+/// nothing else, in-flight requests are the server's view of the VUs. Shared with Surge.Cli.Tests.
 /// </summary>
 public sealed class TargetServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private long _requests;
+    private long _answered;
     private int _inFlight;
     private int _maxInFlight;
 
@@ -24,13 +26,17 @@ public sealed class TargetServer : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Requests held for the whole time and answered, not cut short by the client going away.</summary>
+    public long Answered => Interlocked.Read(ref _answered);
+
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The most requests ever in flight at once since the last reset.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
-    public static async Task<TargetServer> StartAsync()
+    public static async Task<TargetServer> StartAsync(TimeSpan? hold = null)
     {
+        var delay = hold ?? TimeSpan.FromMilliseconds(50);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -46,7 +52,8 @@ public sealed class TargetServer : IAsyncDisposable
             }
             try
             {
-                await Task.Delay(50, token);
+                await Task.Delay(delay, token);
+                Interlocked.Increment(ref server._answered);
                 return "done\n";
             }
             finally

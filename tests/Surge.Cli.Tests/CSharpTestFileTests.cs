@@ -10,12 +10,7 @@ public sealed class CSharpTestFileTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private static string WriteCSharp(string source)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}.cs");
-        File.WriteAllText(path, source);
-        return path;
-    }
+    private static string WriteCSharp(string source) => SurgeProcess.WriteTestFile(source, ".cs");
 
     [Fact]
     public async Task A_csharp_test_file_runs_its_plan_and_the_server_counts_every_request()

@@ -94,4 +94,44 @@ public sealed class EnvironmentTests : IAsyncLifetime
         Assert.Contains($"5 requests were not sent because they were malformed; the first: request 'list items' ({path}:5:5): "
             + "the value of header 'X-Tenant' contains a CR at offset 1 (invalid_header)", summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_process_environment_wins_over_the_dot_env_file_and_e_wins_over_both()
+    {
+        var test = WriteTest();
+        File.WriteAllText(Path.Combine(_folder, ".env"), "CODE=200\n");
+
+        var fromProcess = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["CODE"] = "201" }, "run", test, "--quiet");
+        var fromE = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["CODE"] = "200" }, "run", test, "-e", "CODE=201", "--quiet");
+
+        Assert.Equal(0, fromProcess.ExitCode);
+        Assert.Equal(0, fromE.ExitCode);
+        Assert.Equal(40, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task SURGE_PROFILE_chooses_a_profile_and_profile_wins_over_it()
+    {
+        var test = Path.Combine(_folder, "profiles.yaml");
+        File.WriteAllText(test, $$"""
+            options:
+              baseUrl: {{_api.BaseAddress}}
+            profiles:
+              few: { vus: 1, iterations: 3 }
+              more: { vus: 1, iterations: 7 }
+            iterations: 100
+            requests:
+              - get: /health
+            """);
+
+        var fromVariable = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["SURGE_PROFILE"] = "few" }, "run", test, "--quiet");
+        var fromOption = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["SURGE_PROFILE"] = "few" }, "run", test, "--profile", "more", "--quiet");
+        var unknown = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["SURGE_PROFILE"] = "huge" }, "run", test, "--quiet");
+
+        Assert.Equal(0, fromVariable.ExitCode);
+        Assert.Equal(0, fromOption.ExitCode);
+        Assert.Equal(3 + 7, _api.RequestCount);
+        Assert.Equal(104, unknown.ExitCode);
+        Assert.StartsWith("error: SURGE_PROFILE=huge (from the environment): ", unknown.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -82,14 +82,52 @@ public sealed class OutputFlagTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("influxdb=http://127.0.0.1:8086", "unknown output 'influxdb'")]
+    [InlineData("statsd=127.0.0.1:8125", "unknown output 'statsd'; Surge writes json=FILE, prometheus-rw[=URL]")]
     [InlineData("json", "say where to write")]
+    [InlineData("prometheus-rw=localhost:9090/api/v1/write", "-o prometheus-rw: the URL 'localhost:9090/api/v1/write' is not an absolute http(s) URL")]
+    [InlineData("influxdb=ftp://127.0.0.1:8086/k6", "-o influxdb: the URL 'ftp://127.0.0.1:8086/k6' is not an absolute http(s) URL")]
+    [InlineData("influxdb=http://127.0.0.1:8086/a/b", "names the database 'a/b'; write http://HOST:8086/DATABASE")]
+    [InlineData("prometheus-rw=", "nothing after '='")]
     public async Task An_out_flag_Surge_cannot_honor_exits_104_before_any_request(string flag, string message)
     {
         var run = await SurgeProcess.RunAsync("run", "--vus", "1", "--iterations", "5", $"{Base}/health", "--out", flag);
 
         Assert.Equal(104, run.ExitCode);
         Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_prometheus_that_refuses_connections_changes_neither_the_count_nor_the_exit_code_and_the_summary_names_the_drop()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        closed.Stop(); // nobody listens there now
+
+        var run = await SurgeProcess.RunAsync("run", "--vus", "2", "--iterations", "40", $"{Base}/health", "--quiet",
+            "-o", $"prometheus-rw=http://127.0.0.1:{port}/api/v1/write", "--tag", "testid=refused", "--out", $"json={In("points.ndjson")}");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(40, _api.RequestCount);
+        Assert.Equal(40, NdjsonSum(In("points.ndjson"), "http_reqs"));
+        Assert.Matches(@"output prometheus-rw: (\d+) of \1 batches dropped \(connection_refused\)", run.Stdout);
+        Assert.All(File.ReadLines(In("points.ndjson")).Select(line => JsonDocument.Parse(line).RootElement)
+                .Where(line => line.GetProperty("type").GetString() == "Point" && line.GetProperty("metric").GetString() == "http_reqs"),
+            point => Assert.Equal("refused", point.GetProperty("data").GetProperty("tags").GetProperty("testid").GetString()));
+    }
+
+    [Fact]
+    public async Task A_bad_k6_output_variable_or_tag_exits_104_naming_it_before_any_request()
+    {
+        var badStats = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["K6_PROMETHEUS_RW_TREND_STATS"] = "p(95),p95" },
+            "run", "--vus", "1", "--iterations", "5", $"{Base}/health", "-o", "prometheus-rw=http://127.0.0.1:9/api/v1/write");
+        var badTag = await SurgeProcess.RunAsync("run", "--vus", "1", "--iterations", "5", $"{Base}/health", "--tag", "testid");
+
+        Assert.Equal(104, badStats.ExitCode);
+        Assert.Contains("K6_PROMETHEUS_RW_TREND_STATS has 'p95', which is not a trend statistic", badStats.Stderr, StringComparison.Ordinal);
+        Assert.Equal(104, badTag.ExitCode);
+        Assert.Contains("--tag 'testid' is not NAME=VALUE", badTag.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, _api.RequestCount);
     }
 }

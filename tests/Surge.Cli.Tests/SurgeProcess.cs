@@ -55,7 +55,16 @@ public sealed class SurgeProcess : IDisposable
         return await surge.ExitAsync();
     }
 
-    public static SurgeProcess Start(string? workingDirectory, params string[] args)
+    /// <summary>Runs `surge ARGS` to its end with these variables added to its environment.</summary>
+    public static async Task<Outcome> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var surge = Start(workingDirectory: null, environment, args);
+        return await surge.ExitAsync();
+    }
+
+    public static SurgeProcess Start(string? workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,6 +78,10 @@ public sealed class SurgeProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         return new SurgeProcess(Process.Start(start)!);
     }
 
@@ -116,10 +129,11 @@ public sealed class SurgeProcess : IDisposable
         _process.Dispose();
     }
 
-    public static string WriteTestFile(string yaml)
+    /// <summary>A test file in the temporary folder: YAML unless <paramref name="extension"/> says otherwise (".cs").</summary>
+    public static string WriteTestFile(string text, string extension = ".yaml")
     {
-        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
+        var path = Path.Combine(Path.GetTempPath(), $"surge-test-{Guid.NewGuid():N}{extension}");
+        File.WriteAllText(path, text);
         return path;
     }
 }

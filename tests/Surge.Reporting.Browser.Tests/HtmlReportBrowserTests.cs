@@ -100,6 +100,34 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task A_sub_second_run_charts_from_zero_to_its_end_not_to_a_hundred_seconds()
+    {
+        var point = Timelines.Point(0, 40, 2, 3, vus: 1) with { Length = TimeSpan.FromMilliseconds(400) };
+        var summary = Runs.Typical().Build([Runs.Browse]) with { Duration = TimeSpan.FromMilliseconds(400), Timeline = [point] };
+
+        var report = await OpenAsync(summary, "sub-second");
+
+        Assert.Empty(report.Errors);
+        var ranges = await report.Page.EvaluateAsync<double[]>(
+            "() => ['throughput', 'latency'].flatMap((k) => [SurgeReport.charts[k].scales.x.min, SurgeReport.charts[k].scales.x.max])");
+        Assert.Equal([0, 0.4, 0, 0.4], ranges);
+    }
+
+    [Fact]
+    public async Task Scenarios_and_custom_metrics_are_shown_in_their_own_sections()
+    {
+        var run = Runs.Typical();
+        run.Series(new MetricDefinition("orders_placed", MetricKind.Counter)).AddCounter(150);
+        var summary = run.Build([Runs.Browse, Runs.Orders]) with { Timeline = Timelines.Flat() };
+
+        var report = await OpenAsync(summary, "sections");
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(["browse", "orders"], await report.Page.Locator("#scenario-table tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Contains("orders_placed", await report.Page.Locator("#custom-metrics").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Names_with_markup_show_as_text_and_run_no_script()
     {
         const string hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>";

@@ -83,7 +83,7 @@ public sealed class JUnitReportTests
 
         var suite = Assert.Single(root.Elements("testsuite"));
         Assert.Equal("thresholds", (string)suite.Attribute("name")!);
-        Assert.Equal("no data for http_req_duration, so p(95)<500 cannot hold",
+        Assert.Equal("no data: nothing was measured for http_req_duration, so p(95)<500 cannot hold",
             (string)suite.Element("testcase")!.Element("failure")!.Attribute("message")!);
     }
 }

@@ -36,6 +36,10 @@ internal static class Outputs
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    // The first snapshot is taken 1 s into the run, at FirstSnapshotAt on the wall clock.
+    private static void Write(NdjsonOutput output, LiveSnapshot snapshot) =>
+        output.WriteAsync(OutputInterval.From(snapshot, FirstSnapshotAt - TimeSpan.FromSeconds(1)), CancellationToken.None).GetAwaiter().GetResult();
+
     public static string Text(Action<TextWriter> write)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
@@ -71,7 +75,7 @@ internal static class Outputs
             record(writer, registry.GetSeries(metric, tags));
         }
         using var stream = new MemoryStream();
-        using (var output = new NdjsonOutput(stream, new FixedClock(FirstSnapshotAt)))
+        using (var output = new NdjsonOutput(stream))
         {
             Set(BuiltinMetrics.Vus, TagSet.Empty, (w, s) => w.SetGauge(s, 3));
             Request("GET", "list", 200, 1.5, failed: false);
@@ -81,10 +85,10 @@ internal static class Outputs
             Set(BuiltinMetrics.Checks, check, (w, s) => w.AddRate(s, true));
             Set(BuiltinMetrics.Checks, check, (w, s) => w.AddRate(s, true));
             Set(BuiltinMetrics.Checks, check, (w, s) => w.AddRate(s, false));
-            output.OnSnapshot(new LiveSnapshot(recorder.Collect(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), [], thresholds));
+            Write(output, new LiveSnapshot(recorder.Collect(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), [], thresholds));
             Set(BuiltinMetrics.Vus, TagSet.Empty, (w, s) => w.SetGauge(s, 2));
             Request("GET", "list", 200, 4, failed: false);
-            output.OnSnapshot(new LiveSnapshot(recorder.Collect(TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.5)), [], thresholds));
+            Write(output, new LiveSnapshot(recorder.Collect(TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.5)), [], thresholds));
         }
         return Encoding.UTF8.GetString(stream.ToArray());
     }
@@ -127,10 +131,5 @@ internal static class Outputs
                 new IntegrityResult("carts") { Acknowledged = 5, OnServer = 5 },
             ],
         };
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -147,10 +147,11 @@ public sealed class ResultFileTests
 
         var threshold = Assert.Single(RoundTrip(summary).Thresholds);
 
-        Assert.Equal(0, threshold.Observed); // the filter matched no series: an empty trend reads 0
+        Assert.Null(threshold.Observed); // the filter matched no series: no data, which fails
+        Assert.False(threshold.Passed);
         Assert.Equal(summary.Thresholds[0], threshold);
-        var missing = summary.Thresholds[0] with { Observed = null, Passed = false };
-        Assert.Null(Assert.Single(RoundTrip(summary with { Thresholds = [missing] }).Thresholds).Observed);
+        var allowed = summary.Thresholds[0] with { Passed = true };
+        Assert.Equal(allowed, Assert.Single(RoundTrip(summary with { Thresholds = [allowed] }).Thresholds));
     }
 
     [Fact]

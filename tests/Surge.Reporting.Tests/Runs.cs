@@ -64,10 +64,13 @@ internal sealed class RunBuilder
     /// <summary>What the engine does at the end of a run: the observed statistic, and whether it meets the bound.</summary>
     public static ThresholdResult Evaluate(RunSummary summary, string key, string expression, bool abortOnFail = false)
     {
-        var metricKey = MetricKey.Parse(key);
-        var parsed = ThresholdExpression.Parse(expression);
-        var observed = summary.Aggregate(metricKey)?.Stat(parsed.Stat, summary.Duration);
-        return new ThresholdResult(metricKey, parsed, observed, observed is { } value && parsed.IsSatisfiedBy(value), abortOnFail);
+        var plan = new Plans.ThresholdPlan
+        {
+            Key = MetricKey.Parse(key),
+            Expression = ThresholdExpression.Parse(expression),
+            AbortOnFail = abortOnFail,
+        };
+        return ThresholdEvaluator.Evaluate([plan], summary.Aggregate, summary.Duration)[0];
     }
 }
 

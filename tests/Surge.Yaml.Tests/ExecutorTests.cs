@@ -181,6 +181,31 @@ public sealed class ExecutorTests
     }
 
     [Fact]
+    public void An_arrival_rate_scenario_drops_arrivals_when_all_vus_are_busy_unless_told_to_queue_them()
+    {
+        var dropping = Yaml.Executor<ConstantArrivalRateExecutor>(Scenario("executor: constant-arrival-rate\nrate: 50\nduration: 20s\npreAllocatedVUs: 5"));
+        var queueing = Yaml.Executor<RampingArrivalRateExecutor>(Scenario(
+            "executor: ramping-arrival-rate\nstages: [{ duration: 10s, target: 50 }]\npreAllocatedVUs: 5\nwhenAllVUsBusy: queue\nmaxQueued: 300"));
+        var queueingByDefault = Yaml.Executor<ConstantArrivalRateExecutor>(Scenario(
+            "executor: constant-arrival-rate\nrate: 50\nduration: 20s\npreAllocatedVUs: 5\nwhenAllVUsBusy: queue"));
+
+        Assert.Equal(WhenAllVusBusy.Drop, dropping.WhenAllVusBusy);
+        Assert.Equal((WhenAllVusBusy.Queue, 300), (queueing.WhenAllVusBusy, queueing.MaxQueued));
+        Assert.Equal(ArrivalRateExecutor.DefaultMaxQueued, queueingByDefault.MaxQueued);
+    }
+
+    [Theory]
+    [InlineData("whenAllVUsBusy: wait", 7, "whenAllVUsBusy")]
+    [InlineData("maxQueued: 10", 7, "maxQueued bounds the arrivals waiting for a VU, so it needs whenAllVUsBusy: queue")]
+    [InlineData("whenAllVUsBusy: queue\nmaxQueued: 0", 8, "maxQueued must be at least 1, got 0")]
+    public void Invalid_queueing_options_are_rejected_where_they_are_written(string options, int line, string expected)
+    {
+        var error = Yaml.Error(Scenario("executor: constant-arrival-rate\nrate: 50\nduration: 20s\npreAllocatedVUs: 5\n" + options));
+        Assert.Contains(expected, error.Reason, StringComparison.Ordinal);
+        Assert.Equal(line, error.Location!.Line);
+    }
+
+    [Fact]
     public void Externally_controlled_reads_vus_max_vus_and_duration()
     {
         var executor = Yaml.Executor<ExternallyControlledExecutor>(Scenario("executor: externally-controlled\nvus: 2\nmaxVUs: 50\nduration: 10m"));

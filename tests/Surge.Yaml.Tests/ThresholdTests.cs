@@ -44,11 +44,36 @@ public sealed class ThresholdTests
     }
 
     [Fact]
+    public void A_threshold_may_allow_no_data_and_none_does_by_default()
+    {
+        var plan = Yaml.Load("""
+            thresholds:
+              "http_req_duration{name:rare}":
+                - threshold: p(95)<500
+                  allowNoData: true
+              http_req_failed: ["rate<0.01"]
+            """ + "\n" + Requests);
+
+        Assert.Equal([true, false], plan.Thresholds.Select(t => t.AllowNoData));
+    }
+
+    [Fact]
     public void A_bad_expression_points_at_the_column_inside_the_string()
     {
         // Line 2 is `  http_req_duration: ["p(95)<abc"]`: the quote is at column 23, so 'abc', the 7th character, is at 30.
         var error = Yaml.ErrorAt("thresholds:\n  http_req_duration: [\"p(95)<abc\"]\n" + Requests, 2, 30);
         Assert.Equal("'abc' in 'p(95)<abc' is not a number", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("1e309")]
+    public void A_bound_that_is_not_a_finite_number_is_rejected_at_the_bound(string bound)
+    {
+        var error = Yaml.ErrorAt($"thresholds:\n  http_req_duration: [\"p(95)<{bound}\"]\n" + Requests, 2, 30);
+        Assert.Equal($"'{bound}' in 'p(95)<{bound}' is not a finite number; a threshold needs a bound that a measurement can cross", error.Reason);
     }
 
     [Fact]

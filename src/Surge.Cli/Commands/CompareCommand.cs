@@ -39,7 +39,18 @@ public static class CompareCommand
                 parse.GetValue(tolerance) ?? [], parse.GetValue(errorTolerance)!, parse.GetValue(minRequests), parse.GetValue(latencyFloor)!);
             var basePath = parse.GetValue(baseFile)!;
             var newPath = parse.GetValue(newFile)!;
-            var comparison = RunComparison.Of(SavedResult.Read(basePath), SavedResult.Read(newPath), tolerances, basePath, newPath);
+            RunComparison? comparison = null;
+            var files = new List<OutputFile>();
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                files.Add(new OutputFile("--json", jsonPath, stream => ComparisonJson.Write(comparison!, stream)));
+            }
+            if (parse.GetValue(markdown) is { } markdownPath)
+            {
+                files.Add(OutputFile.Text("--markdown", markdownPath, writer => writer.Write(ComparisonMarkdown.Render(comparison!))));
+            }
+            OutputFiles.Check(files);
+            comparison = RunComparison.Of(SavedResult.Read(basePath), SavedResult.Read(newPath), tolerances, basePath, newPath);
 
             switch (parse.GetValue(format))
             {
@@ -57,13 +68,14 @@ public static class CompareCommand
                     Console.Out.Write(ComparisonText.Render(comparison));
                     break;
             }
-            RunExecution.WriteFile(parse.GetValue(json), stream => ComparisonJson.Write(comparison, stream));
-            RunExecution.WriteFile(parse.GetValue(markdown), stream =>
+            var failures = OutputFiles.Write(files);
+            foreach (var failure in failures)
             {
-                using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                writer.Write(ComparisonMarkdown.Render(comparison));
-            });
-            return comparison.Regressed ? ExitCodes.ThresholdsFailed : ExitCodes.Success;
+                Console.Error.WriteLine($"error: {failure}");
+            }
+            return comparison.Regressed ? ExitCodes.ThresholdsFailed
+                : failures.Count > 0 ? ExitCodes.OutputsIncomplete
+                : ExitCodes.Success;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Surge.Results;
 
 namespace Surge.Cli.Commands;
 
@@ -11,14 +12,17 @@ public static class ReportCommand
     public static Command Create()
     {
         var result = new Argument<string>("result") { Description = "A result file written by surge run --result" };
-        var output = new OutputOptionSet();
+        var output = new OutputOptionSet(live: false);
         var command = new Command("report", "Print the summary and write report files from a saved result, without rerunning") { result };
         output.AddTo(command);
         command.SetAction(parse =>
         {
-            var summary = SavedResult.Read(parse.GetValue(result)!);
-            RunExecution.WriteOutputs(summary, output.Read(parse));
-            return RunExecution.ExitCodeFor(summary);
+            var options = output.Read(parse);
+            RunSummary? summary = null;
+            var files = RunExecution.Files(options, () => summary!);
+            OutputFiles.Check(files);
+            summary = SavedResult.Read(parse.GetValue(result)!);
+            return RunExecution.Finish(summary, options, files);
         });
         return command;
     }

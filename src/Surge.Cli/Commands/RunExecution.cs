@@ -1,5 +1,6 @@
 using Surge.Cli.Dashboard;
 using Surge.Cli.Progress;
+using Surge.Outputs;
 using Surge.Plans;
 using Surge.Reporting;
 using Surge.Reporting.Findings;
@@ -12,6 +13,9 @@ namespace Surge.Cli.Commands;
 public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bool Quiet, bool NoColor)
 {
     public IReadOnlyList<LiveOutput> LiveOutputs { get; init; } = [];
+
+    /// <summary>`--tag NAME=VALUE`: added to the plan's tags, so to every sample and every output.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = [];
 
     public string? CsvPrefix { get; init; }
 
@@ -29,13 +33,25 @@ public static class RunExecution
 {
     public static async Task<int> RunAsync(TestPlan plan, OutputOptions output)
     {
+        var defaultReport = output.Report is null && output.Dashboard is not null;
+        if (defaultReport)
+        {
+            output = output with { Report = LiveDashboard.DefaultReport };
+        }
+        RunSummary? summary = null;
+        var files = Files(output, () => summary!);
+        OutputFiles.Check(files);
         using var signals = new StopSignals();
+        PersonaHeader.Write(plan, Console.Error, output.Quiet);
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
             ? []
             : [interactive ? new InteractiveProgress(Console.Error) : new PlainProgress(Console.Error, TimeSpan.FromSeconds(5))];
-        var ndjson = output.LiveOutputs.Where(o => o.Kind == LiveOutput.Json).Select(OpenNdjson).ToList();
-        using var closeOutputs = new DisposeAll(ndjson);
+        plan = plan with { Tags = new Dictionary<string, string>([.. plan.Tags, .. output.Tags]) };
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var liveOutputs = output.LiveOutputs.Select(o => OutputCatalog.Create(o.ToString(), environment)).ToList();
+        using var closeOutputs = new DisposeAll(liveOutputs.OfType<IDisposable>());
         await using var dashboard = output.Dashboard is { } address
             ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard"))
             : null;
@@ -43,32 +59,65 @@ public static class RunExecution
         {
             Console.Error.WriteLine($"dashboard: {dashboard.Address}");
         }
-        ILiveSink[] sinks = [.. progress, .. ndjson, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
-        var settings = new RunSettings { Sinks = sinks, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
-        var summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
-        if (output.Report is null && dashboard is not null)
+        ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
+        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
+        summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        if (defaultReport)
         {
-            output = output with { Report = LiveDashboard.DefaultReport };
-            Console.Error.WriteLine($"dashboard: writing the HTML report to {Path.GetFullPath(output.Report)} (choose the file with --report)");
+            Console.Error.WriteLine($"dashboard: writing the HTML report to {Path.GetFullPath(output.Report!)} (choose the file with --report)");
         }
-        WriteOutputs(summary, output);
-        return ExitCodeFor(summary);
+        return Finish(summary, output, files);
     }
 
-    /// <summary>Every output asked for, from a finished run: `surge run` after the load, `surge report` from a saved result.</summary>
-    public static void WriteOutputs(RunSummary summary, OutputOptions output)
+    /// <summary>
+    /// The console summary and every file. One that cannot be written costs only itself and is named last; the exit
+    /// code still gives the run's verdict, and says "outputs incomplete" only where it would have said success.
+    /// </summary>
+    public static int Finish(RunSummary summary, OutputOptions output, IReadOnlyList<OutputFile> files)
     {
+        var failures = new List<string>();
         var color = !output.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-        Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
-        WriteFile(output.SummaryExport, stream => SummaryExport.Write(summary, stream));
-        WriteFile(output.ResultFile, stream => ResultFile.Write(summary, stream));
-        WriteFile(output.JUnitFile, stream => JUnitReport.Write(summary, stream));
-        if (output.CsvPrefix is not null)
+        try
         {
-            LocustCsv.Write(summary, output.CsvPrefix);
+            Console.Out.Write(ConsoleSummary.Render(summary, new ConsoleSummaryOptions(Color: color)));
+            Console.Out.Flush();
         }
-        WriteFile(output.Report, stream => HtmlReport.Write(summary, stream));
-        WriteFile(output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary), stream));
+        catch (IOException exception)
+        {
+            failures.Add($"the summary on standard output was not written: {exception.Message}");
+        }
+        failures.AddRange(OutputFiles.Write(files));
+        foreach (var failure in failures)
+        {
+            Console.Error.WriteLine($"error: {failure}");
+        }
+        var exitCode = ExitCodeFor(summary);
+        return failures.Count > 0 && exitCode == ExitCodes.Success ? ExitCodes.OutputsIncomplete : exitCode;
+    }
+
+    /// <summary>Every file the options ask for, in the order they are written; each reads the summary only then.</summary>
+    public static List<OutputFile> Files(OutputOptions output, Func<RunSummary> summary)
+    {
+        var files = new List<OutputFile>();
+        void Add(string option, string? path, Action<Stream> write)
+        {
+            if (path is not null)
+            {
+                files.Add(new OutputFile(option, path, write));
+            }
+        }
+        Add("--summary-export", output.SummaryExport, stream => SummaryExport.Write(summary(), stream));
+        Add("--result", output.ResultFile, stream => ResultFile.Write(summary(), stream));
+        Add("--junit", output.JUnitFile, stream => JUnitReport.Write(summary(), stream));
+        if (output.CsvPrefix is { } prefix)
+        {
+            files.Add(OutputFile.Text("--csv", prefix + "_stats.csv", writer => LocustCsv.WriteStats(summary(), writer)));
+            files.Add(OutputFile.Text("--csv", prefix + "_stats_history.csv", writer => LocustCsv.WriteHistory(summary(), writer)));
+            files.Add(OutputFile.Text("--csv", prefix + "_failures.csv", writer => LocustCsv.WriteFailures(summary(), writer)));
+        }
+        Add("--report", output.Report, stream => HtmlReport.Write(summary(), stream));
+        Add("--findings", output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary()), stream));
+        return files;
     }
 
     public static int ExitCodeFor(RunSummary summary) => summary.Outcome switch
@@ -78,34 +127,6 @@ public static class RunExecution
         _ when !summary.ThresholdsPassed => ExitCodes.ThresholdsFailed,
         _ => ExitCodes.Success,
     };
-
-    /// <summary>Writes the file when the option was given, creating its directory first; nothing when it was not.</summary>
-    public static void WriteFile(string? path, Action<Stream> write)
-    {
-        if (path is null)
-        {
-            return;
-        }
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-        using var stream = File.Create(path);
-        write(stream);
-    }
-
-    private static NdjsonOutput OpenNdjson(LiveOutput output)
-    {
-        try
-        {
-            return NdjsonOutput.Create(output.Target);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new PlanException($"--out {output.Kind}={output.Target}: cannot write there: {exception.Message}");
-        }
-    }
 
     private sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable
     {

@@ -11,8 +11,37 @@ public sealed record DashboardAddress(IPAddress Host, int Port)
 
     public static DashboardAddress Default { get; } = new(IPAddress.Loopback, DefaultPort);
 
-    /// <summary>Only loopback listeners check the Host header, since a wider one can be reached by any name.</summary>
+    /// <summary>
+    /// Host names besides the machine's own that requests may carry (`--dashboard-host`, e.g. the name of a reverse
+    /// proxy in front of it). Any other Host header is refused, so a page on another site cannot reach the dashboard
+    /// through a DNS name it points at this machine (DNS rebinding).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     public bool IsLoopback => IPAddress.IsLoopback(Host);
+
+    /// <summary>A `--dashboard-host` value: a host name or IP address, a port after it is ignored.</summary>
+    public static string HostName(string text)
+    {
+        var name = text.Trim();
+        if (name.StartsWith('[') && name.IndexOf(']', StringComparison.Ordinal) is > 0 and var close)
+        {
+            name = name[..(close + 1)];
+        }
+        else if (name.Count(c => c == ':') == 1)
+        {
+            name = name[..name.IndexOf(':', StringComparison.Ordinal)];
+        }
+        if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c is '/' or '@' or '?' or '#'))
+        {
+            throw new PlanException($"--dashboard-host '{text}' is not a host name; write e.g. --dashboard-host loadgen.example.com");
+        }
+        return Normalize(name);
+    }
+
+    /// <summary>How a host name is compared: IP addresses in their canonical form, names in lower case without a final dot.</summary>
+    public static string Normalize(string name) =>
+        IPAddress.TryParse(name.Trim('[', ']'), out var address) ? address.ToString() : name.TrimEnd('.').ToLowerInvariant();
 
     /// <summary>True for text the option should take as its value rather than leave to the command: `HOST:PORT` or `:PORT`.</summary>
     public static bool LooksLikeAddress(string text)

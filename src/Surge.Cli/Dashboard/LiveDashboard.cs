@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,8 +31,10 @@ namespace Surge.Cli.Dashboard;
 /// <remarks>
 /// Another site's page must not be able to stop or steer the run. POSTs need the X-Surge-Token header with the
 /// random token embedded in the served page: a cross-site form cannot set a header, and a cross-site script that
-/// tries needs a CORS preflight, which is never granted. A loopback dashboard also refuses Host headers that are not
-/// its own address (DNS rebinding), and no page may frame it (clickjacking the stop button).
+/// tries needs a CORS preflight, which is never granted. Requests whose Host header is not one of the machine's own
+/// names or addresses (or a `--dashboard-host` name) are refused, so another site cannot reach the dashboard, page and
+/// token included, through a DNS name it points here (DNS rebinding); and no page may frame it (clickjacking the stop
+/// button).
 /// </remarks>
 public sealed class LiveDashboard : IAsyncDisposable
 {
@@ -58,11 +61,12 @@ public sealed class LiveDashboard : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly string _tokenText;
     private readonly Action _stop;
-    private HashSet<string> _ownHosts = [];
+    private readonly HashSet<string> _allowedHosts;
 
-    private LiveDashboard(WebApplication app, DashboardFeed feed, ExternalControl control, Action stop)
+    private LiveDashboard(WebApplication app, DashboardFeed feed, ExternalControl control, Action stop, HashSet<string> allowedHosts)
     {
         _app = app;
+        _allowedHosts = allowedHosts;
         _feed = feed;
         Control = control;
         _stop = stop;
@@ -94,8 +98,8 @@ public sealed class LiveDashboard : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         var control = new ExternalControl();
-        var dashboard = new LiveDashboard(app, new DashboardFeed(control), control, stop);
-        dashboard.Map(address.IsLoopback);
+        var dashboard = new LiveDashboard(app, new DashboardFeed(control), control, stop, AllowedHosts(address));
+        dashboard.Map();
         try
         {
             await app.StartAsync(cancellationToken);
@@ -108,12 +112,36 @@ public sealed class LiveDashboard : IAsyncDisposable
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
         var host = address.Host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Host}]" : address.Host.ToString();
         dashboard.Address = new UriBuilder(Uri.UriSchemeHttp, IPAddress.Any.Equals(address.Host) ? "127.0.0.1" : host, port, "/").Uri;
-        var portText = port.ToString(CultureInfo.InvariantCulture);
-        dashboard._ownHosts = [$"{host}:{portText}", $"localhost:{portText}", $"127.0.0.1:{portText}", $"[::1]:{portText}"];
         return dashboard;
     }
 
-    private void Map(bool checkHost)
+    /// <summary>
+    /// The names a request may use: loopback's, the listening address, `--dashboard-host` names and, when the
+    /// dashboard listens beyond loopback, the machine's own names and addresses (what other machines use to reach it).
+    /// </summary>
+    public static HashSet<string> AllowedHosts(DashboardAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var names = new HashSet<string>(StringComparer.Ordinal) { "localhost", "127.0.0.1", "::1", DashboardAddress.Normalize(address.Host.ToString()) };
+        names.UnionWith(address.AllowedHosts.Select(DashboardAddress.Normalize));
+        if (!address.IsLoopback)
+        {
+            // From the local configuration only: a DNS lookup could hang the start on a machine without DNS.
+            var machine = IPGlobalProperties.GetIPGlobalProperties();
+            names.Add(DashboardAddress.Normalize(machine.HostName));
+            if (machine.DomainName is { Length: > 0 } domain && domain != "(none)")
+            {
+                names.Add(DashboardAddress.Normalize($"{machine.HostName}.{domain}"));
+            }
+            foreach (var network in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                names.UnionWith(network.GetIPProperties().UnicastAddresses.Select(unicast => DashboardAddress.Normalize(unicast.Address.ToString())));
+            }
+        }
+        return names;
+    }
+
+    private void Map()
     {
         _app.Use(async (context, next) =>
         {
@@ -122,10 +150,11 @@ public sealed class LiveDashboard : IAsyncDisposable
             response.Headers.XFrameOptions = "DENY";
             response.Headers.XContentTypeOptions = "nosniff";
             response.Headers.CacheControl = "no-store";
-            if (checkHost && !_ownHosts.Contains(context.Request.Host.Value ?? ""))
+            var host = context.Request.Host;
+            if (!host.HasValue || !_allowedHosts.Contains(DashboardAddress.Normalize(host.Host)))
             {
                 response.StatusCode = StatusCodes.Status403Forbidden;
-                await response.WriteAsync("this dashboard answers only to its own address\n", context.RequestAborted);
+                await response.WriteAsync("this dashboard answers only to this machine's names and addresses; allow another name with --dashboard-host NAME\n", context.RequestAborted);
                 return;
             }
             if (HttpMethods.IsPost(context.Request.Method) && !IsOwnPage(context.Request))

@@ -36,6 +36,7 @@ public static class FindingsMarkdown
         Results.RunOutcome.Interrupted => "interrupted",
         Results.RunOutcome.SetupFailed => "setup failed",
         _ when !summary.ThresholdsPassed => "thresholds failed",
+        _ when summary.Verifications.Any(v => !v.Passed) => "verify failed",
         _ => "passed",
     };
 

@@ -47,7 +47,8 @@ public sealed record RunFindings
     public static RunFindings From(RunSummary summary)
     {
         var endpoints = EndpointTable.From(summary);
-        var byP95 = endpoints.OrderBy(e => e.Percentile(95)).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        // An endpoint that failed every request is fast at failing, not fast: it is named apart, never ranked.
+        var byP95 = endpoints.Where(e => !e.FailedEveryRequest).OrderBy(e => e.Percentile(95)).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         var byErrors = endpoints.OrderBy(e => e.ErrorRate).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         var statuses = endpoints.SelectMany(e => e.Statuses).ToList();
         return new RunFindings
@@ -68,21 +69,107 @@ public sealed record RunFindings
         };
     }
 
+    /// <summary>Thresholds that failed, in plan order, those without data included.</summary>
+    public IEnumerable<ThresholdResult> FailedThresholds => Summary.Thresholds.Where(t => !t.Passed);
+
+    /// <summary>Verify stages that found lost or duplicated writes, or could not read the server's records.</summary>
+    public IEnumerable<IntegrityResult> FailedVerifications => Summary.Verifications.Where(v => !v.Passed);
+
+    /// <summary>Writes acknowledged to the client that the server does not have, over every verify stage.</summary>
+    public int LostWrites => Summary.Verifications.Sum(v => v.Missing);
+
+    /// <summary>True when the run failed in a way CI would see: a threshold, a verify stage, or an early end.</summary>
+    public bool SomethingFailed => FailedThresholds.Any() || FailedVerifications.Any() || Summary.Outcome != RunOutcome.Completed;
+
     /// <summary>The findings as titled sections of sentences, in reading order; every renderer writes these.</summary>
     public IReadOnlyList<FindingSection> Sections()
     {
-        var sections = new List<FindingSection> { new("Endpoints", EndpointLines()) };
+        var sections = new List<FindingSection>();
+        var failures = FailureLines();
+        if (failures.Count > 0)
+        {
+            sections.Add(new("What failed", failures));
+        }
+        sections.Add(new("Endpoints", EndpointLines()));
         if (Failing.Count > 0)
         {
             sections.Add(new("Failing endpoints", [.. Failing.Select(FailingLine)]));
         }
-        if (ClosestThresholds.Count > 0)
+        var passing = ClosestThresholds.Where(m => m.Threshold.Passed).ToList();
+        if (passing.Count > 0)
         {
-            sections.Add(new("Thresholds closest to breaking", [.. ClosestThresholds.Select(ThresholdLine)]));
+            sections.Add(new("Thresholds closest to breaking", [.. passing.Select(ThresholdLine)]));
         }
         sections.Add(new("Saturation", SaturationLines()));
         sections.Add(new("Next steps", NextSteps()));
         return sections;
+    }
+
+    /// <summary>
+    /// What CI would fail the run for, each with its numbers, before any reading of the numbers: how the run ended,
+    /// whether anything worked at all, failed thresholds and failed verify stages.
+    /// </summary>
+    private List<FindingLine> FailureLines()
+    {
+        var lines = new List<FindingLine>();
+        var outcome = Summary.Outcome switch
+        {
+            RunOutcome.AbortedByThreshold => "The run was aborted by a threshold with abortOnFail.",
+            RunOutcome.Interrupted => "The run was stopped before its end.",
+            RunOutcome.SetupFailed => "Setup failed, so no scenario ran.",
+            _ => null,
+        };
+        if (outcome is not null)
+        {
+            lines.Add(Say(outcome));
+        }
+        var overview = FailureOverview.Of(Summary);
+        if (overview.NoIterationCompleted)
+        {
+            lines.Add(Say(overview.Requests == 0 ? "No iteration completed and no request finished." : "No iteration completed."));
+        }
+        if (overview.EveryRequestFailed)
+        {
+            lines.Add(Say(Invariant($"Every request failed ({overview.Failed} of {overview.Requests}): {FailureTable.Describe(overview.Causes)}.")));
+        }
+        foreach (var threshold in FailedThresholds)
+        {
+            lines.Add(threshold.Observed is null
+                ? Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " failed: no data, nothing was measured for it.")
+                : Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), ": observed ", Observed(threshold), PastTheBound(threshold), "."));
+        }
+        foreach (var verification in FailedVerifications)
+        {
+            lines.Add(Say("Verify ", new Code(verification.Ledger), " failed: ", VerifyText(verification), "."));
+        }
+        return lines;
+    }
+
+    private string PastTheBound(ThresholdResult threshold) =>
+        ThresholdMargin.Of(threshold, IsShare(Summary, threshold)) is { Margin: < 0 } margin
+            ? ", failed, " + Percent(-margin.Margin) + " past the bound"
+            : ", failed";
+
+    private static string VerifyText(IntegrityResult result)
+    {
+        if (result.Error is not null)
+        {
+            return "the server's records could not be read: " + result.Error;
+        }
+        var parts = new List<string>();
+        if (result.Missing > 0)
+        {
+            parts.Add(Invariant($"{result.Missing} of {result.Acknowledged} acknowledged writes are not on the server ({result.OnServer} records listed)"));
+        }
+        if (result.DuplicatesAcknowledged > 0)
+        {
+            parts.Add(Invariant($"{Plural(result.DuplicatesAcknowledged, "id")} acknowledged twice"));
+        }
+        if (result.DuplicatesOnServer > 0)
+        {
+            parts.Add(Invariant($"{Plural(result.DuplicatesOnServer, "id")} listed twice on the server"));
+        }
+        return string.Join("; ", parts);
     }
 
     private List<FindingLine> EndpointLines()
@@ -91,15 +178,22 @@ public sealed record RunFindings
         {
             return [Say("The run made no HTTP request.")];
         }
+        var allFailed = Endpoints.Where(e => e.FailedEveryRequest).ToList();
+        var failedLines = allFailed.Select(e => Say(Name(e), Invariant($" failed every one of its {Plural(e.Requests, "request")} ({FailureTable.Describe(e.FailureCauses)}), so its latency is not ranked."))).ToList();
+        if (FastestByP95 is null)
+        {
+            return failedLines;
+        }
         if (Endpoints.Count == 1)
         {
             var only = Endpoints[0];
             return [Say("One endpoint, ", Name(only), ": ", P95(only), ", error rate ", Percent(only.ErrorRate), ".")];
         }
-        var lines = new List<FindingLine>
-        {
-            Say("Fastest by p95: ", Name(FastestByP95!), " (", P95(FastestByP95!), "); slowest: ", Name(SlowestByP95!), " (", P95(SlowestByP95!), ")."),
-        };
+        var lines = new List<FindingLine>();
+        lines.Add(FastestByP95 == SlowestByP95
+            ? Say("The only endpoint with a successful request: ", Name(FastestByP95), " (", P95(FastestByP95), ").")
+            : Say("Fastest by p95: ", Name(FastestByP95), " (", P95(FastestByP95), "); slowest: ", Name(SlowestByP95!), " (", P95(SlowestByP95!), ")."));
+        lines.AddRange(failedLines);
         lines.Add(HighestErrorRate!.Failures == 0
             ? Say("No endpoint failed a request.")
             : Say("Lowest error rate: ", Name(LowestErrorRate!), " (", Percent(LowestErrorRate!.ErrorRate), "); highest: ",
@@ -109,22 +203,14 @@ public sealed record RunFindings
 
     private static FindingLine FailingLine(EndpointStats endpoint)
     {
-        var causes = endpoint.Statuses
-            .Where(s => s.Key is 0 or >= 400)
-            .Select(s => s.Key == 0 ? Invariant($"network error ×{s.Value}") : Invariant($"{s.Key} ×{s.Value}"))
-            .Concat(endpoint.ErrorCodes.Select(e => Invariant($"{e.Key} ×{e.Value}")))
-            .ToList();
-        var because = causes.Count == 0 ? " (statuses the test did not expect)" : " (" + string.Join(", ", causes) + ")";
+        var because = endpoint.FailureCauses.Count == 0 ? "" : " (" + string.Join(", ", endpoint.FailureCauses) + ")";
         return Say(Name(endpoint), Invariant($": {Percent(endpoint.ErrorRate)} of {Plural(endpoint.Requests, "request")} failed{because}."));
     }
 
     private FindingLine ThresholdLine(ThresholdMargin margin)
     {
         var threshold = margin.Threshold;
-        var room = margin.Threshold.Passed
-            ? Percent(margin.Margin) + " to spare"
-            : "failed, " + Percent(-margin.Margin) + " past the bound";
-        return Say(new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), ": observed ", Observed(threshold), ", " + room + ".");
+        return Say(new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), ": observed ", Observed(threshold), ", " + Percent(margin.Margin) + " to spare.");
     }
 
     private List<FindingLine> SaturationLines()
@@ -152,7 +238,9 @@ public sealed record RunFindings
         }
         if (lines.Count == 0)
         {
-            lines.Add(Say("No sign of saturation: latency did not bend against throughput, no iteration was dropped and errors did not spike."));
+            lines.Add(Endpoints.Count > 0 && Endpoints.All(e => e.FailedEveryRequest)
+                ? Say("Not judged: every request failed, so the timings measure the failure, not the load.")
+                : Say("No sign of saturation: latency did not bend against throughput, no iteration was dropped and errors did not spike."));
         }
         return lines;
     }
@@ -187,11 +275,21 @@ public sealed record RunFindings
             {
                 steps.Add(Say("Check timeouts and connection limits for ", Name(endpoint), Invariant($": {Plural(endpoint.Statuses[0], "request")} ended in a network error.")));
             }
-            var clientErrors = endpoint.Statuses.Where(s => s.Key is >= 400 and < 500 and not 429).Sum(s => s.Value);
-            if (clientErrors > 0)
+            var clientErrors = endpoint.FailureCauses.Where(c => c.ErrorCode is null && c.Status is >= 400 and < 500 and not 429).Sum(c => c.Count);
+            if (clientErrors > 0 && LostWrites > 0)
+            {
+                // A 404 for a record the client was told exists is what lost writes look like from outside.
+                steps.Add(Say("Look at the store before the test data of ", Name(endpoint), Invariant($": {Plural(clientErrors, "response")} {(clientErrors == 1 ? "was a client error" : "were client errors")} (4xx) while verify found {Plural(LostWrites, "acknowledged write")} missing, so they may ask for records the server lost.")));
+            }
+            else if (clientErrors > 0)
             {
                 steps.Add(Say("Fix the request or test data of ", Name(endpoint), Invariant($": {Plural(clientErrors, "response")} {(clientErrors == 1 ? "was a client error" : "were client errors")} (4xx), which load does not explain.")));
             }
+        }
+        foreach (var verification in FailedVerifications.Where(v => v.Error is null))
+        {
+            steps.Add(Say("Find where the store loses or duplicates what it acknowledged (verify ", new Code(verification.Ledger), "): "
+                + "look for writes that are not atomic or not flushed under concurrent load; a store that is wrong under load is wrong at any latency."));
         }
         if (TooManyRequests > 0)
         {
@@ -209,21 +307,22 @@ public sealed record RunFindings
         {
             steps.Add(Say("Raise maxVUs of scenario ", new Code(scenario.Name), Invariant($" (it dropped {Plural(scenario.DroppedIterations, "iteration")}) or lower its rate, so that the planned load is the load offered.")));
         }
-        foreach (var margin in ClosestThresholds)
+        foreach (var threshold in FailedThresholds)
+        {
+            steps.Add(threshold.Observed is null
+                ? Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " had no data: check its metric and tag filter against what the run recorded (see the warnings), or set allowNoData if nothing is the expected outcome.")
+                : Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " failed: fix the cause above, or set the bound from a healthy baseline run if it was a guess."));
+        }
+        foreach (var margin in ClosestThresholds.Where(m => m.Threshold.Passed && m.Margin < TightMargin))
         {
             var threshold = margin.Threshold;
-            if (!threshold.Passed)
-            {
-                steps.Add(Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " failed: fix the cause above, or set the bound from a healthy baseline run if it was a guess."));
-            }
-            else if (margin.Margin < TightMargin)
-            {
-                steps.Add(Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " passed with only ", Percent(margin.Margin), " to spare: a little more load or a slower deploy will break it."));
-            }
+            steps.Add(Say("Threshold ", new Code(threshold.Key.ToString()), " ", new Code(threshold.Expression.Text), " passed with only ", Percent(margin.Margin), " to spare: a little more load or a slower deploy will break it."));
         }
         if (steps.Count == 0)
         {
-            steps.Add(Say("Nothing is near a limit at this load: raise it (e.g. with a ramping-arrival-rate scenario) to find where latency bends."));
+            steps.Add(SomethingFailed || Failing.Count > 0
+                ? Say("Fix what failed, listed first, before raising the load.")
+                : Say("Nothing is near a limit at this load: raise it (e.g. with a ramping-arrival-rate scenario) to find where latency bends."));
         }
         return steps;
     }

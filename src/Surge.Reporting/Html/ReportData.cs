@@ -27,6 +27,8 @@ internal static class ReportData
         }
         json.WriteEndArray();
         WriteEndpoints(json, summary, findings.Endpoints);
+        WriteGroups(json, summary);
+        WriteCustomMetrics(json, summary);
         WriteThresholds(json, summary);
         WriteChecks(json, summary);
         json.WriteStartArray("verifications");
@@ -89,7 +91,7 @@ internal static class ReportData
         json.WriteString("startedAt", DisplayFormat.Timestamp(summary.StartedAt));
         NumberOrNull(json, "duration", elapsed.TotalSeconds);
         json.WriteString("outcome", FindingsMarkdown.OutcomeText(summary));
-        json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed);
+        json.WriteBoolean("passed", summary.Outcome == RunOutcome.Completed && summary.ThresholdsPassed && summary.Verifications.All(v => v.Passed));
         NumberOrNull(json, "requests", Stat(summary, BuiltinMetrics.HttpReqs, "count"));
         NumberOrNull(json, "rps", Stat(summary, BuiltinMetrics.HttpReqs, "rate"));
         NumberOrNull(json, "failureRate", Stat(summary, BuiltinMetrics.HttpReqFailed, "rate"));
@@ -97,7 +99,8 @@ internal static class ReportData
         NumberOrNull(json, "p99", duration?.Stat("p(99)", elapsed) ?? 0);
         NumberOrNull(json, "iterations", summary.Scenarios.Sum(s => s.CompletedIterations));
         NumberOrNull(json, "dropped", summary.Scenarios.Sum(s => s.DroppedIterations));
-        NumberOrNull(json, "vusMax", summary.Scenarios.Sum(s => s.MaxVus));
+        // The most VUs that ran at once, as sampled: the configured maxVUs say what was allowed, not what was used.
+        NumberOrNull(json, "vusMax", summary.Find(BuiltinMetrics.Vus.Name)?.Total is { IsEmpty: false } vus ? vus.GaugeMax : 0);
         NumberOrNull(json, "dataReceived", Stat(summary, BuiltinMetrics.DataReceived, "count"));
         NumberOrNull(json, "dataSent", Stat(summary, BuiltinMetrics.DataSent, "count"));
         json.WriteStartArray("warnings");
@@ -144,6 +147,70 @@ internal static class ReportData
         json.WriteEndArray();
     }
 
+    /// <summary>Per scenario and per user (the `user` tag): requests, p95, failures and iterations.</summary>
+    private static void WriteGroups(Utf8JsonWriter json, RunSummary summary)
+    {
+        json.WriteStartArray("groups");
+        foreach (var group in GroupStats.By(summary, "scenario").Concat(GroupStats.By(summary, "user")))
+        {
+            json.WriteStartObject();
+            json.WriteString("tag", group.Tag);
+            json.WriteString("name", group.Name);
+            json.WriteNumber("requests", group.Requests);
+            NumberOrNull(json, "rps", summary.Duration > TimeSpan.Zero ? group.Requests / summary.Duration.TotalSeconds : 0);
+            if (group.Duration.IsEmpty)
+            {
+                json.WriteNull("p95");
+            }
+            else
+            {
+                NumberOrNull(json, "p95", group.Duration.Stat("p(95)", summary.Duration)!.Value);
+            }
+            json.WriteNumber("failed", group.Failures);
+            NumberOrNull(json, "errorRate", group.ErrorRate);
+            if (group.Iterations is { } iterations)
+            {
+                json.WriteNumber("iterations", iterations);
+            }
+            else
+            {
+                json.WriteNull("iterations");
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Metrics the test declared (business KPIs), each as a tile: trends by their summary statistics, rates as a share,
+    /// counters as a count and a rate per second, gauges by their value. Values are already formatted for display.
+    /// </summary>
+    private static void WriteCustomMetrics(Utf8JsonWriter json, RunSummary summary)
+    {
+        var builtin = BuiltinMetrics.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        json.WriteStartArray("customMetrics");
+        foreach (var metric in summary.Metrics.Where(m => !builtin.Contains(m.Definition.Name)))
+        {
+            var definition = metric.Definition;
+            var total = metric.Total;
+            string Stat(string stat) => total.HasNoDataFor(stat) ? "no data" : DisplayFormat.Stat(definition, stat, total.Stat(stat, summary.Duration)!.Value);
+            var (value, detail) = definition.Kind switch
+            {
+                MetricKind.Counter => (Stat("count"), Stat("rate")),
+                MetricKind.Rate => (Stat("rate"), total.IsEmpty ? "" : $"{total.Passes} of {total.Samples}"),
+                MetricKind.Gauge => (Stat("value"), total.IsEmpty ? "" : $"min {Stat("min")}, max {Stat("max")}"),
+                _ => (total.IsEmpty ? "no data" : "p95 " + Stat("p(95)"), total.IsEmpty ? "" : $"avg {Stat("avg")}, med {Stat("med")}, max {Stat("max")}"),
+            };
+            json.WriteStartObject();
+            json.WriteString("name", definition.Name);
+            json.WriteString("kind", definition.Kind.ToString().ToLowerInvariant());
+            json.WriteString("value", value);
+            json.WriteString("detail", detail);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     private static void WriteThresholds(Utf8JsonWriter json, RunSummary summary)
     {
         json.WriteStartArray("thresholds");
@@ -154,7 +221,7 @@ internal static class ReportData
             json.WriteString("expression", threshold.Expression.Text);
             json.WriteString("observed", threshold.Observed is { } observed
                 ? DisplayFormat.Stat(summary.Find(threshold.Key.Metric)?.Definition, threshold.Expression.Stat, observed)
-                : "n/a");
+                : threshold.Passed ? "no data (allowed)" : "no data");
             json.WriteBoolean("passed", threshold.Passed);
             json.WriteEndObject();
         }

@@ -14,7 +14,8 @@
   const fmt = {
     num: (v) => (v == null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(2)),
     rate: (v) => (v == null ? '–' : v.toFixed(1) + '/s'),
-    pct: (v) => (v == null ? '–' : (v * 100).toFixed(2) + '%'),
+    // Rounded first, so a tiny negative share reads 0.00%, not -0.00%.
+    pct: (v) => (v == null ? '–' : (Math.round(v * 10000) / 100 || 0).toFixed(2) + '%'),
     ms: (v) => {
       if (v == null) return '–';
       if (v === 0) return '0ms';
@@ -22,7 +23,8 @@
       if (v < 1000) return v.toFixed(v < 10 ? 2 : 1) + 'ms';
       return (v / 1000).toFixed(2) + 's';
     },
-    secs: (v) => (v < 60 ? v.toFixed(v % 1 === 0 ? 0 : 1) + 's' : Math.floor(v / 60) + 'm' + Math.round(v % 60) + 's'),
+    secs: (v) => (v > 0 && v < 1 ? Math.round(v * 1000) + 'ms'
+      : v < 60 ? v.toFixed(v % 1 === 0 ? 0 : 1) + 's' : Math.floor(v / 60) + 'm' + Math.round(v % 60) + 's'),
     bytes: (v) => {
       const units = ['B', 'kB', 'MB', 'GB', 'TB'];
       let i = 0;
@@ -80,6 +82,33 @@
       el('div', { className: 'tile' }, [el('div', { className: 'value', textContent: value }), el('div', { className: 'label', textContent: label })])));
   }
 
+  // The test's own metrics (business KPIs) as tiles: each shows its headline value and, below, the rest.
+  function customTiles() {
+    const metrics = data.customMetrics || [];
+    if (!metrics.length) return el('div', { id: 'custom-metrics' });
+    return section('Custom metrics', 'custom-metrics', [el('div', { className: 'tiles' }, metrics.map((m) =>
+      el('div', { className: 'tile' }, [
+        el('div', { className: 'value', textContent: m.value }),
+        el('div', { className: 'label', textContent: m.name + ' (' + m.kind + ')' }),
+        el('div', { className: 'label', textContent: m.detail }),
+      ])))]);
+  }
+
+  function groupsSection() {
+    const groups = data.groups || [];
+    if (!groups.length) return el('div', { id: 'groups' });
+    const parts = [];
+    for (const [tag, title] of [['scenario', 'Scenarios'], ['user', 'Users']]) {
+      const rows = groups.filter((g) => g.tag === tag).map((g) => [g.name, fmt.num(g.requests), fmt.rate(g.rps), fmt.ms(g.p95),
+        fmt.num(g.failed), fmt.pct(g.errorRate), fmt.num(g.iterations)]);
+      if (rows.length) {
+        parts.push(el('h3', { textContent: title }),
+          table([tag, 'requests', 'rps', 'p95', 'failed', 'errors', 'iterations'], rows, tag + '-table'));
+      }
+    }
+    return section('Scenarios and users', 'groups', parts);
+  }
+
   function chartData(kind) {
     const t = data.timeline.map((p) => p.t);
     const perSecond = (field) => data.timeline.map((p) => (p.length > 0 ? p[field] / p.length : null));
@@ -93,7 +122,13 @@
     const x = { scale: 'x', values: (u, ticks) => ticks.map(fmt.secs) };
     const time = { label: 'time', value: (u, v) => (v == null ? '–' : fmt.secs(v)) };
     const line = (label, color, scale, value) => ({ label, stroke: color, width: 2, scale, value: (u, v) => value(v) });
-    const chart = (series, axes) => ({ width, height: 260, scales: { x: { time: false } }, series: [time, ...series], axes: [x, ...axes] });
+    // The x axis spans the run as measured, from 0 to the end of the last slice: left to itself, uPlot pads a lone
+    // point of a sub-second run out to 100 s.
+    const xRange = () => {
+      const last = data.timeline[data.timeline.length - 1];
+      return [0, last ? Math.max(last.t + last.length, 0.001) : 1];
+    };
+    const chart = (series, axes) => ({ width, height: 260, scales: { x: { time: false, range: xRange } }, series: [time, ...series], axes: [x, ...axes] });
     if (kind === 'throughput') {
       return chart(
         [line('requests/s', COLORS.rps, 'rate', fmt.rate), line('errors/s', COLORS.errors, 'rate', fmt.rate), line('VUs', COLORS.vus, 'vus', fmt.num)],
@@ -194,7 +229,8 @@
       delete charts[kind];
     }
     const root = document.getElementById('surge-report');
-    root.replaceChildren(header(data.run), tiles(data.run), chartsSection(), findingsSection(), endpointsSection(), breakdownSection(), resultsSection());
+    root.replaceChildren(header(data.run), tiles(data.run), customTiles(), chartsSection(), findingsSection(), endpointsSection(),
+      groupsSection(), breakdownSection(), resultsSection());
     drawCharts();
   }
 

@@ -57,7 +57,8 @@ public sealed class PlanBuilder
     }
 
     /// <summary>A k6 threshold, e.g. ("http_req_duration{name:login}", "p(95)&lt;500"); a syntax error throws at once.</summary>
-    public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false,
+    /// <param name="allowNoData">Pass when nothing was measured for it, instead of failing with "no data".</param>
+    public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false, bool allowNoData = false,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var at = At(file, line);
@@ -66,6 +67,7 @@ public sealed class PlanBuilder
             Key = Parse(metric, MetricKey.Parse, at),
             Expression = Parse(expression, ThresholdExpression.Parse, at),
             AbortOnFail = abortOnFail,
+            AllowNoData = allowNoData,
             Location = at,
         });
         return this;

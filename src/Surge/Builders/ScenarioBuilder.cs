@@ -14,7 +14,7 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
     private ExecutorPlan? _executor;
     private DataSourcePlan? _data;
     private TimeSpan _startTime;
-    private TimeSpan _gracefulStop = TimeSpan.FromSeconds(30);
+    private TimeSpan _gracefulStop = ScenarioPlan.DefaultGracefulStop;
 
     internal ScenarioBuilder(string name, IReadOnlyDictionary<string, DataSourcePlan> dataSources, SourceLocation? location)
     {
@@ -23,37 +23,42 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
         _location = location;
     }
 
-    public ScenarioBuilder ConstantVus(int vus, TimeSpan duration) => Executor(new ConstantVusExecutor(vus, duration));
+    public ScenarioBuilder ConstantVus(int vus, TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Executor(new ConstantVusExecutor(vus, duration), file, line);
 
-    public ScenarioBuilder RampingVus(int startVus, params Stage[] stages) => Executor(new RampingVusExecutor(startVus, stages, TimeSpan.FromSeconds(30)));
+    /// <summary>k6's ramping-vus; a mistake in it is reported at the scenario, as the stages come last.</summary>
+    public ScenarioBuilder RampingVus(int startVus, params Stage[] stages) =>
+        Executor(new RampingVusExecutor(startVus, stages, ExecutorPlan.DefaultGracefulRampDown), _location);
 
     /// <summary>k6's shared-iterations: <paramref name="iterations"/> in total, shared by <paramref name="vus"/>.</summary>
-    public ScenarioBuilder Iterations(int vus, long iterations) => Executor(new SharedIterationsExecutor(vus, iterations, TimeSpan.FromMinutes(10)));
+    public ScenarioBuilder Iterations(int vus, long iterations, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Executor(new SharedIterationsExecutor(vus, iterations, ExecutorPlan.DefaultMaxDuration), file, line);
 
-    public ScenarioBuilder PerVuIterations(int vus, long iterations) => Executor(new PerVuIterationsExecutor(vus, iterations, TimeSpan.FromMinutes(10)));
+    public ScenarioBuilder PerVuIterations(int vus, long iterations, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Executor(new PerVuIterationsExecutor(vus, iterations, ExecutorPlan.DefaultMaxDuration), file, line);
 
-    public ScenarioBuilder ArrivalRate(double perSecond, TimeSpan duration, int preAllocatedVus, int maxVus) =>
-        Executor(new ConstantArrivalRateExecutor(perSecond, TimeSpan.FromSeconds(1), duration, preAllocatedVus, maxVus));
+    public ScenarioBuilder ArrivalRate(double perSecond, TimeSpan duration, int preAllocatedVus, int maxVus,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Executor(new ConstantArrivalRateExecutor(perSecond, ExecutorPlan.DefaultTimeUnit, duration, preAllocatedVus, maxVus), file, line);
 
+    /// <summary>k6's ramping-arrival-rate; a mistake in it is reported at the scenario, as the stages come last.</summary>
     public ScenarioBuilder RampingArrivalRate(double startPerSecond, int preAllocatedVus, int maxVus, params Stage[] stages) =>
-        Executor(new RampingArrivalRateExecutor(startPerSecond, TimeSpan.FromSeconds(1), stages, preAllocatedVus, maxVus));
+        Executor(new RampingArrivalRateExecutor(startPerSecond, ExecutorPlan.DefaultTimeUnit, stages, preAllocatedVus, maxVus), _location);
 
-    public ScenarioBuilder Executor(ExecutorPlan executor)
-    {
-        _executor = executor;
-        return this;
-    }
+    /// <summary>Any executor record; its rules (<see cref="ExecutorPlan.Problem"/>) are checked here, at the caller's line.</summary>
+    public ScenarioBuilder Executor(ExecutorPlan executor, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Executor(executor, PlanBuilder.At(file, line));
 
-    public ScenarioBuilder StartTime(TimeSpan startTime)
+    public ScenarioBuilder StartTime(TimeSpan startTime, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         _startTime = startTime;
-        return this;
+        return Checked(file, line);
     }
 
-    public ScenarioBuilder GracefulStop(TimeSpan gracefulStop)
+    public ScenarioBuilder GracefulStop(TimeSpan gracefulStop, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         _gracefulStop = gracefulStop;
-        return this;
+        return Checked(file, line);
     }
 
     public ScenarioBuilder Tag(string name, string value)
@@ -85,6 +90,23 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
         return this;
     }
 
+    private ScenarioBuilder Executor(ExecutorPlan executor, SourceLocation? at)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        executor.Validate(at);
+        _executor = executor;
+        return this;
+    }
+
+    private ScenarioBuilder Checked(string file, int line)
+    {
+        if ((PlanRules.NotNegative("startTime", _startTime) ?? PlanRules.NotNegative("gracefulStop", _gracefulStop)) is { } problem)
+        {
+            throw new PlanException($"scenario '{_name}': {problem.Message}", PlanBuilder.At(file, line));
+        }
+        return this;
+    }
+
     internal ScenarioPlan Build()
     {
         if (_personas.Count > 0 && Steps.Count > 0)
@@ -94,7 +116,7 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
         return new ScenarioPlan
         {
             Name = _name,
-            Executor = _executor ?? new SharedIterationsExecutor(1, 1, TimeSpan.FromMinutes(10)),
+            Executor = _executor ?? new SharedIterationsExecutor(1, 1, ExecutorPlan.DefaultMaxDuration),
             Steps = _personas.Count > 0 ? [] : Build($"scenario '{_name}'"),
             Personas = [.. _personas],
             StartTime = _startTime,

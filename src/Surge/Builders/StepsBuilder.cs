@@ -28,11 +28,20 @@ public abstract class StepsBuilder<TSelf>
     /// <summary>Any request, with checks, captures and custom-metric records as in YAML.</summary>
     public TSelf Request(RequestStep request) => Step(request);
 
-    public TSelf Think(TimeSpan pause) => Step(new ThinkStep(pause, pause));
+    public TSelf Think(TimeSpan pause, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Think(pause, pause, file, line);
 
     /// <summary>A pause drawn uniformly between <paramref name="min"/> and <paramref name="max"/>.</summary>
-    public TSelf Think(TimeSpan min, TimeSpan max) =>
-        min <= max ? Step(new ThinkStep(min, max)) : throw new PlanException($"think: the shortest pause ({min}) is longer than the longest ({max})");
+    public TSelf Think(TimeSpan min, TimeSpan max, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = PlanBuilder.At(file, line);
+        if (PlanRules.NotNegative("think", min) is { } problem)
+        {
+            throw new PlanException(problem.Message, at);
+        }
+        return min <= max
+            ? Step(new ThinkStep(min, max) { Location = at })
+            : throw new PlanException($"think: the shortest pause ({Durations.Format(min)}) is longer than the longest ({Durations.Format(max)})", at);
+    }
 
     /// <summary>C# code with the VU's context: its HTTP client records metrics by itself; add checks and custom metrics.</summary>
     public TSelf Run(Func<VuContext, Task> body) => Run("code", body);

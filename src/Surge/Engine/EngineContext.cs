@@ -55,6 +55,9 @@ public sealed class EngineContext : IDisposable
 
     internal int NextVuId() => Interlocked.Increment(ref _nextVuId);
 
+    /// <summary>When the engine started (Stopwatch ticks), for saying when in the run something happened.</summary>
+    internal long StartedAt { get; set; }
+
     public void Dispose()
     {
         Watchdog.Dispose();

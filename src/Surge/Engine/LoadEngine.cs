@@ -28,6 +28,7 @@ public sealed class LoadEngine : IDisposable
     /// <param name="stop">Winds every scenario down gracefully: no new iterations, in-flight ones get gracefulStop.</param>
     public async Task RunAsync(CancellationToken stop)
     {
+        _context.StartedAt = MonotonicClock.Now;
         if (_setup is not null)
         {
             await RunScenarioAsync(_setup, stop).ConfigureAwait(false);
@@ -75,7 +76,8 @@ public sealed class LoadEngine : IDisposable
             }
         }
         scenario.MarkStarted();
-        await ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, stop).ConfigureAwait(false);
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(stop, scenario.WindDownToken);
+        await scenario.RunWithinLimitsAsync(ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, ends.Token), stop).ConfigureAwait(false);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Surge.Data;
+using Surge.Engine.Executors;
 using Surge.Engine.Steps;
 using Surge.Metrics;
 using Surge.Plans;
@@ -14,6 +15,7 @@ public sealed class ScenarioRuntime : IDisposable
 {
     private readonly EngineContext _engine;
     private readonly CancellationTokenSource _hardStop;
+    private readonly CancellationTokenSource _windDown = new();
     private readonly List<VirtualUser> _vus = [];
     private readonly Lock _vusLock = new();
     private readonly int _iterationsSeries;
@@ -26,13 +28,16 @@ public sealed class ScenarioRuntime : IDisposable
     private long _completed;
     private long _interrupted;
     private long _dropped;
+    private readonly DropSpans _drops = new();
     private long _failed;
     private string? _firstError;
     private long _refused;
     private string? _firstRefusal;
     private int _activeVus;
+    private int _peakActiveVus;
     private volatile bool _stopping;
     private long _startedAt;
+    private IReadOnlyList<string> _abandoned = [];
 
     public ScenarioRuntime(ScenarioPlan plan, EngineContext engine, Func<ScenarioRuntime, IReadOnlyList<CompiledPersona>> compileSteps)
     {
@@ -121,6 +126,12 @@ public sealed class ScenarioRuntime : IDisposable
 
     internal CancellationToken HardStopToken => _hardStop.Token;
 
+    /// <summary>
+    /// Cancelled once the scenario stops starting iterations, for instance when its data ran out: an executor waiting
+    /// for its time to be up stops waiting, so the scenario ends then rather than idling to its duration.
+    /// </summary>
+    internal CancellationToken WindDownToken => _windDown.Token;
+
     internal long StartedAtTicks => _startedAt;
 
     internal void MarkStarted()
@@ -151,7 +162,23 @@ public sealed class ScenarioRuntime : IDisposable
         }
     }
 
-    internal void VuStarted() => Interlocked.Increment(ref _activeVus);
+    /// <summary>The most VUs busy at once so far; the `vus` gauge of a run too short to be sampled reads it.</summary>
+    public int PeakActiveVus => Volatile.Read(ref _peakActiveVus);
+
+    internal void VuStarted()
+    {
+        var active = Interlocked.Increment(ref _activeVus);
+        var peak = Volatile.Read(ref _peakActiveVus);
+        while (active > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakActiveVus, active, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+            peak = seen;
+        }
+    }
 
     internal void VuStopped() => Interlocked.Decrement(ref _activeVus);
 
@@ -300,12 +327,42 @@ public sealed class ScenarioRuntime : IDisposable
         await DrainAsync(loops).ConfigureAwait(false);
     }
 
-    /// <summary>An arrival-rate iteration that could not start because every VU was busy.</summary>
-    public void Drop()
+    /// <summary>
+    /// Arrival-rate iterations that never started because every VU was busy. Called by one thread at a time (the
+    /// dispatcher, then the executor once it has stopped).
+    /// </summary>
+    public void Drop(int count = 1)
     {
-        Interlocked.Increment(ref _dropped);
+        if (count <= 0)
+        {
+            return;
+        }
+        Interlocked.Add(ref _dropped, count);
+        _drops.Add(MonotonicClock.ToTimeSpan(MonotonicClock.Now - (_engine.StartedAt == 0 ? _startedAt : _engine.StartedAt)));
         using var writer = Recorder.BeginWrite();
-        writer.AddCounter(_droppedSeries, 1);
+        writer.AddCounter(_droppedSeries, count);
+    }
+
+    /// <summary>
+    /// When arrivals were dropped, what share and when, and what that does to the latency percentiles: the iterations
+    /// that would have waited longest are the ones missing from them. Null when nothing was dropped.
+    /// </summary>
+    public string? DroppedWarning()
+    {
+        var dropped = DroppedIterations;
+        if (dropped == 0)
+        {
+            return null;
+        }
+        var arrivals = dropped + CompletedIterations + InterruptedIterations + FailedIterations;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var why = Plan.Executor is ArrivalRateExecutor { WhenAllVusBusy: WhenAllVusBusy.Queue } queued
+            ? string.Create(invariant, $"all {Plan.Executor.PeakVus} VUs were busy and {queued.MaxQueued:N0} arrivals already waited (maxQueued), or the scenario ended while they waited")
+            : string.Create(invariant, $"all {Plan.Executor.PeakVus} VUs (maxVUs) were busy");
+        return string.Create(invariant,
+            $"scenario '{Plan.Name}': {dropped:N0} of {arrivals:N0} arrivals ({(double)dropped / arrivals:P1}) were dropped because {why}, {_drops}; " +
+            $"latency percentiles describe only the iterations that ran, not the users who would have waited longest " +
+            $"(raise maxVUs, or set whenAllVUsBusy: queue to serve them late and measure the wait)");
     }
 
     /// <summary>Waits until <paramref name="endTicks"/> or until the run asks scenarios to stop, whichever is first.</summary>
@@ -328,6 +385,11 @@ public sealed class ScenarioRuntime : IDisposable
     public void BeginStop()
     {
         _stopping = true;
+        if (!_windDown.IsCancellationRequested)
+        {
+            // Asynchronously: this may run on a VU's thread, which must not run the executor's wind-down inline.
+            _ = _windDown.CancelAsync();
+        }
         if (State == ScenarioState.Running)
         {
             State = ScenarioState.Draining;
@@ -349,12 +411,76 @@ public sealed class ScenarioRuntime : IDisposable
         if (!IsIdle(loops))
         {
             await _hardStop.CancelAsync().ConfigureAwait(false);
-            while (!IsIdle(loops))
+            var giveUp = MonotonicClock.Now + MonotonicClock.FromTimeSpan(AbandonAfter);
+            while (!IsIdle(loops) && MonotonicClock.Now < giveUp)
             {
                 await Task.Delay(5).ConfigureAwait(false);
             }
+            if (!IsIdle(loops))
+            {
+                Abandon();
+            }
         }
         State = ScenarioState.Done;
+    }
+
+    /// <summary>
+    /// How long interrupted iterations get to end after the hard stop. Code that ignores cancellation (a synchronous
+    /// loop in a C# step) may never return; past this the scenario ends without it and the summary names it.
+    /// </summary>
+    internal static TimeSpan AbandonAfter { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What never returned after the hard stop, e.g. "VU 3 in C# step 'spin'"; the summary warns about each.</summary>
+    public IReadOnlyList<string> Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>
+    /// Waits for the executor, but no longer than the scenario's limits allow: its duration (or the stop, whichever
+    /// comes first), then gracefulStop and the hard stop. An executor held up by code that never returns (a
+    /// synchronous loop run on an arrival-rate dispatcher) cannot reach its own drain; then the scenario ends here.
+    /// </summary>
+    internal async Task RunWithinLimitsAsync(Task executing, CancellationToken stop)
+    {
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (Plan.Executor.MaxDuration > TimeSpan.Zero)
+        {
+            ended.CancelAfter(Plan.Executor.MaxDuration);
+        }
+        var limit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var reached = ended.Token.Register(() => limit.TrySetResult());
+        if (await Task.WhenAny(executing, limit.Task).ConfigureAwait(false) == limit.Task)
+        {
+            // The executor's own drain takes at most gracefulStop and AbandonAfter; it gets that twice over.
+            var drain = Plan.GracefulStop + AbandonAfter + AbandonAfter;
+            if (await Task.WhenAny(executing, Task.Delay(drain, CancellationToken.None)).ConfigureAwait(false) != executing)
+            {
+                BeginStop();
+                await _hardStop.CancelAsync().ConfigureAwait(false);
+                Abandon();
+                State = ScenarioState.Done;
+                return;
+            }
+        }
+        await executing.ConfigureAwait(false);
+    }
+
+    // Names the VUs still inside an iteration; they count as interrupted. Their threads are left to the process exit.
+    private void Abandon()
+    {
+        if (Volatile.Read(ref _abandoned).Count > 0)
+        {
+            return;
+        }
+        List<string> stuck;
+        lock (_vusLock)
+        {
+            stuck = [.. _vus.Select(vu => (vu.Id, Step: vu.RunningCode)).Where(vu => vu.Step is not null).Select(vu => $"VU {vu.Id} in C# step '{vu.Step!.Name}'")];
+        }
+        if (stuck.Count == 0)
+        {
+            stuck.Add($"{ActiveVus} VUs inside an iteration");
+        }
+        Interlocked.Add(ref _interrupted, Math.Max(stuck.Count, ActiveVus));
+        Volatile.Write(ref _abandoned, stuck);
     }
 
     // Every iteration runs inside an active VU: a looping one, or an arrival-rate one counted from the moment it is
@@ -372,5 +498,6 @@ public sealed class ScenarioRuntime : IDisposable
             }
         }
         _hardStop.Dispose();
+        _windDown.Dispose();
     }
 }

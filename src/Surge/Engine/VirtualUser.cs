@@ -1,6 +1,7 @@
 using Surge.Http;
 using Surge.Engine.Steps;
 using Surge.Http.Http1;
+using Surge.Plans;
 
 namespace Surge.Engine;
 
@@ -17,6 +18,7 @@ public sealed class VirtualUser : IDisposable
     private HttpClientTransport? _http2;
     private HttpResponseBuffer? _response;
     private VuContext? _code;
+    private CodeStep? _runningCode;
 
     internal VirtualUser(int id, ScenarioRuntime scenario, CompiledPersona persona)
     {
@@ -65,7 +67,12 @@ public sealed class VirtualUser : IDisposable
 
     internal CancellationToken IterationToken => _iteration.Token;
 
-    internal Action<VirtualUser>? ReturnToPool { get; set; }
+    /// <summary>The C# step this VU is inside, if any: what the summary names when that code never returns.</summary>
+    internal CodeStep? RunningCode
+    {
+        get => Volatile.Read(ref _runningCode);
+        set => Volatile.Write(ref _runningCode, value);
+    }
 
     /// <summary>Stops this VU's current iteration now.</summary>
     internal void Interrupt() => _iteration.Cancel();
@@ -78,18 +85,6 @@ public sealed class VirtualUser : IDisposable
             _iteration.Dispose();
             _iteration = CancellationTokenSource.CreateLinkedTokenSource(_scenario.HardStopToken);
         }
-    }
-
-    /// <summary>
-    /// Starts one scheduled iteration (arrival-rate executors) on the calling thread, up to its first await, then
-    /// returns to the VU pool when it ends.
-    /// </summary>
-    internal void StartScheduled(long intendedStart) => _ = RunScheduledAsync(intendedStart);
-
-    private async Task RunScheduledAsync(long intendedStart)
-    {
-        await _scenario.RunIterationAsync(this, intendedStart).ConfigureAwait(false);
-        ReturnToPool?.Invoke(this);
     }
 
     public void Dispose()

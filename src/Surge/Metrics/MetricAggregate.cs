@@ -42,6 +42,17 @@ public sealed class MetricAggregate
 
     public bool IsEmpty => Kind == MetricKind.Trend ? Histogram!.TotalCount == 0 : Samples == 0;
 
+    /// <summary>
+    /// True when the statistic has no value for want of samples: a rate, a gauge or a trend statistic over nothing.
+    /// A counter's count and rate, and a trend's count, are 0 on no samples, which is a reading.
+    /// </summary>
+    public bool HasNoDataFor(string stat) => IsEmpty && Kind switch
+    {
+        MetricKind.Counter => false,
+        MetricKind.Trend => stat != "count",
+        _ => true,
+    };
+
     public void AddCounter(double value)
     {
         Sum += value;

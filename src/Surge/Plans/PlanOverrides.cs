@@ -43,9 +43,17 @@ public static class PlanOverrides
         return plan with { Scenarios = [.. plan.Scenarios.Select(s => s with { Executor = executor, StartTime = TimeSpan.Zero })] };
     }
 
-    private static ExecutorPlan Override(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations) =>
+    private static ExecutorPlan Override(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations)
+    {
+        var replacement = Replacement(executor, vus, duration, iterations);
+        return replacement.Problem() is { } problem
+            ? throw new PlanException($"--vus, --duration and --iterations make a {replacement.Kind} executor, and {problem.Message}")
+            : replacement;
+    }
+
+    private static ExecutorPlan Replacement(ExecutorPlan executor, int vus, TimeSpan? duration, long? iterations) =>
         iterations is { } count
-            ? new SharedIterationsExecutor(vus, count, duration ?? TimeSpan.FromMinutes(10))
+            ? new SharedIterationsExecutor(vus, count, duration ?? ExecutorPlan.DefaultMaxDuration)
             : new ConstantVusExecutor(vus, duration ?? (executor.MaxDuration > TimeSpan.Zero ? executor.MaxDuration
                 : throw new PlanException($"--vus on a scenario that runs until stopped ({executor.Kind} without duration) needs --duration too")));
 }

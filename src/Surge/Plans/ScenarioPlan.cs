@@ -3,6 +3,9 @@ namespace Surge.Plans;
 /// <summary>One scenario: an executor that decides when iterations start, and the steps each iteration runs.</summary>
 public sealed record ScenarioPlan
 {
+    /// <summary>k6's gracefulStop.</summary>
+    public static readonly TimeSpan DefaultGracefulStop = TimeSpan.FromSeconds(30);
+
     public required string Name { get; init; }
 
     public required ExecutorPlan Executor { get; init; }
@@ -16,7 +19,7 @@ public sealed record ScenarioPlan
     public TimeSpan StartTime { get; init; }
 
     /// <summary>How long iterations still running when the executor ends may finish before they are interrupted.</summary>
-    public TimeSpan GracefulStop { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan GracefulStop { get; init; } = DefaultGracefulStop;
 
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
@@ -26,4 +29,8 @@ public sealed record ScenarioPlan
     public DataSourcePlan? Data { get; init; }
 
     public SourceLocation? Location { get; init; }
+
+    /// <summary>The first rule the scenario's options or its executor's break, or null when it can run.</summary>
+    public PlanProblem? Problem() =>
+        PlanRules.NotNegative("startTime", StartTime) ?? PlanRules.NotNegative("gracefulStop", GracefulStop) ?? Executor.Problem();
 }

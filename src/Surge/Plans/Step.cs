@@ -26,7 +26,10 @@ public sealed record RequestStep : Step
     /// <summary>Statuses that do not count as failed in `http_req_failed`; k6's default is 200-399.</summary>
     public StatusRanges ExpectedStatuses { get; init; } = StatusRanges.Default;
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>k6's request timeout.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     /// <summary>"1.1" (our own sockets, the default) or "2" (HTTP/2 through HttpClient).</summary>
     public string HttpVersion { get; init; } = "1.1";

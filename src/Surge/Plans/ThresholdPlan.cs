@@ -13,5 +13,11 @@ public sealed record ThresholdPlan
 
     public TimeSpan DelayAbortEval { get; init; }
 
+    /// <summary>
+    /// Lets the threshold pass when its statistic has no samples (no request matched, no check ran). Off by default:
+    /// a threshold judged on nothing fails with "no data", so a hanging target cannot pass CI.
+    /// </summary>
+    public bool AllowNoData { get; init; }
+
     public SourceLocation? Location { get; init; }
 }

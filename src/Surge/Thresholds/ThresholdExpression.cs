@@ -41,6 +41,13 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         {
             throw new ThresholdSyntaxException($"'{boundText}' in '{text}' is not a number", opIndex + symbol.Length + 1);
         }
+        if (!double.IsFinite(bound))
+        {
+            // NaN fails every comparison and an infinite bound passes or fails every run: neither judges anything.
+            throw new ThresholdSyntaxException(
+                $"'{boundText}' in '{text}' is not a finite number; a threshold needs a bound that a measurement can cross",
+                opIndex + symbol.Length + 1);
+        }
         if (!IsKnownStat(stat))
         {
             throw new ThresholdSyntaxException(

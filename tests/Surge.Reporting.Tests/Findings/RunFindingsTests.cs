@@ -18,14 +18,15 @@ public sealed class RunFindingsTests
     }
 
     [Fact]
-    public void Failing_endpoints_come_highest_error_rate_first_with_their_statuses_and_error_codes()
+    public void Failing_endpoints_come_highest_error_rate_first_with_each_cause_named_once()
     {
         var findings = RunFindings.From(TroubledRun.Build());
 
         Assert.Equal(["POST " + TroubledRun.Cart, "GET " + TroubledRun.Items], findings.Failing.Select(e => e.Label).ToArray());
         var lines = findings.Sections().Single(s => s.Title == "Failing endpoints").Lines.Select(l => l.ToString()).ToArray();
-        Assert.Equal($"POST {TroubledRun.Cart}: 50.00% of 2 requests failed (network error ×1, request_timeout ×1).", lines[0]);
-        Assert.Equal($"GET {TroubledRun.Items}: 20.00% of 10 requests failed (503 ×2).", lines[1]);
+        // The timeout is one request with status 0 and error code request_timeout: one cause, counted once.
+        Assert.Equal($"POST {TroubledRun.Cart}: 50.00% of 2 requests failed (request_timeout ×1).", lines[0]);
+        Assert.Equal($"GET {TroubledRun.Items}: 20.00% of 10 requests failed (status 503 ×2).", lines[1]);
     }
 
     [Fact]

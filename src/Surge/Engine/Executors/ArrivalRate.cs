@@ -1,99 +1,106 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
+using Surge.Plans;
 
 namespace Surge.Engine.Executors;
 
 /// <summary>
 /// k6's constant- and ramping-arrival-rate: iterations start on schedule whether or not earlier ones finished.
-/// A dedicated thread sleeps until the next start is near and yields through the last stretch, then hands each due
-/// iteration, stamped with its intended start, to a free VU and starts it right there: the iteration runs on this
-/// thread until its first await (a request is written, its response awaited), with no hop through the thread pool
-/// whose wake-ups would add jitter. With no free VU it allocates one up to maxVUs and
-/// otherwise counts a dropped iteration. It never waits for a VU, so the schedule cannot slip (no coordinated
-/// omission); lateness that does occur is measured from the intended start.
+/// A dedicated thread sleeps until the next start (<see cref="PreciseWait"/>: no spinning, so an open model costs
+/// about what its requests cost), wakes, and starts every arrival due by then on a free VU, right there on its own
+/// thread up to the iteration's first await. It wakes at most every half millisecond: a wake-up costs tens of
+/// microseconds of CPU on a virtual machine, so at high rates starts are batched, each at most that much late.
+/// Lateness is measured from the intended start.
+/// <para>
+/// An arrival that finds every VU busy (maxVUs reached) is dropped, as in k6, unless it may wait for the next free
+/// VU: always with <see cref="WhenAllVusBusy.Queue"/> (up to maxQueued waiting), and in drop mode while the
+/// generator itself, not the server, is why no VU is free (up to one second's worth of arrivals waiting). That is,
+/// when the dispatcher wakes more than a millisecond late (a GC pause, a descheduled process) and catches up,
+/// while VUs are still busy with the arrivals it caught up on, and until the scenario's first iteration has completed
+/// (the generator's code compiling). A backlog started all at once keeps VUs busy that would have been free on
+/// schedule; dropping arrivals then was how a soak whose VUs were nearly all idle lost 120 of them. A wait is never
+/// hidden: it counts in the arrival's iteration_start_delay and request latency.
+/// </para>
 /// </summary>
-public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, int maxVus) : IExecutor
+public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, int maxVus, WhenAllVusBusy whenAllBusy, int maxQueued)
+    : IExecutor
 {
-    private static readonly long SpinThreshold = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(1.5));
+    private static readonly long LateTolerance = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(1));
+    private static readonly long MinSleep = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(0.5));
 
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {
-        var idle = new ConcurrentQueue<VirtualUser>();
-        void ReturnToPool(VirtualUser vu)
-        {
-            scenario.VuStopped();
-            idle.Enqueue(vu);
-        }
-        for (var i = 0; i < preAllocatedVus; i++)
-        {
-            var vu = scenario.CreateVu();
-            vu.ReturnToPool = ReturnToPool;
-            idle.Enqueue(vu);
-        }
+        var vus = new ArrivalVus(scenario, preAllocatedVus, maxVus);
         var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new Thread(() =>
         {
-            Dispatch(scenario, idle, ReturnToPool, stop);
-            dispatched.SetResult();
+            try
+            {
+                Dispatch(scenario, vus, stop);
+                dispatched.SetResult();
+            }
+            catch (Exception exception)
+            {
+                dispatched.SetException(exception);
+            }
         })
         {
             IsBackground = true,
             Name = $"surge-arrivals-{scenario.Plan.Name}",
-            Priority = ThreadPriority.Normal,
         };
         dispatcher.Start();
-        await dispatched.Task.ConfigureAwait(false);
-        await scenario.DrainAsync().ConfigureAwait(false);
+        try
+        {
+            await dispatched.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Queued arrivals were promised service: at the natural end they are served within gracefulStop like
+            // iterations in flight. In drop mode, as in k6, nothing starts after the duration; nor after a stop.
+            if (whenAllBusy == WhenAllVusBusy.Drop || stop.IsCancellationRequested)
+            {
+                scenario.Drop(vus.Close());
+            }
+            await scenario.DrainAsync().ConfigureAwait(false);
+            scenario.Drop(vus.Close());
+            vus.Release();
+        }
     }
 
-    private void Dispatch(ScenarioRuntime scenario, ConcurrentQueue<VirtualUser> idle, Action<VirtualUser> returnToPool, CancellationToken stop)
+    private void Dispatch(ScenarioRuntime scenario, ArrivalVus vus, CancellationToken stop)
     {
         var origin = scenario.StartedAtTicks;
-        var frequency = (double)System.Diagnostics.Stopwatch.Frequency;
-        for (long n = 0; !stop.IsCancellationRequested; n++)
+        var ticksPerSecond = (double)Stopwatch.Frequency;
+        long? DueAt(long n) => schedule.StartOf(n) is { } seconds ? origin + (long)(seconds * ticksPerSecond) : null;
+        var queueing = whenAllBusy == WhenAllVusBusy.Queue;
+        var waitLimit = queueing ? maxQueued : (int)Math.Min(int.MaxValue, Math.Max(maxVus, Math.Ceiling(schedule.PeakPerSecond)));
+        long n = 0;
+        var next = DueAt(n);
+        long lastWake = 0;
+        while (next is { } first && !stop.IsCancellationRequested)
         {
-            if (schedule.StartOf(n) is not { } seconds)
-            {
-                return;
-            }
-            var due = origin + (long)(seconds * frequency);
-            WaitUntil(due, stop);
+            PreciseWait.Until(Math.Max(first, lastWake + MinSleep), stop);
             if (stop.IsCancellationRequested)
             {
                 return;
             }
-            if (!idle.TryDequeue(out var vu))
+            var now = MonotonicClock.Now;
+            lastWake = now;
+            var catchingUp = now - first > LateTolerance + MinSleep;
+            // Every arrival due by now, in one wake-up: at high rates one wake-up starts several.
+            var due = first;
+            while (true)
             {
-                if (scenario.AllocatedVus >= maxVus)
+                var arrival = new Arrival(due, catchingUp);
+                if (!vus.TryStart(arrival) && !((queueing || catchingUp || vus.GeneratorBehind) && vus.TryQueue(arrival, waitLimit)))
                 {
                     scenario.Drop();
-                    continue;
                 }
-                vu = scenario.CreateVu();
-                vu.ReturnToPool = returnToPool;
-            }
-            scenario.VuStarted();
-            vu.StartScheduled(due);
-        }
-    }
-
-    private static void WaitUntil(long due, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var remaining = due - MonotonicClock.Now;
-            if (remaining <= 0)
-            {
-                return;
-            }
-            if (remaining > SpinThreshold)
-            {
-                Thread.Sleep(MonotonicClock.ToTimeSpan(remaining - SpinThreshold + 1));
-            }
-            else
-            {
-                // Yield rather than spin: on a busy core a pure spin holds the CPU for a whole scheduler slice,
-                // starving the very threads that must run the iterations being dispatched.
-                Thread.Yield();
+                next = DueAt(++n);
+                if (next is not { } following || following > now)
+                {
+                    break;
+                }
+                due = following;
             }
         }
     }

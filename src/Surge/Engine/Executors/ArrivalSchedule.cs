@@ -11,7 +11,14 @@ public sealed class ArrivalSchedule
 {
     private readonly (double Seconds, double FromRate, double ToRate)[] _segments;
 
-    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments) => _segments = segments;
+    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments)
+    {
+        _segments = segments;
+        PeakPerSecond = segments.Max(s => Math.Max(s.FromRate, s.ToRate));
+    }
+
+    /// <summary>The highest rate anywhere in the schedule, in arrivals per second.</summary>
+    public double PeakPerSecond { get; }
 
     public static ArrivalSchedule Constant(ConstantArrivalRateExecutor plan)
     {

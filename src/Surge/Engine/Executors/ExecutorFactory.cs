@@ -8,8 +8,8 @@ public static class ExecutorFactory
     {
         ConstantVusExecutor p => new ConstantVus(p),
         RampingVusExecutor p => new RampingVus(p),
-        ConstantArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Constant(p), p.PreAllocatedVus, p.PeakVus),
-        RampingArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Ramping(p), p.PreAllocatedVus, p.PeakVus),
+        ConstantArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Constant(p), p.PreAllocatedVus, p.PeakVus, p.WhenAllVusBusy, p.MaxQueued),
+        RampingArrivalRateExecutor p => new ArrivalRate(ArrivalSchedule.Ramping(p), p.PreAllocatedVus, p.PeakVus, p.WhenAllVusBusy, p.MaxQueued),
         SharedIterationsExecutor p => new SharedIterations(p),
         PerVuIterationsExecutor p => new PerVuIterations(p),
         ExternallyControlledExecutor p => new ExternallyControlled(p),

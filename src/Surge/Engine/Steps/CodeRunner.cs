@@ -9,12 +9,14 @@ public sealed class CodeRunner(CodeStep step, StepContext context) : IStepRunner
     {
         var code = vu.Code;
         code.Enter(context.Tags, cancellationToken);
+        vu.RunningCode = step;
         try
         {
             await step.Body(code).ConfigureAwait(false);
         }
         finally
         {
+            vu.RunningCode = null;
             code.Leave();
         }
     }
