@@ -13,6 +13,7 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     CompareCommand.Create(),
     DemoCommand.Create(),
     NewCommand.Create(),
+    FindCapacityCommand.Create(),
     VersionCommand.Create(),
     ScriptCompilation.Command(),
 };
