@@ -13,6 +13,8 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     ReportCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),
+    NewCommand.Create(),
+    FindCapacityCommand.Create(),
     VersionCommand.Create(),
     ScriptCompilation.Command(),
 };

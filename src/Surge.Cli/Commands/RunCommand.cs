@@ -165,7 +165,7 @@ public static class RunCommand
     // As every dotenv tool does: -e first, then the process environment, then the .env beside the test (or
     // --env-file). The engine reads the process environment itself, under this run environment, so a file's value
     // is left out where the process has the name.
-    private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
+    internal static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> planEnv, string target, string? envFile, string[] assignments)
     {
         var besideTest = QuickPlan.IsUrl(target) ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", ".env");
         var file = envFile ?? (besideTest is not null && File.Exists(besideTest) ? besideTest : null);

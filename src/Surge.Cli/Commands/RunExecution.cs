@@ -49,6 +49,7 @@ public static class RunExecution
         {
             Console.Error.WriteLine(string.Join('\n', ConsoleSummary.ScenarioLines([.. plan.Scenarios.Select(s => s.Describe())])));
         }
+        PersonaHeader.Write(plan, Console.Error, output.Quiet);
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
             ? []

@@ -35,5 +35,19 @@ public sealed class WeightedCycle
         }
     }
 
+    /// <summary>How often each index comes up in the first <paramref name="picks"/> picks of a fresh cycle.</summary>
+    public int[] CountsIn(int picks)
+    {
+        var counts = new int[_order.Max() + 1];
+        for (var pick = 0; pick < picks; pick++)
+        {
+            counts[_order[pick % _order.Length]]++;
+        }
+        return counts;
+    }
+
+    /// <summary>The fewest picks of a fresh cycle in which every index comes up at least once.</summary>
+    public int PicksToReachAll() => _order.Select((index, pick) => (index, pick)).GroupBy(p => p.index).Max(g => g.First().pick) + 1;
+
     public int Next() => _order.Length == 1 ? 0 : _order[(int)(Interlocked.Increment(ref _next) % _order.Length)];
 }

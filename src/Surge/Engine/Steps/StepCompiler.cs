@@ -14,10 +14,15 @@ public static class StepCompiler
         {
             return [new CompiledPersona([], [Compile(scenario.Plan.Steps, context)], new WeightedCycle([1]))];
         }
-        return [.. scenario.Plan.Personas.Select(persona => new CompiledPersona(
-            Compile(persona.OnStart, context),
-            [.. persona.Flows.Select(flow => Compile(flow.Steps, context with { Tags = context.Tags.With("flow", flow.Name) }))],
-            new WeightedCycle([.. persona.Flows.Select(f => f.Weight)])))];
+        // The tags are built here, once per persona and flow: requests carry `user` and `flow` at no cost per request.
+        return [.. scenario.Plan.Personas.Select(persona =>
+        {
+            var user = context with { Tags = context.Tags.With("user", persona.Name) };
+            return new CompiledPersona(
+                Compile(persona.OnStart, user),
+                [.. persona.Flows.Select(flow => Compile(flow.Steps, user with { Tags = user.Tags.With("flow", flow.Name) }))],
+                new WeightedCycle([.. persona.Flows.Select(f => f.Weight)]));
+        })];
     }
 
     private static IStepRunner[] Compile(IReadOnlyList<Step> steps, StepContext context) => [.. steps.Select(step => Compile(step, context))];
