@@ -9,6 +9,7 @@ RuntimeTuning.Apply();
 var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measured honestly")
 {
     RunCommand.Create(),
+    RunCommand.CreateInspect(),
     ReportCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),
@@ -20,7 +21,7 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
 // Bare `surge` is a question, not a mistake: the help, exit 0.
 root.SetAction(_ => root.Parse("--help").Invoke());
 
-var parse = root.Parse(args);
+var parse = root.Parse(RunCommand.BareHttpDebug(args));
 if (Usage.Problem(parse) is { } problem)
 {
     return Usage.Report(parse, problem);

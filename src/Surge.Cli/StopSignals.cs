@@ -23,12 +23,16 @@ public sealed class StopSignals : IDisposable
 
     public CancellationToken Hard => _hard.Token;
 
+    /// <summary>Who asked for the graceful stop when it was not a signal, as the summary says it ("from the dashboard").</summary>
+    public string? StoppedBy { get; private set; }
+
     /// <summary>What the dashboard's stop button does: exactly the first Ctrl-C (the run ends as interrupted, exit 105).</summary>
-    public void StopGracefully(string reason)
+    public void StopGracefully(string reason, string stoppedBy)
     {
         if (!_graceful.IsCancellationRequested)
         {
             Console.Error.WriteLine($"\nStopping gracefully ({reason}); press Ctrl-C to interrupt running iterations.");
+            StoppedBy = stoppedBy;
             _graceful.Cancel();
         }
     }

@@ -81,15 +81,27 @@ public static class ConsoleSummary
         ]);
     }
 
+    /// <summary>
+    /// The scenarios as k6 lists them: the count, VUs and max duration (startTime and gracefulStop included), then one
+    /// line each. The run's start prints it too, from the plan.
+    /// </summary>
+    public static IEnumerable<string> ScenarioLines(IReadOnlyList<ScenarioSummary> scenarios)
+    {
+        var maxVus = scenarios.Sum(s => s.MaxVus);
+        var maxDuration = scenarios.Count == 0 ? TimeSpan.Zero : scenarios.Max(s => s.MaxDuration);
+        yield return Invariant($"  scenarios: {scenarios.Count} {(scenarios.Count == 1 ? "scenario" : "scenarios")}, {maxVus} max VUs, {DisplayFormat.Duration(maxDuration)} max duration (incl. startTime and gracefulStop)");
+        foreach (var s in scenarios)
+        {
+            yield return Invariant($"    * {s.Name}: {s.Description} (max {s.MaxVus} VUs, {DisplayFormat.Duration(s.MaxDuration)})");
+        }
+    }
+
     private static void WriteHeader(SummaryText text, RunSummary summary)
     {
         var scenarios = summary.Scenarios;
-        var maxVus = scenarios.Sum(s => s.MaxVus);
-        var maxDuration = scenarios.Count == 0 ? TimeSpan.Zero : scenarios.Max(s => s.MaxDuration);
-        text.Line(Invariant($"  scenarios: {scenarios.Count} {(scenarios.Count == 1 ? "scenario" : "scenarios")}, {maxVus} max VUs, {DisplayFormat.Duration(maxDuration)} max duration"));
-        foreach (var s in scenarios)
+        foreach (var line in ScenarioLines(scenarios))
         {
-            text.Line(Invariant($"    * {s.Name}: {s.Description} (max {s.MaxVus} VUs, {DisplayFormat.Duration(s.MaxDuration)})"));
+            text.Line(line);
         }
         var completed = scenarios.Sum(s => s.CompletedIterations);
         var interrupted = scenarios.Sum(s => s.InterruptedIterations);
@@ -99,7 +111,7 @@ public static class ConsoleSummary
         var outcome = summary.Outcome switch
         {
             RunOutcome.AbortedByThreshold => "aborted: a threshold with abortOnFail failed",
-            RunOutcome.Interrupted => "interrupted: stopped by a signal before the end",
+            RunOutcome.Interrupted => $"interrupted: stopped {summary.StoppedBy ?? "by a signal"} before the end",
             RunOutcome.SetupFailed => "setup failed: no scenario ran",
             _ => null,
         };

@@ -47,6 +47,10 @@ public static class ResultFile
         json.WriteString("startedAt", summary.StartedAt.ToString("O", CultureInfo.InvariantCulture));
         json.WriteString("duration", summary.Duration.ToString("c", CultureInfo.InvariantCulture));
         json.WriteString("outcome", OutcomeNames[summary.Outcome]);
+        if (summary.StoppedBy is { } stoppedBy)
+        {
+            json.WriteString("stoppedBy", stoppedBy);
+        }
         WriteStrings(json, "summaryTrendStats", summary.SummaryTrendStats);
         WriteStrings(json, "warnings", summary.Warnings);
 
@@ -255,6 +259,7 @@ public static class ResultFile
                 s => DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture, DateTimeStyles.None), "a round-trip date"),
             Duration = ReadTimeSpan(root.Required("duration")),
             Outcome = ReadName(root.Required("outcome"), OutcomeNames),
+            StoppedBy = root.Optional("stoppedBy")?.String(),
             SummaryTrendStats = [.. root.Required("summaryTrendStats").Items().Select(i => i.String())],
             Warnings = [.. root.Required("warnings").Items().Select(i => i.String())],
             Scenarios = [.. root.Required("scenarios").Items().Select(ReadScenario)],

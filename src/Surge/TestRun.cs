@@ -28,6 +28,9 @@ public sealed record RunSettings
 
     /// <summary>Where `log` steps write; the CLI passes stderr.</summary>
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>`--http-debug`: prints every request and response; null in a normal run.</summary>
+    public Http.HttpDebug? HttpDebug { get; init; }
 }
 
 /// <summary>
@@ -59,6 +62,7 @@ public static class TestRun
         {
             Environment = plan.Env,
             Control = control,
+            HttpDebug = settings.HttpDebug,
         };
         using var engine = new LoadEngine(plan, context);
 
@@ -235,13 +239,8 @@ public static class TestRun
             Thresholds = [],
             Scenarios =
             [
-                .. engine.Scenarios.Select(s => new ScenarioSummary
+                .. engine.Scenarios.Select(s => s.Plan.Describe() with
                 {
-                    Name = s.Plan.Name,
-                    Executor = s.Plan.Executor.Kind,
-                    Description = ExecutorDescriptions.Describe(s.Plan.Executor, s.Plan.GracefulStop),
-                    MaxVus = s.Plan.Executor.PeakVus,
-                    MaxDuration = s.Plan.Executor.MaxDuration,
                     CompletedIterations = s.CompletedIterations,
                     InterruptedIterations = s.InterruptedIterations,
                     DroppedIterations = s.DroppedIterations,

@@ -39,8 +39,8 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(new[] { "run", "--http-debug" }, "error: unknown option '--http-debug'", "surge run")]
-    [InlineData(new[] { "run", "--http-debug", "test.yaml" }, "error: unknown option '--http-debug'", "surge run")]
+    [InlineData(new[] { "run", "--http-debug" }, "error: Required argument 'target' missing", "surge run")]
+    [InlineData(new[] { "run", "--http-debg", "test.yaml" }, "error: unknown option '--http-debg'", "surge run")]
     [InlineData(new[] { "run", "test.yaml", "--bogus" }, "error: unknown option '--bogus'", "surge run")]
     [InlineData(new[] { "run", "test.yaml", "--vus", "many" }, "error: Cannot parse argument 'many' for option '--vus'", "surge run")]
     [InlineData(new[] { "report" }, "error: Required argument 'result' missing", "surge report")]

@@ -40,6 +40,47 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_run_header_and_the_summary_show_start_times_and_count_them_in_the_max_duration()
+    {
+        var file = SurgeProcess.WriteTestFile($"""
+            options:
+              baseUrl: {Base}
+            scenarios:
+              first:
+                executor: shared-iterations
+                vus: 1
+                iterations: 2
+                maxDuration: 10s
+                gracefulStop: 5s
+                requests:
+                  - url: /items/1
+              later:
+                executor: per-vu-iterations
+                vus: 2
+                iterations: 1
+                maxDuration: 20s
+                gracefulStop: 2s
+                startTime: 1s
+                requests:
+                  - url: /items/1
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", file);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(4, _api.RequestCount);
+        // later may last 1s + 20s + 2s = 23s from the run's start, which is longer than first's 10s + 5s.
+        string[] header =
+        [
+            "  scenarios: 2 scenarios, 3 max VUs, 23s max duration (incl. startTime and gracefulStop)",
+            "    * first: 2 iterations shared among 1 VUs (maxDuration: 10s, gracefulStop: 5s) (max 1 VUs, 15s)",
+            "    * later: 1 iterations for each of 2 VUs (maxDuration: 20s, startTime: 1s, gracefulStop: 2s) (max 2 VUs, 23s)",
+        ];
+        Assert.StartsWith(string.Join('\n', header), run.Stderr.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(string.Join('\n', header), run.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_threshold_exits_99_and_a_passing_one_exits_0()
     {
         var failing = SharedIterations(20, "thresholds:\n  http_reqs: [\"count<10\"]");

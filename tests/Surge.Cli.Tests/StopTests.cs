@@ -72,6 +72,41 @@ public sealed class StopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stop_from_the_dashboard_is_reported_as_such_writes_every_output_and_exits_105()
+    {
+        await using var fast = await TargetServer.StartAsync();
+        var test = SurgeProcess.WriteTestFile($"""
+            scenarios:
+              steady:
+                executor: constant-vus
+                vus: 1
+                duration: 5m
+                requests:
+                  - url: {fast.Url}
+            """);
+        using var surge = SurgeProcess.Start(_directory.FullName, ["run", test, "--quiet", "--dashboard=127.0.0.1:0", .. EveryOutput()]);
+        var address = new Uri(await surge.StderrLineAsync("dashboard: "));
+        await surge.WaitUntilAsync(() => fast.Answered > 0, "the server answered a request");
+        using var http = new HttpClient();
+        var token = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync(address), "\"token\":\"([0-9a-f]+)\"").Groups[1].Value;
+        using var stop = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "stop"));
+        stop.Headers.Add(Surge.Cli.Dashboard.LiveDashboard.TokenHeader, token);
+        stop.Headers.Add("Origin", address.GetLeftPart(UriPartial.Authority));
+
+        using var response = await http.SendAsync(stop);
+        var run = await surge.ExitAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(105, run.ExitCode);
+        Assert.Contains("outcome: interrupted: stopped from the dashboard before the end", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped by a signal", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(fast.Answered, Count(In("summary.json"), "http_reqs"));
+        AssertEveryOutputWritten();
+        var again = await SurgeProcess.RunAsync("report", In("result.json"));
+        Assert.Contains("outcome: interrupted: stopped from the dashboard before the end", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_csharp_step_that_never_yields_finishes_within_graceful_stop_after_a_signal()
     {
         var log = In("iterations.log");

@@ -7,7 +7,24 @@ namespace Surge.Cli.Commands;
 /// <summary>`surge run FILE.yaml` or `surge run URL`, with k6's --vus/--duration/--iterations overrides.</summary>
 public static class RunCommand
 {
-    public static Command Create()
+    public static Command Create() => Create("run", "Run a load test from a YAML file, or against one URL", inspect: false);
+
+    /// <summary>
+    /// `surge inspect`: run's options and run's plan loading (profile, overrides, env), then the plan as JSON instead
+    /// of load, so that what inspect shows is what run would run.
+    /// </summary>
+    public static Command CreateInspect() =>
+        Create("inspect", "Print the plan a test resolves to as JSON (profile, overrides and env applied, as run would run it)", inspect: true);
+
+    public const string HttpDebugOption = "--http-debug";
+
+    /// <summary>
+    /// As k6's flag: a bare --http-debug means headers and takes no value after a space, so the word after it stays
+    /// the test file; a value is given as --http-debug=full.
+    /// </summary>
+    public static string[] BareHttpDebug(string[] args) => [.. args.Select(a => a == HttpDebugOption ? HttpDebugOption + "=headers" : a)];
+
+    private static Command Create(string name, string description, bool inspect)
     {
         var target = new Argument<string>("target") { Description = "A YAML test file, a C# test file (.cs, with a public static Plan() method), or a URL to hit directly (quick mode)" };
         var vus = new Option<int?>("--vus", "-u") { Description = "Number of VUs; replaces every scenario's executor (k6 semantics)" };
@@ -25,12 +42,21 @@ public static class RunCommand
         var profile = new Option<string?>("--profile") { Description = $"Run every scenario with the test's named profile (profiles: local, staging, stress, ...); default: ${ProfileVariable}" };
         var noThresholds = new Option<bool>("--no-thresholds") { Description = "Run without judging thresholds (they stay checked for mistakes); exit 0 unless something else fails" };
         var envFile = new Option<string?>("--env-file") { Description = "Read NAME=value lines from this file (default: .env beside the test file, if any)" };
+        var httpDebug = new Option<string?>(HttpDebugOption)
+        {
+            Description = "Print every request and response to stderr (headers; bodies too with --http-debug=full, cut at 64 KB), as k6",
+        };
+        httpDebug.AcceptOnlyFromAmong("headers", "full");
         var output = new OutputOptionSet();
-        var command = new Command("run", "Run a load test from a YAML file, or against one URL")
+        var command = new Command(name, description)
         {
             target, vus, duration, iterations, stage, baseUrl, method, header, body, bodyFile, contentType, env, envFile, profile, noThresholds, trendStats,
         };
-        output.AddTo(command);
+        if (!inspect)
+        {
+            command.Add(httpDebug);
+            output.AddTo(command);
+        }
         command.SetAction(async (parse, cancellation) =>
         {
             var text = parse.GetValue(target)!;
@@ -74,7 +100,12 @@ public static class RunCommand
                 plan = plan with { Thresholds = [] };
             }
             PlanEnvironment.CheckResolved(plan);
-            return await RunExecution.RunAsync(plan, output.Read(parse));
+            if (inspect)
+            {
+                PlanJson.Write(plan, Console.Out);
+                return ExitCodes.Success;
+            }
+            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) });
         });
         return command;
     }

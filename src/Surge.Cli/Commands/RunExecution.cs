@@ -25,6 +25,9 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
 
     public string? Findings { get; init; }
 
+    /// <summary>`--http-debug`: "headers" or "full", or null for none.</summary>
+    public string? HttpDebug { get; init; }
+
     /// <summary>`--dashboard`: where the live dashboard listens, or null for none.</summary>
     public DashboardAddress? Dashboard { get; init; }
 }
@@ -42,6 +45,10 @@ public static class RunExecution
         var files = Files(output, () => summary!);
         OutputFiles.Check(files);
         using var signals = new StopSignals();
+        if (!output.Quiet)
+        {
+            Console.Error.WriteLine(string.Join('\n', ConsoleSummary.ScenarioLines([.. plan.Scenarios.Select(s => s.Describe())])));
+        }
         PersonaHeader.Write(plan, Console.Error, output.Quiet);
         var interactive = !Console.IsErrorRedirected && !output.Quiet;
         ILiveSink[] progress = output.Quiet
@@ -53,15 +60,21 @@ public static class RunExecution
         var liveOutputs = output.LiveOutputs.Select(o => OutputCatalog.Create(o.ToString(), environment)).ToList();
         using var closeOutputs = new DisposeAll(liveOutputs.OfType<IDisposable>());
         await using var dashboard = output.Dashboard is { } address
-            ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard"))
+            ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard", "from the dashboard"))
             : null;
         if (dashboard is not null)
         {
             Console.Error.WriteLine($"dashboard: {dashboard.Address}");
         }
         ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
-        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control };
+        var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control,
+            HttpDebug = output.HttpDebug is { } debug ? new Http.HttpDebug(Console.Error, bodies: debug == "full") : null,
+        };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        if (summary.Outcome == RunOutcome.Interrupted)
+        {
+            summary = summary with { StoppedBy = signals.StoppedBy };
+        }
         if (defaultReport)
         {
             Console.Error.WriteLine($"dashboard: writing the HTML report to {Path.GetFullPath(output.Report!)} (choose the file with --report)");

@@ -1,3 +1,4 @@
+using Surge.Http;
 using Surge.Http.Http1;
 using Surge.Metrics;
 using Surge.Plans;
@@ -39,6 +40,9 @@ public sealed class EngineContext : IDisposable
     public RequestWatchdog Watchdog { get; } = new();
 
     public HttpOptions Http { get; }
+
+    /// <summary>`--http-debug`: prints every exchange; null in a normal run.</summary>
+    public HttpDebug? HttpDebug { get; init; }
 
     /// <summary>Where `log` steps write.</summary>
     public Action<string> Log { get; }

@@ -13,9 +13,9 @@ public sealed class VirtualUser : IDisposable
 {
     private readonly ScenarioRuntime _scenario;
     private CancellationTokenSource _iteration;
-    private Http1Client? _http1;
+    private IHttpTransport? _http1;
     private PerVuConnections? _ownConnections;
-    private HttpClientTransport? _http2;
+    private IHttpTransport? _http2;
     private HttpResponseBuffer? _response;
     private VuContext? _code;
     private CodeStep? _runningCode;
@@ -55,10 +55,13 @@ public sealed class VirtualUser : IDisposable
         var engine = _scenario.Engine;
         if (protocol != HttpProtocol.Http11)
         {
-            return _http2 ??= new HttpClientTransport(engine.Http);
+            return _http2 ??= Debugged(new HttpClientTransport(engine.Http));
         }
-        return _http1 ??= new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog);
+        return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog));
     }
+
+    // Once per VU and protocol: a run without --http-debug keeps the bare transport.
+    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport) : transport;
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }

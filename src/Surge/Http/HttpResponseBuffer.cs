@@ -15,6 +15,16 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
     private readonly ArrayBufferWriter<byte> _head = new(1024);
     private readonly ArrayBufferWriter<byte> _body = new(4096);
     private string? _bodyText;
+    private bool _truncates;
+
+    /// <summary>A buffer that keeps the first <paramref name="keptBodyBytes"/> of each body and counts the rest, never failing a response.</summary>
+    internal static HttpResponseBuffer Truncating(int keptBodyBytes) => new(keptBodyBytes) { _truncates = true };
+
+    /// <summary>Body bytes a truncating buffer did not keep.</summary>
+    internal long DroppedBodyBytes { get; private set; }
+
+    /// <summary>The status line (HTTP/1.1) and header lines as received, one per line.</summary>
+    internal string HeadText => Encoding.Latin1.GetString(_head.WrittenSpan);
 
     public int Status { get; private set; }
 
@@ -44,6 +54,7 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
         _head.ResetWrittenCount();
         _body.ResetWrittenCount();
         _bodyText = null;
+        DroppedBodyBytes = 0;
     }
 
     internal void SetStatus(int status) => Status = status;
@@ -59,7 +70,13 @@ public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.Def
     {
         if (_body.WrittenCount + bytes.Length > maxBodyBytes)
         {
-            return false;
+            if (!_truncates)
+            {
+                return false;
+            }
+            var kept = maxBodyBytes - _body.WrittenCount;
+            DroppedBodyBytes += bytes.Length - kept;
+            bytes = bytes[..kept];
         }
         _body.Write(bytes);
         _bodyText = null;

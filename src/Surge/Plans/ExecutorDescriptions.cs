@@ -5,9 +5,9 @@ namespace Surge.Plans;
 /// <summary>k6-style one-line descriptions of executors for the summary and progress header.</summary>
 public static class ExecutorDescriptions
 {
-    public static string Describe(ExecutorPlan executor, TimeSpan gracefulStop)
+    public static string Describe(ExecutorPlan executor, TimeSpan gracefulStop, TimeSpan startTime)
     {
-        var stop = $"gracefulStop: {Format(gracefulStop)}";
+        var stop = (startTime > TimeSpan.Zero ? $"startTime: {Format(startTime)}, " : "") + $"gracefulStop: {Format(gracefulStop)}";
         return executor switch
         {
             ConstantVusExecutor p => $"{p.Vus} looping VUs for {Format(p.Duration)} ({stop})",

@@ -30,6 +30,19 @@ public sealed record ScenarioPlan
 
     public SourceLocation? Location { get; init; }
 
+    /// <summary>How long after the run's start the scenario may still run, as k6's "max duration": startTime, the executor's longest, gracefulStop.</summary>
+    public TimeSpan MaxDuration => StartTime + Executor.MaxDuration + GracefulStop;
+
+    /// <summary>The scenario as the run's header and the summary list it, before anything is measured.</summary>
+    public Results.ScenarioSummary Describe() => new()
+    {
+        Name = Name,
+        Executor = Executor.Kind,
+        Description = ExecutorDescriptions.Describe(Executor, GracefulStop, StartTime),
+        MaxVus = Executor.PeakVus,
+        MaxDuration = MaxDuration,
+    };
+
     /// <summary>The first rule the scenario's options or its executor's break, or null when it can run.</summary>
     public PlanProblem? Problem() =>
         PlanRules.NotNegative("startTime", StartTime) ?? PlanRules.NotNegative("gracefulStop", GracefulStop) ?? Executor.Problem();

@@ -42,6 +42,9 @@ public sealed record RunSummary
 
     public RunOutcome Outcome { get; init; } = RunOutcome.Completed;
 
+    /// <summary>Who stopped an interrupted run, as "stopped ..." reads it ("from the dashboard"); null for a signal.</summary>
+    public string? StoppedBy { get; init; }
+
     public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
 
     public MetricSummary? Find(string metric) => Metrics.FirstOrDefault(m => m.Definition.Name == metric);
@@ -88,6 +91,7 @@ public sealed record ScenarioSummary
 
     public int MaxVus { get; init; }
 
+    /// <summary>How long after the run's start it may still run: startTime + the executor's longest + gracefulStop (k6's max duration).</summary>
     public TimeSpan MaxDuration { get; init; }
 
     public long CompletedIterations { get; init; }

@@ -121,8 +121,8 @@ public sealed class ExternallyControlledTests
     public void Its_description_says_how_far_it_may_be_scaled()
     {
         Assert.Equal("2 looping VUs, changed at run time up to 10, until stopped (gracefulStop: 30s)",
-            ExecutorDescriptions.Describe(new ExternallyControlledExecutor(2, 10, TimeSpan.Zero), TimeSpan.FromSeconds(30)));
+            ExecutorDescriptions.Describe(new ExternallyControlledExecutor(2, 10, TimeSpan.Zero), TimeSpan.FromSeconds(30), TimeSpan.Zero));
         Assert.Equal("2 looping VUs, changed at run time up to 10, for 1m (gracefulStop: 30s)",
-            ExecutorDescriptions.Describe(new ExternallyControlledExecutor(2, 10, TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(30)));
+            ExecutorDescriptions.Describe(new ExternallyControlledExecutor(2, 10, TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(30), TimeSpan.Zero));
     }
 }

@@ -1,0 +1,86 @@
+using System.Text;
+
+namespace Surge.Http;
+
+/// <summary>
+/// `--http-debug[=full]`, as k6's: each request and its response printed whole (head lines; bodies too with
+/// <see cref="Bodies"/>), one exchange at a time. Bodies are cut at <see cref="MaxBodyBytes"/> with a note. Only
+/// VUs of a debugging run get the <see cref="Transport"/> wrapper, so a normal run pays nothing for it.
+/// </summary>
+public sealed class HttpDebug(TextWriter output, bool bodies)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private readonly Lock _writing = new();
+
+    public bool Bodies { get; } = bodies;
+
+    /// <summary>The VU's transport, printing each exchange after it ends.</summary>
+    public IHttpTransport Transport(IHttpTransport inner) => new DebuggingTransport(inner, this);
+
+    internal void Write(HttpRequest request, in HttpTimings timings, HttpResponseBuffer? response)
+    {
+        var text = new StringBuilder();
+        var wire = request.Wire.AsSpan();
+        var headEnd = wire.IndexOf("\r\n\r\n"u8);
+        var head = headEnd < 0 ? wire : wire[..headEnd];
+        text.Append("Request:\n").Append(Encoding.Latin1.GetString(head).ReplaceLineEndings("\n")).Append('\n');
+        if (Bodies && request.Body is { Length: > 0 } body)
+        {
+            text.Append('\n');
+            AppendBody(text, body, body.Length);
+        }
+        if (timings.Error is { } error)
+        {
+            text.Append("Request failed: ").Append(error).Append('\n');
+        }
+        else if (response is not null)
+        {
+            var responseHead = response.HeadText;
+            text.Append("Response:\n");
+            if (!responseHead.StartsWith("HTTP/", StringComparison.Ordinal))
+            {
+                text.Append("HTTP ").Append(response.Status).Append('\n'); // HttpClient gives no status line
+            }
+            text.Append(responseHead);
+            if (Bodies && response.Body.Length + response.DroppedBodyBytes > 0)
+            {
+                text.Append('\n');
+                AppendBody(text, response.Body.Span, response.Body.Length + response.DroppedBodyBytes);
+            }
+        }
+        lock (_writing)
+        {
+            output.Write(text.Append('\n').ToString());
+            output.Flush();
+        }
+    }
+
+    private static void AppendBody(StringBuilder text, ReadOnlySpan<byte> body, long total)
+    {
+        var shown = Math.Min(body.Length, MaxBodyBytes);
+        text.Append(Encoding.UTF8.GetString(body[..shown])).Append('\n');
+        if (total > shown)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"(body cut at {shown} of {total} bytes)\n");
+        }
+    }
+
+    private sealed class DebuggingTransport(IHttpTransport inner, HttpDebug debug) : IHttpTransport
+    {
+        // Used when no check needs the response: it keeps at most what is printed, so debugging never fails a response
+        // that a normal run would take (no response_too_large) and measures the same bytes.
+        private readonly HttpResponseBuffer _own = HttpResponseBuffer.Truncating(debug.Bodies ? MaxBodyBytes : 0);
+
+        public async ValueTask<HttpTimings> SendAsync(HttpRequest request, HttpResponseBuffer? keep, CancellationToken cancellationToken)
+        {
+            var response = keep ?? _own;
+            response.Clear();
+            var timings = await inner.SendAsync(request, response, cancellationToken).ConfigureAwait(false);
+            debug.Write(request, timings, response);
+            return timings;
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}
