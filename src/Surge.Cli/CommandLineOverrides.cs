@@ -33,6 +33,10 @@ public static class CommandLineOverrides
     private static Stage Stage(string text)
     {
         var colon = text.LastIndexOf(':');
+        if (colon > 0 && Durations.HasNoUnit(text[..colon]))
+        {
+            throw new PlanException(Durations.NoUnit($"--stage '{text}'", text[..colon]));
+        }
         if (colon > 0
             && Durations.TryParse(text[..colon], out var duration) && duration >= TimeSpan.Zero
             && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var target))

@@ -339,10 +339,10 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         var low = dash < 0 ? text : text[..dash].Trim();
         var high = dash < 0 ? text : text[(dash + 1)..].Trim();
-        if (YamlSource.HasNoUnit(low) || YamlSource.HasNoUnit(high))
+        if (Durations.HasNoUnit(low) || Durations.HasNoUnit(high))
         {
-            var bare = YamlSource.HasNoUnit(low) ? low : high;
-            throw source.Error(node, YamlSource.NoUnit("think", bare) + (dash < 0 ? "" : $" (a range is written e.g. 1s-3s)"));
+            var bare = Durations.HasNoUnit(low) ? low : high;
+            throw source.Error(node, Durations.NoUnit("think", bare) + (dash < 0 ? "" : $" (a range is written e.g. 1s-3s)"));
         }
         if (!Durations.TryParse(low, out var min) || !Durations.TryParse(high, out var max) || min < TimeSpan.Zero)
         {

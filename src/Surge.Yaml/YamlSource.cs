@@ -145,9 +145,9 @@ internal sealed class YamlSource(string fileName)
     public TimeSpan Duration(YamlNode node, string what, bool positive = false)
     {
         var text = Text(node, what);
-        if (HasNoUnit(text))
+        if (Durations.HasNoUnit(text))
         {
-            throw Error(node, NoUnit(what, text));
+            throw Error(node, Durations.NoUnit(what, text));
         }
         if (!Durations.TryParse(text, out var value))
         {
@@ -159,14 +159,6 @@ internal sealed class YamlSource(string fileName)
         }
         return value;
     }
-
-    /// <summary>A number other than 0 written without a unit, where a duration belongs.</summary>
-    public static bool HasNoUnit(string text) =>
-        text.Any(char.IsAsciiDigit) && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
-        && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
-
-    public static string NoUnit(string what, string text) =>
-        $"{what}: '{text}' has no unit: {text} ms or {text} s? write {text}s or {text}ms";
 
     /// <summary>A mapping of names to text values, in file order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Pairs(YamlNode node, string what)

@@ -110,6 +110,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(0, unjudged.ExitCode);
         Assert.Equal(10, _api.RequestCount);
     }
+
     [Fact]
     public async Task Stage_reshapes_every_scenario_into_ramping_vus_and_summary_trend_stats_picks_the_columns()
     {
@@ -128,6 +129,25 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.DoesNotContain("med=", run.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, ambiguous.ExitCode);
         Assert.StartsWith("error: --stage cannot be combined with --duration or --iterations", ambiguous.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duration_or_stage_without_a_unit_asks_which_one_was_meant_before_any_request()
+    {
+        var test = SurgeProcess.WriteTestFile($"""
+            iterations: 5
+            requests:
+              - url: {Health}
+            """);
+
+        var duration = await SurgeProcess.RunAsync("run", test, "--quiet", "--duration", "30");
+        var stage = await SurgeProcess.RunAsync("run", test, "--quiet", "-s", "30:10");
+
+        Assert.Equal(104, duration.ExitCode);
+        Assert.StartsWith("error: --duration: '30' has no unit: 30 ms or 30 s? write 30s or 30ms", duration.Stderr, StringComparison.Ordinal);
+        Assert.Equal(104, stage.ExitCode);
+        Assert.StartsWith("error: --stage '30:10': '30' has no unit: 30 ms or 30 s? write 30s or 30ms", stage.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
     }
 
     [Fact]

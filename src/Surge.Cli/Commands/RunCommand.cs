@@ -75,6 +75,7 @@ public static class RunCommand
             }
             var durationText = parse.GetValue(duration);
             TimeSpan? parsedDuration = durationText is null ? null
+                : Durations.HasNoUnit(durationText) ? throw new PlanException(Durations.NoUnit("--duration", durationText))
                 : Durations.TryParse(durationText, out var d) ? d
                 : throw new PlanException($"--duration '{durationText}' is not a duration; write e.g. 30s, 1m30s or 500ms");
             var profileFromEnvironment = parse.GetValue(profile) is null ? ProfileFromEnvironment(text) : null;

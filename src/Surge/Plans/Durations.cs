@@ -19,6 +19,17 @@ public static class Durations
             : throw new FormatException($"'{text}' is not a duration: write e.g. 30s, 1m30s, 2.5s, 500ms or 1h");
     }
 
+    /// <summary>
+    /// A number other than 0 written without a unit where a user writes a duration (YAML, --duration, --stage): k6
+    /// reads it as milliseconds, Artillery users mean seconds, so Surge asks instead of guessing.
+    /// </summary>
+    public static bool HasNoUnit(string text) =>
+        text.Any(char.IsAsciiDigit) && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
+        && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
+
+    public static string NoUnit(string what, string text) =>
+        $"{what}: '{text}' has no unit: {text} ms or {text} s? write {text}s or {text}ms";
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
