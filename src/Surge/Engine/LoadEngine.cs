@@ -55,7 +55,7 @@ public sealed class LoadEngine : IDisposable
         : new ScenarioRuntime(new ScenarioPlan
         {
             Name = name,
-            Executor = new PerVuIterationsExecutor(1, 1, TimeSpan.FromMinutes(10)),
+            Executor = new PerVuIterationsExecutor(1, 1, ExecutorPlan.DefaultMaxDuration),
             Steps = steps,
         }, context, StepCompiler.Compile) { IsLifecycle = true };
 
