@@ -12,12 +12,12 @@ internal static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>JSON has no NaN or infinity: such a number is written as null rather than failing the export.</summary>
-    public static void NumberOrNull(Utf8JsonWriter json, string name, double value)
+    /// <summary>JSON has no NaN or infinity: such a number, or none, is written as null rather than failing the export.</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, double? value)
     {
-        if (double.IsFinite(value))
+        if (value is { } number && double.IsFinite(number))
         {
-            json.WriteNumber(name, value);
+            json.WriteNumber(name, number);
         }
         else
         {

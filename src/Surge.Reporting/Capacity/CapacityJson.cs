@@ -12,14 +12,14 @@ public static class CapacityJson
         using var json = new Utf8JsonWriter(destination, WriterOptions);
         json.WriteStartObject();
         json.WriteString("scenario", result.Scenario);
-        OptionalNumber(json, "capacity", result.Capacity);
+        NumberOrNull(json, "capacity", result.Capacity);
         json.WriteString("conclusion", result.Conclusion);
         json.WriteBoolean("interrupted", result.Interrupted);
         json.WritePropertyName("firstFailure");
         WriteStepOrNull(json, result.FirstFailure);
         json.WritePropertyName("knee");
         WriteStepOrNull(json, result.Knee);
-        OptionalNumber(json, "lowLoadP95", result.LowLoadP95);
+        NumberOrNull(json, "lowLoadP95", result.LowLoadP95);
         json.WriteNumber("kneeFactor", CapacityResult.KneeFactor);
         json.WriteStartObject("options");
         json.WriteNumber("startRate", result.Options.StartRate);
@@ -55,11 +55,11 @@ public static class CapacityJson
         json.WriteNumber("durationSeconds", step.Duration.TotalSeconds);
         json.WriteString("verdict", step.Verdict.ToString().ToLowerInvariant());
         NumberOrNull(json, "achievedRate", step.AchievedRate);
-        OptionalNumber(json, "p95", step.P95);
-        OptionalNumber(json, "errorRate", step.ErrorRate);
+        NumberOrNull(json, "p95", step.P95);
+        NumberOrNull(json, "errorRate", step.ErrorRate);
         json.WriteNumber("droppedIterations", step.DroppedIterations);
         NumberOrNull(json, "generatorCpu", step.GeneratorCpu);
-        OptionalNumber(json, "iterationStartDelayP99", step.StartDelayP99);
+        NumberOrNull(json, "iterationStartDelayP99", step.StartDelayP99);
         json.WriteStartArray("reasons");
         foreach (var reason in step.Reasons)
         {
@@ -72,7 +72,7 @@ public static class CapacityJson
             json.WriteStartObject();
             json.WriteString("metric", threshold.Key.ToString());
             json.WriteString("threshold", threshold.Expression.Text);
-            OptionalNumber(json, "observed", threshold.Observed);
+            NumberOrNull(json, "observed", threshold.Observed);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -81,17 +81,5 @@ public static class CapacityJson
             json.WriteString("note", note);
         }
         json.WriteEndObject();
-    }
-
-    private static void OptionalNumber(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } number)
-        {
-            NumberOrNull(json, name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }
