@@ -7,9 +7,13 @@ namespace Surge.Engine.Executors;
 /// The VUs of an arrival-rate scenario and the arrivals waiting for one. Each VU runs one long-lived loop that parks
 /// on its own reusable awaitable between iterations: handing it an arrival allocates nothing and resumes it on the
 /// caller's thread (the dispatcher's) up to the iteration's first await, with no hop through the thread pool. A VU
-/// that finishes an iteration takes the oldest waiting arrival itself before it parks, as a wrk2 connection sends its
-/// next overdue request. Lock-free: an idle queue, a waiting queue and a count of waiting arrivals not yet claimed;
-/// each side publishes first and then looks at the other, so an idle VU and a waiting arrival never miss each other.
+/// that finishes an iteration does not park while there is work: it takes the oldest waiting arrival, or else the next
+/// arrival of the schedule if that is already due, and starts it itself on its own thread, as a wrk2 connection sends
+/// its next overdue request: such an arrival starts as soon as a VU is free rather than at the dispatcher's next
+/// wake-up, and without a handoff across threads.
+/// Lock-free: an idle queue, a waiting queue and a count of waiting arrivals not yet claimed; each side publishes
+/// first and then looks at the other, so an idle VU and a waiting arrival never miss each other. The schedule's
+/// arrivals are claimed through the shared <see cref="ArrivalCursor"/>, each exactly once.
 /// </summary>
 /// <remarks>
 /// It also knows when the generator, not the server, is why no VU is free (<see cref="GeneratorBehind"/>): while
@@ -23,6 +27,8 @@ internal sealed class ArrivalVus
 
     private readonly ScenarioRuntime _scenario;
     private readonly int _maxVus;
+    private readonly ArrivalCursor _schedule;
+    private readonly CancellationToken _stop;
     private readonly ConcurrentQueue<Vu> _idle = new();
     private readonly ConcurrentQueue<Arrival> _waiting = new();
     private int _unclaimed;
@@ -31,10 +37,13 @@ internal sealed class ArrivalVus
     private volatile bool _warm;
     private volatile bool _closed;
 
-    public ArrivalVus(ScenarioRuntime scenario, int preAllocated, int maxVus)
+    /// <param name="stop">The executor's stop: once cancelled, VUs coming free take no more arrivals from the schedule.</param>
+    public ArrivalVus(ScenarioRuntime scenario, int preAllocated, int maxVus, ArrivalCursor schedule, CancellationToken stop)
     {
         _scenario = scenario;
         _maxVus = maxVus;
+        _schedule = schedule;
+        _stop = stop;
         for (var i = 0; i < preAllocated; i++)
         {
             _idle.Enqueue(Create());
@@ -133,7 +142,7 @@ internal sealed class ArrivalVus
                     _warm = true;
                 }
             }
-            while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && TryClaim(out arrival));
+            while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && (TryClaim(out arrival) || TryTakeDue(out arrival)));
             vu.Rearm();
             _idle.Enqueue(vu);
             _scenario.VuStopped();
@@ -164,6 +173,20 @@ internal sealed class ArrivalVus
                 vu.AssignFromPool(arrival);
             }
         }
+    }
+
+    // The schedule's next arrival when it is due already: started late by the time since it came due, which its
+    // iteration_start_delay and latency include. Late beyond the dispatcher's batching, it is a catch-up.
+    private bool TryTakeDue(out Arrival arrival)
+    {
+        var now = MonotonicClock.Now;
+        if (!_stop.IsCancellationRequested && _schedule.TryClaim(now, out var due))
+        {
+            arrival = new Arrival(due, now - due > ArrivalRate.CatchUpAfter);
+            return true;
+        }
+        arrival = default;
+        return false;
     }
 
     // Claiming decrements the count before dequeuing, and arrivals are enqueued before they are counted, so a
