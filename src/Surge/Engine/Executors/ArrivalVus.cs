@@ -11,7 +11,7 @@ namespace Surge.Engine.Executors;
 /// arrival of the schedule if that is already due, and starts it itself on its own thread, as a wrk2 connection sends
 /// its next overdue request: such an arrival starts as soon as a VU is free rather than at the dispatcher's next
 /// wake-up, and without a handoff across threads.
-/// Lock-free: an idle queue, a waiting queue and a count of waiting arrivals not yet claimed; each side publishes
+/// Lock-free: an idle stack (<see cref="IdleVus{T}"/>), a waiting queue and a count of waiting arrivals not yet claimed; each side publishes
 /// first and then looks at the other, so an idle VU and a waiting arrival never miss each other. The schedule's
 /// arrivals are claimed through the shared <see cref="ArrivalCursor"/>, each exactly once.
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class ArrivalVus
     private readonly int _maxVus;
     private readonly ArrivalCursor _schedule;
     private readonly CancellationToken _stop;
-    private readonly ConcurrentQueue<Vu> _idle = new();
+    private readonly IdleVus<Vu> _idle = new();
     private readonly ConcurrentQueue<Arrival> _waiting = new();
     private int _unclaimed;
     private int _allocated;
@@ -46,7 +46,7 @@ internal sealed class ArrivalVus
         _stop = stop;
         for (var i = 0; i < preAllocated; i++)
         {
-            _idle.Enqueue(Create());
+            _idle.Push(Create());
         }
     }
 
@@ -63,7 +63,7 @@ internal sealed class ArrivalVus
         {
             return false;
         }
-        if (!_idle.TryDequeue(out var vu))
+        if (!_idle.TryPop(out var vu))
         {
             if (_allocated >= _maxVus)
             {
@@ -108,7 +108,7 @@ internal sealed class ArrivalVus
     /// <summary>Ends the parked loops, once the scenario has drained and no VU is busy.</summary>
     public void Release()
     {
-        while (_idle.TryDequeue(out var vu))
+        while (_idle.TryPop(out var vu))
         {
             vu.Assign(Closed);
         }
@@ -117,6 +117,7 @@ internal sealed class ArrivalVus
     private Vu Create()
     {
         var vu = new Vu(_scenario.CreateVu());
+        _idle.Add(vu);
         _allocated++;
         _ = RunAsync(vu);
         return vu;
@@ -144,7 +145,7 @@ internal sealed class ArrivalVus
             }
             while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && (TryClaim(out arrival) || TryTakeDue(out arrival)));
             vu.Rearm();
-            _idle.Enqueue(vu);
+            _idle.Push(vu);
             _scenario.VuStopped();
             if (Volatile.Read(ref _unclaimed) > 0)
             {
@@ -156,11 +157,11 @@ internal sealed class ArrivalVus
 
     private void ServeWaiting(bool inline)
     {
-        while (!_closed && Volatile.Read(ref _unclaimed) > 0 && _idle.TryDequeue(out var vu))
+        while (!_closed && Volatile.Read(ref _unclaimed) > 0 && _idle.TryPop(out var vu))
         {
             if (!TryClaim(out var arrival))
             {
-                _idle.Enqueue(vu);
+                _idle.Push(vu);
                 continue;
             }
             _scenario.VuStarted();
@@ -207,12 +208,16 @@ internal sealed class ArrivalVus
         return false;
     }
 
-    private sealed class Vu(VirtualUser user) : IValueTaskSource<Arrival>, IThreadPoolWorkItem
+    private sealed class Vu(VirtualUser user) : IValueTaskSource<Arrival>, IThreadPoolWorkItem, IdleVus<Vu>.IItem
     {
         private ManualResetValueTaskSourceCore<Arrival> _next;
         private Arrival _handedOver;
 
         public VirtualUser User { get; } = user;
+
+        public int Index { get; set; }
+
+        public int Below { get; set; }
 
         public ValueTask<Arrival> NextAsync() => new(this, _next.Version);
 
