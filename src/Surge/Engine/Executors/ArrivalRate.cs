@@ -8,9 +8,8 @@ namespace Surge.Engine.Executors;
 /// A dedicated thread sleeps until the next start (<see cref="PreciseWait"/>: no spinning, so an open model costs
 /// about what its requests cost), wakes, and starts every arrival due by then on a free VU, right there on its own
 /// thread up to the iteration's first await. It wakes at most every half millisecond: a wake-up costs tens of
-/// microseconds of CPU on a virtual machine, so at high rates starts are batched, each at most that much late. A VU
-/// that comes free while an arrival is overdue starts it itself (<see cref="ArrivalVus"/>), sooner than the
-/// dispatcher's next wake-up would. Lateness is measured from the intended start.
+/// microseconds of CPU on a virtual machine, so at high rates starts are batched, each at most that much late.
+/// Lateness is measured from the intended start.
 /// <para>
 /// An arrival that finds every VU busy (maxVUs reached) is dropped, as in k6, unless it may wait for the next free
 /// VU: always with <see cref="WhenAllVusBusy.Queue"/> (up to maxQueued waiting), and in drop mode while the
@@ -25,27 +24,18 @@ namespace Surge.Engine.Executors;
 public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, int maxVus, WhenAllVusBusy whenAllBusy, int maxQueued)
     : IExecutor
 {
+    private static readonly long LateTolerance = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(1));
     private static readonly long MinSleep = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(0.5));
-
-    /// <summary>
-    /// An arrival started later than this after it was due was started by a generator catching up after a pause of its
-    /// own: a millisecond beyond the batching delay.
-    /// </summary>
-    internal static readonly long CatchUpAfter = MinSleep + MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(1));
 
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {
-        var origin = scenario.StartedAtTicks;
-        var ticksPerSecond = (double)Stopwatch.Frequency;
-        long? DueAt(long n) => schedule.StartOf(n) is { } seconds ? origin + (long)(seconds * ticksPerSecond) : null;
-        var arrivals = new ArrivalCursor(DueAt);
-        var vus = new ArrivalVus(scenario, preAllocatedVus, maxVus, arrivals, stop);
+        var vus = new ArrivalVus(scenario, preAllocatedVus, maxVus);
         var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new Thread(() =>
         {
             try
             {
-                Dispatch(scenario, arrivals, vus, stop);
+                Dispatch(scenario, vus, stop);
                 dispatched.SetResult();
             }
             catch (Exception exception)
@@ -76,30 +66,41 @@ public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, i
         }
     }
 
-    private void Dispatch(ScenarioRuntime scenario, ArrivalCursor arrivals, ArrivalVus vus, CancellationToken stop)
+    private void Dispatch(ScenarioRuntime scenario, ArrivalVus vus, CancellationToken stop)
     {
+        var origin = scenario.StartedAtTicks;
+        var ticksPerSecond = (double)Stopwatch.Frequency;
+        long? DueAt(long n) => schedule.StartOf(n) is { } seconds ? origin + (long)(seconds * ticksPerSecond) : null;
         var queueing = whenAllBusy == WhenAllVusBusy.Queue;
         var waitLimit = queueing ? maxQueued : (int)Math.Min(int.MaxValue, Math.Max(maxVus, Math.Ceiling(schedule.PeakPerSecond)));
+        long n = 0;
+        var next = DueAt(n);
         long lastWake = 0;
-        while (!stop.IsCancellationRequested && arrivals.NextDue is { } next)
+        while (next is { } first && !stop.IsCancellationRequested)
         {
-            PreciseWait.Until(Math.Max(next, lastWake + MinSleep), stop);
+            PreciseWait.Until(Math.Max(first, lastWake + MinSleep), stop);
             if (stop.IsCancellationRequested)
             {
                 return;
             }
             var now = MonotonicClock.Now;
             lastWake = now;
-            // Every arrival due by now that no VU coming free took first: at high rates one wake-up starts several.
-            bool? catchingUp = null;
-            while (arrivals.TryClaim(now, out var due))
+            var catchingUp = now - first > LateTolerance + MinSleep;
+            // Every arrival due by now, in one wake-up: at high rates one wake-up starts several.
+            var due = first;
+            while (true)
             {
-                catchingUp ??= now - due > CatchUpAfter;
-                var arrival = new Arrival(due, catchingUp.Value);
-                if (!vus.TryStart(arrival) && !((queueing || catchingUp.Value || vus.GeneratorBehind) && vus.TryQueue(arrival, waitLimit)))
+                var arrival = new Arrival(due, catchingUp);
+                if (!vus.TryStart(arrival) && !((queueing || catchingUp || vus.GeneratorBehind) && vus.TryQueue(arrival, waitLimit)))
                 {
                     scenario.Drop();
                 }
+                next = DueAt(++n);
+                if (next is not { } following || following > now)
+                {
+                    break;
+                }
+                due = following;
             }
         }
     }

@@ -7,13 +7,9 @@ namespace Surge.Engine.Executors;
 /// The VUs of an arrival-rate scenario and the arrivals waiting for one. Each VU runs one long-lived loop that parks
 /// on its own reusable awaitable between iterations: handing it an arrival allocates nothing and resumes it on the
 /// caller's thread (the dispatcher's) up to the iteration's first await, with no hop through the thread pool. A VU
-/// that finishes an iteration does not park while there is work: it takes the oldest waiting arrival, or else the next
-/// arrival of the schedule if that is already due, and starts it itself on its own thread, as a wrk2 connection sends
-/// its next overdue request: such an arrival starts as soon as a VU is free rather than at the dispatcher's next
-/// wake-up, and without a handoff across threads.
-/// Lock-free: an idle stack (<see cref="IdleVus{T}"/>), a waiting queue and a count of waiting arrivals not yet claimed; each side publishes
-/// first and then looks at the other, so an idle VU and a waiting arrival never miss each other. The schedule's
-/// arrivals are claimed through the shared <see cref="ArrivalCursor"/>, each exactly once.
+/// that finishes an iteration takes the oldest waiting arrival itself before it parks, as a wrk2 connection sends its
+/// next overdue request. Lock-free: an idle queue, a waiting queue and a count of waiting arrivals not yet claimed;
+/// each side publishes first and then looks at the other, so an idle VU and a waiting arrival never miss each other.
 /// </summary>
 /// <remarks>
 /// It also knows when the generator, not the server, is why no VU is free (<see cref="GeneratorBehind"/>): while
@@ -27,9 +23,7 @@ internal sealed class ArrivalVus
 
     private readonly ScenarioRuntime _scenario;
     private readonly int _maxVus;
-    private readonly ArrivalCursor _schedule;
-    private readonly CancellationToken _stop;
-    private readonly IdleVus<Vu> _idle = new();
+    private readonly ConcurrentQueue<Vu> _idle = new();
     private readonly ConcurrentQueue<Arrival> _waiting = new();
     private int _unclaimed;
     private int _allocated;
@@ -37,16 +31,13 @@ internal sealed class ArrivalVus
     private volatile bool _warm;
     private volatile bool _closed;
 
-    /// <param name="stop">The executor's stop: once cancelled, VUs coming free take no more arrivals from the schedule.</param>
-    public ArrivalVus(ScenarioRuntime scenario, int preAllocated, int maxVus, ArrivalCursor schedule, CancellationToken stop)
+    public ArrivalVus(ScenarioRuntime scenario, int preAllocated, int maxVus)
     {
         _scenario = scenario;
         _maxVus = maxVus;
-        _schedule = schedule;
-        _stop = stop;
         for (var i = 0; i < preAllocated; i++)
         {
-            _idle.Push(Create());
+            _idle.Enqueue(Create());
         }
     }
 
@@ -63,7 +54,7 @@ internal sealed class ArrivalVus
         {
             return false;
         }
-        if (!_idle.TryPop(out var vu))
+        if (!_idle.TryDequeue(out var vu))
         {
             if (_allocated >= _maxVus)
             {
@@ -108,7 +99,7 @@ internal sealed class ArrivalVus
     /// <summary>Ends the parked loops, once the scenario has drained and no VU is busy.</summary>
     public void Release()
     {
-        while (_idle.TryPop(out var vu))
+        while (_idle.TryDequeue(out var vu))
         {
             vu.Assign(Closed);
         }
@@ -117,7 +108,6 @@ internal sealed class ArrivalVus
     private Vu Create()
     {
         var vu = new Vu(_scenario.CreateVu());
-        _idle.Add(vu);
         _allocated++;
         _ = RunAsync(vu);
         return vu;
@@ -143,9 +133,9 @@ internal sealed class ArrivalVus
                     _warm = true;
                 }
             }
-            while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && (TryClaim(out arrival) || TryTakeDue(out arrival)));
+            while (!_closed && !_scenario.HardStopToken.IsCancellationRequested && TryClaim(out arrival));
             vu.Rearm();
-            _idle.Push(vu);
+            _idle.Enqueue(vu);
             _scenario.VuStopped();
             if (Volatile.Read(ref _unclaimed) > 0)
             {
@@ -157,11 +147,11 @@ internal sealed class ArrivalVus
 
     private void ServeWaiting(bool inline)
     {
-        while (!_closed && Volatile.Read(ref _unclaimed) > 0 && _idle.TryPop(out var vu))
+        while (!_closed && Volatile.Read(ref _unclaimed) > 0 && _idle.TryDequeue(out var vu))
         {
             if (!TryClaim(out var arrival))
             {
-                _idle.Push(vu);
+                _idle.Enqueue(vu);
                 continue;
             }
             _scenario.VuStarted();
@@ -174,20 +164,6 @@ internal sealed class ArrivalVus
                 vu.AssignFromPool(arrival);
             }
         }
-    }
-
-    // The schedule's next arrival when it is due already: started late by the time since it came due, which its
-    // iteration_start_delay and latency include. Late beyond the dispatcher's batching, it is a catch-up.
-    private bool TryTakeDue(out Arrival arrival)
-    {
-        var now = MonotonicClock.Now;
-        if (!_stop.IsCancellationRequested && _schedule.TryClaim(now, out var due))
-        {
-            arrival = new Arrival(due, now - due > ArrivalRate.CatchUpAfter);
-            return true;
-        }
-        arrival = default;
-        return false;
     }
 
     // Claiming decrements the count before dequeuing, and arrivals are enqueued before they are counted, so a
@@ -208,16 +184,12 @@ internal sealed class ArrivalVus
         return false;
     }
 
-    private sealed class Vu(VirtualUser user) : IValueTaskSource<Arrival>, IThreadPoolWorkItem, IdleVus<Vu>.IItem
+    private sealed class Vu(VirtualUser user) : IValueTaskSource<Arrival>, IThreadPoolWorkItem
     {
         private ManualResetValueTaskSourceCore<Arrival> _next;
         private Arrival _handedOver;
 
         public VirtualUser User { get; } = user;
-
-        public int Index { get; set; }
-
-        public int Below { get; set; }
 
         public ValueTask<Arrival> NextAsync() => new(this, _next.Version);
 
