@@ -15,6 +15,7 @@
 #   OPEN_RATES [100 1000 10000 max]   rates of the open-model part; at `max` the closed model runs 50 VUs flat out
 #                            and the open model then runs at the rate the closed one reached
 #   OPEN_DURATION [10s]      each open- and closed-model run; CPU is sampled from 3 s to 1 s before the end
+#   OPEN_REPEAT [3]          runs of each model at each rate (alternating); the table gives medians and ranges
 #   SKIP_PUBLISH=1           reuse bench/.out/surge instead of publishing again
 #   KEEP_WORK=1              keep the temporary folder with every tool's raw output and nginx's error log
 #
@@ -47,6 +48,8 @@ arrival_rate=${ARRIVAL_RATE:-20000}
 arrival_duration_s=$(seconds "${ARRIVAL_DURATION:-30s}")
 open_rates=${OPEN_RATES:-100 1000 10000 max}
 open_duration_s=$(seconds "${OPEN_DURATION:-10s}")
+open_repeat=${OPEN_REPEAT:-3}
+[[ $open_repeat =~ ^[1-9][0-9]*$ ]] || die "OPEN_REPEAT must be a whole number of runs, at least 1"
 [[ $open_duration_s -ge 6 ]] || die "OPEN_DURATION must be at least 6s: CPU is sampled from 3 s to 1 s before the end"
 [[ $memory_sample_s -lt $memory_duration_s ]] || die "MEMORY_SAMPLE_AT must be shorter than MEMORY_DURATION"
 
@@ -323,15 +326,15 @@ EOF
 fi
 
 # --- open model: CPU per iteration against the closed model, at the same rates -------------------------------
-# Runs one model at one rate on core 0 and appends "model rate requests steady_cpu_s window_s total_cpu_s elapsed
-# p99_start_delay dropped" to open.tsv. The steady-state CPU is user+sys from /proc/PID/stat between 3 s and 1 s
+# Runs one model at one rate on core 0 (run number REP) and appends "model rate requests steady_cpu_s window_s
+# total_cpu_s elapsed p99_start_delay dropped" to open.tsv. The steady-state CPU is user+sys from /proc/PID/stat between 3 s and 1 s
 # before the planned end, so start-up (about 0.9 CPU-s of compiling) does not drown the low rates.
 open_model_run() {
-    local model=$1 rate=$2 name="$1-$2" plan
+    local model=$1 rate=$2 name="$1-$2-$3" plan
     plan="$work/$name.yaml"
     if [[ $model == open ]]; then
         local per_second=$rate vus=50
-        [[ $rate == max ]] && per_second=$(python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))["metrics"]; print(int(m["http_reqs"]["rate"]))' "$work/closed-max.json")
+        [[ $rate == max ]] && per_second=$(python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))["metrics"]; print(int(m["http_reqs"]["rate"]))' "$work/closed-max-$3.json")
         [[ $per_second -gt 5000 ]] && vus=$((per_second / 100))
         sed -e "s/^    rate: 1000$/    rate: $per_second/" -e "s/^    duration: 10s$/    duration: ${open_duration_s}s/" \
             -e "s/^    preAllocatedVUs: 50$/    preAllocatedVUs: $vus/" -e "s/^    maxVUs: 2000$/    maxVUs: $((vus * 40))/" \
@@ -383,37 +386,45 @@ if wants open-model; then
     : > "$work/open.tsv"
     for rate in $open_rates; do
         [[ $rate == max || $rate =~ ^[0-9]+$ ]] || die "OPEN_RATES: '$rate' is not a rate (a whole number, or max)"
-        echo "bench:   $rate/s: open and closed" >&2
-        if [[ $rate == max ]]; then
-            open_model_run closed "$rate"
-            open_model_run open "$rate"
-        else
-            open_model_run open "$rate"
-            open_model_run closed "$rate"
-        fi
     done
-    python3 - "$work/open.tsv" "$open_duration_s" << 'EOF' | report
-import sys
-path, seconds = sys.argv[1], float(sys.argv[2])
+    for run in $(seq "$open_repeat"); do
+        for rate in $open_rates; do
+            echo "bench:   $rate/s: open and closed, run $run of $open_repeat" >&2
+            if [[ $rate == max ]]; then
+                open_model_run closed "$rate" "$run"
+                open_model_run open "$rate" "$run"
+            else
+                open_model_run open "$rate" "$run"
+                open_model_run closed "$rate" "$run"
+            fi
+        done
+    done
+    python3 - "$work/open.tsv" "$open_duration_s" "$open_repeat" << 'EOF' | report
+import statistics, sys
+path, seconds, repeat = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 runs = {}
 for line in open(path):
     model, rate, requests, steady, window, total, elapsed, delay, dropped = line.rstrip("\n").split("\t")
     requests, steady, window, total = int(float(requests)), float(steady), float(window), float(total)
     # Requests in the sampling window, at the run's average rate (the load is flat once started).
     per_request = steady / (requests / seconds * window) * 1e6 if requests else float("nan")
-    runs[(model, rate)] = dict(rate=requests / seconds, core=steady / window * 100, per_request=per_request,
-                               total=total, delay=float(delay), dropped=int(dropped))
+    runs.setdefault((model, rate), []).append(dict(rate=requests / seconds, core=steady / window * 100, per_request=per_request,
+                                                   total=total, delay=float(delay), dropped=int(dropped)))
+def median(rows, key): return statistics.median(r[key] for r in rows)
+def spread(rows, key, fmt): return f"{fmt(median(rows, key))} ({fmt(min(r[key] for r in rows))}-{fmt(max(r[key] for r in rows))})" if len(rows) > 1 else fmt(rows[0][key])
 print(f"\n## Open model against closed model, same GET, {seconds:.0f} s each, generator alone on core 0\n")
 print("Steady state: user+sys CPU of the process from 3 s to 1 s before the end, per request sent in that window.")
-print("Closed model: rate/10 VUs thinking 50-150 ms; at `max` 50 VUs without think, and the open model at the rate they reached.\n")
+print("Closed model: rate/10 VUs thinking 50-150 ms; at `max` 50 VUs without think, and the open model at the rate they reached.")
+print(f"Each model ran {repeat} time(s) at each rate, alternating: medians, with the range over the runs in brackets.\n")
 print("| rate | model | requests/s | core busy | CPU per request | open / closed | whole run CPU-s | start delay p(99) | dropped |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-for (model, rate), r in sorted(runs.items(), key=lambda run: (run[0][1] == "max", run[0][1].isdigit() and int(run[0][1]), run[0][0] != "open")):
+for (model, rate), rows in sorted(runs.items(), key=lambda run: (run[0][1] == "max", run[0][1].isdigit() and int(run[0][1]), run[0][0] != "open")):
     other = runs.get(("closed", rate))
-    ratio = f"{r['per_request'] / other['per_request']:.2f}x" if model == "open" and other else ""
-    delay = f"{r['delay']:.3f} ms" if model == "open" else ""
-    dropped = f"{r['dropped']:,}" if model == "open" else ""
-    print(f"| {rate} | {model} | {r['rate']:,.0f} | {r['core']:.1f} % | {r['per_request']:.1f} µs | {ratio} | {r['total']:.2f} | {delay} | {dropped} |")
+    ratio = f"{median(rows, 'per_request') / median(other, 'per_request'):.2f}x" if model == "open" and other else ""
+    delay = spread(rows, "delay", lambda v: f"{v:.3f} ms") if model == "open" else ""
+    dropped = f"{sum(r['dropped'] for r in rows):,}" if model == "open" else ""
+    print(f"| {rate} | {model} | {median(rows, 'rate'):,.0f} | {spread(rows, 'core', lambda v: f'{v:.1f} %')} | "
+          f"{spread(rows, 'per_request', lambda v: f'{v:.1f} µs')} | {ratio} | {median(rows, 'total'):.2f} | {delay} | {dropped} |")
 EOF
 fi
 
