@@ -12,10 +12,11 @@ public static class OutputCatalog
 {
     private static readonly Entry[] Entries =
     [
-        new("json", "FILE", Required: true, (name, arg, _) => OpenNdjson(name, arg!)),
+        new("json", "FILE", Required: true, (name, arg, _) => OpenFile(name, arg!, NdjsonOutput.Create)),
         new("prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("experimental-prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("influxdb", "URL", Required: false, (name, arg, env) => new InfluxDbOutput(name, InfluxDbOptions.From(name, arg, env))),
+        new("hdrlog", "FILE", Required: true, (name, arg, _) => OpenFile(name, arg!, path => HdrLogOutput.Create(name, path))),
     ];
 
     /// <summary>How each output is written, for messages and help: json=FILE, prometheus-rw[=URL], ...</summary>
@@ -36,7 +37,7 @@ public static class OutputCatalog
         }
         if (entry.Required && argument is null)
         {
-            throw new PlanException($"-o '{text}': say where to write, e.g. -o {name}=results.ndjson");
+            throw new PlanException($"-o '{text}': say where to write, e.g. -o {name}={(name == "hdrlog" ? "latency.hlog" : "results.ndjson")}");
         }
         return (name, argument);
     }
@@ -48,11 +49,11 @@ public static class OutputCatalog
         return Entries.First(e => e.Name == name).Create(name, argument, environment);
     }
 
-    private static NdjsonOutput OpenNdjson(string name, string path)
+    private static IRunOutput OpenFile(string name, string path, Func<string, IRunOutput> open)
     {
         try
         {
-            return NdjsonOutput.Create(path);
+            return open(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
