@@ -16,6 +16,7 @@ public static class OutputCatalog
         new("prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("experimental-prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("influxdb", "URL", Required: false, (name, arg, env) => new InfluxDbOutput(name, InfluxDbOptions.From(name, arg, env))),
+        new("prometheus", "HOST:PORT", Required: false, (name, arg, env) => PrometheusEndpointOutput.Start(name, PrometheusEndpointOptions.From(name, arg, env))),
         new("hdrlog", "FILE", Required: true, (name, arg, _) => OpenFile(name, arg!, path => HdrLogOutput.Create(name, path))),
     ];
 
