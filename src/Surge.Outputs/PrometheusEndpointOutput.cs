@@ -60,8 +60,9 @@ public sealed record PrometheusEndpointOptions(IPAddress Host, int Port)
 /// It serves the same series as remote write (<see cref="PrometheusMapping"/>: running totals, counters `_total`,
 /// trend gauges, classic histogram buckets), rendered once per interval on the output's own task, so a scrape only
 /// copies bytes and a client that never reads holds up nobody but itself (Kestrel drops it for its slow data rate).
-/// It listens from before the load until the process ends; after the load it waits for a scrape that fetches the final
-/// totals, at most 80% of the flush timeout (4 s by default), so a scraper as frequent as that misses nothing.
+/// It listens from before the load until the process ends. After the load, when something has scraped it during the
+/// run, it waits for a scrape that fetches the final totals, at most 80% of the flush timeout (4 s by default), so a
+/// scraper at least that frequent misses nothing; a run nobody scraped ends at once.
 /// </summary>
 public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
 {
@@ -91,7 +92,10 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
     /// <summary>The scrape URL, e.g. http://127.0.0.1:5656/metrics.</summary>
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>Scrapes that fetched data (not counting those before the first interval).</summary>
+    /// <summary>True once a scrape has fetched the final totals (after the load).</summary>
+    public bool FinalTotalsScraped => _finalScraped.Task.IsCompleted;
+
+    /// <summary>Scrapes served so far.</summary>
     public long Scrapes => Interlocked.Read(ref _scrapes);
 
     /// <summary>Listens at once, so a taken port or a foreign address is an invalid test before any load.</summary>
@@ -156,8 +160,9 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         {
             final = _finalVersion = _version;
         }
-        if (final == 0)
+        if (final == 0 || Scrapes == 0)
         {
+            // Nothing to serve, or nobody scraping: no scraper to wait for.
             return;
         }
         try
@@ -183,10 +188,7 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         response.Headers.CacheControl = "no-store";
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        if (version > 0)
-        {
-            Interlocked.Increment(ref _scrapes);
-        }
+        Interlocked.Increment(ref _scrapes);
         if (version >= Interlocked.Read(ref _finalVersion))
         {
             _finalScraped.TrySetResult();

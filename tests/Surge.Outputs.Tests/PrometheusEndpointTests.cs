@@ -42,6 +42,7 @@ public sealed class PrometheusEndpointTests
 
         Assert.Empty(summary.Warnings);
         Assert.True(endpoint.Scrapes > 0);
+        Assert.True(endpoint.FinalTotalsScraped); // the run waited for Prometheus's next scrape after the load
         Assert.True(server.Requests > 0);
         // The endpoint serves until it is disposed, as the CLI's until it exits: the final totals are there to scrape.
         Assert.Equal(server.Requests, await EventuallyAsync(prometheus, $"sum(k6_http_reqs_total{{testid=\"{testid}\"}})", server.Requests));
