@@ -115,7 +115,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
     private readonly OnDemandReader _reader;
     private readonly Dictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
     private OutputDeliveries _deliveries = new();
-    private DateTimeOffset _lastExport;
+    private readonly PushSchedule _exports;
     private bool _pending;
 
     public OpenTelemetryOutput(string name, OpenTelemetryOptions options)
@@ -123,6 +123,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
         _options = options;
+        _exports = new PushSchedule(options.ExportInterval);
         _meter = new Meter("surge", typeof(OpenTelemetryOutput).Assembly.GetName().Version?.ToString(3));
         var exporter = new OtlpMetricExporter(new OtlpExporterOptions
         {
@@ -150,7 +151,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         _deliveries = context.Deliveries;
-        _lastExport = context.StartedAt;
+        _exports.Start(context.StartedAt);
         return Task.CompletedTask;
     }
 
@@ -162,10 +163,8 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
             Record(series);
         }
         _pending = true;
-        // Half an interval of slack, as the other outputs: snapshots a hair under 1 s apart must not skip an export.
-        if (interval.Time - _lastExport + (interval.Length / 2) >= _options.ExportInterval)
+        if (_exports.IsDue(interval))
         {
-            _lastExport = interval.Time;
             await ExportAsync(cancellationToken).ConfigureAwait(false);
         }
     }
