@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Side by side in one run: `surge run URL --vus 50` against a private nginx, without outputs and with
-# -o prometheus-rw and -o influxdb on (both servers started here, on core 1 with nginx; surge on core 0).
+# Side by side in one run: `surge run URL --vus 50` against a private nginx, without outputs (off), with
+# -o prometheus-rw and -o influxdb on (rw+influx), and with the other outputs on (others: -o prometheus scraped every
+# second, -o hdrlog, -o opentelemetry towards a closed port, so its recording and encoding are measured and its
+# exports fail at once). Servers run on core 1 with nginx; surge on core 0.
 # Needs nginx, prometheus and influxdb (Debian packages). DURATION (default 6s) and ROUNDS (default 3) per variant.
 set -euo pipefail
 work=$(mktemp -d)
@@ -8,14 +10,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 surge=$work/surge/surge.dll
 dotnet publish src/Surge.Cli -c Release -o "$work/surge" > /dev/null
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-np=$(free_port); pp=$(free_port); ip=$(free_port); ir=$(free_port)
+np=$(free_port); pp=$(free_port); ip=$(free_port); ir=$(free_port); mp=$(free_port); op=$(free_port)
 mkdir -p $work/nginx/logs $work/prom $work/influx
 cat > $work/nginx/nginx.conf <<NG
 worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log warn;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; server { listen 127.0.0.1:$np; location / { return 200 "hello world\n"; } } }
 NG
-echo "global: {scrape_interval: 15s}" > $work/prom/prometheus.yml
+printf 'global: {scrape_interval: 1s}\nscrape_configs: [{job_name: surge, static_configs: [{targets: ["127.0.0.1:%s"]}]}]\n' $mp > $work/prom/prometheus.yml
 cat > $work/influx/influxdb.conf <<IN
 reporting-disabled = true
 bind-address = "127.0.0.1:$ir"
@@ -48,6 +50,7 @@ PY
 }
 for round in $(seq "${ROUNDS:-3}"); do
   run off$round
-  run on$round -o prometheus-rw=http://127.0.0.1:$pp/api/v1/write -o influxdb=http://127.0.0.1:$ip/k6 --tag testid=bench$round
+  run rw+influx$round -o prometheus-rw=http://127.0.0.1:$pp/api/v1/write -o influxdb=http://127.0.0.1:$ip/k6 --tag testid=bench$round
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$op run others$round -o prometheus=127.0.0.1:$mp -o hdrlog=$work/latency$round.hlog -o opentelemetry
 done
-grep -h "warn\|output" $work/on*.out || true
+grep -h "warn\|output" $work/rw+influx*.out || true

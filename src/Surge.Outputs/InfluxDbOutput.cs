@@ -79,7 +79,7 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
     private readonly Dictionary<string, string> _tagsAsFields = options.TagsAsFields.ToDictionary(t => t.Tag, t => t.Type, StringComparer.Ordinal);
     private readonly LinkedList<string> _pending = new();
     private OutputDeliveries _deliveries = new();
-    private DateTimeOffset _lastPush;
+    private readonly PushSchedule _pushes = new(options.PushInterval);
     private string _lastReason = "";
 
     public string Name => name;
@@ -88,7 +88,7 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
     {
         ArgumentNullException.ThrowIfNull(context);
         _deliveries = context.Deliveries;
-        _lastPush = context.StartedAt;
+        _pushes.Start(context.StartedAt);
         var query = $"CREATE DATABASE \"{options.Database.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         using var request = Request(new Uri(options.Server, "query"), new FormUrlEncodedContent([new("q", query)]));
         try
@@ -115,10 +115,8 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
                 _deliveries.Drop(_lastReason);
             }
         }
-        // Half an interval of slack: snapshots a hair under 1 s apart must not make a 1 s push interval skip one.
-        if (interval.Time - _lastPush + (interval.Length / 2) >= options.PushInterval)
+        if (_pushes.IsDue(interval))
         {
-            _lastPush = interval.Time;
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -12,14 +12,18 @@ public static class OutputCatalog
 {
     private static readonly Entry[] Entries =
     [
-        new("json", "FILE", Required: true, (name, arg, _) => OpenNdjson(name, arg!)),
+        new("json", "FILE", Required: true, (name, arg, _) => OpenFile(name, arg!, NdjsonOutput.Create)),
         new("prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("experimental-prometheus-rw", "URL", Required: false, (name, arg, env) => new PrometheusRemoteWriteOutput(name, PrometheusRemoteWriteOptions.From(name, arg, env))),
         new("influxdb", "URL", Required: false, (name, arg, env) => new InfluxDbOutput(name, InfluxDbOptions.From(name, arg, env))),
+        new("prometheus", "HOST:PORT", Required: false, (name, arg, env) => PrometheusEndpointOutput.Start(name, PrometheusEndpointOptions.From(name, arg, env))),
+        new("opentelemetry", null, Required: false, (name, _, env) => new OpenTelemetryOutput(name, OpenTelemetryOptions.From(name, env))),
+        new("experimental-opentelemetry", null, Required: false, (name, _, env) => new OpenTelemetryOutput(name, OpenTelemetryOptions.From(name, env))),
+        new("hdrlog", "FILE", Required: true, (name, arg, _) => OpenFile(name, arg!, path => HdrLogOutput.Create(name, path))),
     ];
 
     /// <summary>How each output is written, for messages and help: json=FILE, prometheus-rw[=URL], ...</summary>
-    public static IReadOnlyList<string> Usage { get; } = [.. Entries.Select(e => e.Required ? $"{e.Name}={e.Argument}" : $"{e.Name}[={e.Argument}]")];
+    public static IReadOnlyList<string> Usage { get; } = [.. Entries.Select(e => e.Argument is null ? e.Name : e.Required ? $"{e.Name}={e.Argument}" : $"{e.Name}[={e.Argument}]")];
 
     /// <summary>Checks `NAME[=ARG]` without opening anything: the name is known and the argument there if required.</summary>
     public static (string Name, string? Argument) Parse(string text)
@@ -30,13 +34,17 @@ public static class OutputCatalog
         var argument = equals < 0 ? null : text[(equals + 1)..];
         var entry = Entries.FirstOrDefault(e => e.Name == name)
             ?? throw new PlanException($"-o '{text}': unknown output '{name}'; Surge writes {string.Join(", ", Usage)}");
+        if (entry.Argument is null && argument is not null)
+        {
+            throw new PlanException($"-o '{text}': {name} takes no argument; it reads OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_EXPORTER_OTLP_* variables");
+        }
         if (argument is "")
         {
             throw new PlanException($"-o '{text}': nothing after '='; write {Usage[Array.IndexOf(Entries, entry)]}");
         }
         if (entry.Required && argument is null)
         {
-            throw new PlanException($"-o '{text}': say where to write, e.g. -o {name}=results.ndjson");
+            throw new PlanException($"-o '{text}': say where to write, e.g. -o {name}={(name == "hdrlog" ? "latency.hlog" : "results.ndjson")}");
         }
         return (name, argument);
     }
@@ -48,11 +56,11 @@ public static class OutputCatalog
         return Entries.First(e => e.Name == name).Create(name, argument, environment);
     }
 
-    private static NdjsonOutput OpenNdjson(string name, string path)
+    private static IRunOutput OpenFile(string name, string path, Func<string, IRunOutput> open)
     {
         try
         {
-            return NdjsonOutput.Create(path);
+            return open(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -60,5 +68,5 @@ public static class OutputCatalog
         }
     }
 
-    private sealed record Entry(string Name, string Argument, bool Required, Func<string, string?, IReadOnlyDictionary<string, string>, IRunOutput> Create);
+    private sealed record Entry(string Name, string? Argument, bool Required, Func<string, string?, IReadOnlyDictionary<string, string>, IRunOutput> Create);
 }

@@ -6,8 +6,17 @@ using Surge.Results;
 
 namespace Surge.Outputs;
 
-/// <summary>One Prometheus sample: a metric name, its labels sorted by name, and a value.</summary>
-internal readonly record struct PromSample(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels, double Value);
+/// <summary>
+/// One Prometheus sample: a metric name, its labels sorted by name, and a value; with the family it belongs to and the
+/// family's type (counter, gauge or histogram) for the text exposition's `# TYPE` lines.
+/// </summary>
+internal readonly record struct PromSample(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels, double Value, string Family, string Type)
+{
+    public PromSample(string name, IReadOnlyList<KeyValuePair<string, string>> labels, double value, string type = "gauge")
+        : this(name, labels, value, name, type)
+    {
+    }
+}
 
 /// <summary>
 /// k6's mapping of its metrics to Prometheus, kept as running totals over the whole run, as k6 keeps them:
@@ -76,7 +85,7 @@ internal sealed class PrometheusMapping
             switch (metric.Kind)
             {
                 case MetricKind.Counter:
-                    yield return new PromSample(name + "_total", series.Labels, total.Sum);
+                    yield return new PromSample(name + "_total", series.Labels, total.Sum, "counter");
                     break;
                 case MetricKind.Rate:
                     yield return new PromSample(name + "_rate", series.Labels, total.Samples == 0 ? 0 : (double)total.Passes / total.Samples);
@@ -115,10 +124,10 @@ internal sealed class PrometheusMapping
         var counts = CumulativeBucketCounts(histogram);
         for (var i = 0; i < counts.Length; i++)
         {
-            yield return new PromSample(name + "_seconds_bucket", WithLabel(series.Labels, "le", BucketLabels[i]), counts[i]);
+            yield return new PromSample(name + "_seconds_bucket", WithLabel(series.Labels, "le", BucketLabels[i]), counts[i], name + "_seconds", "histogram");
         }
-        yield return new PromSample(name + "_seconds_sum", series.Labels, histogram.Sum / MetricAggregate.TrendScale / 1000);
-        yield return new PromSample(name + "_seconds_count", series.Labels, histogram.TotalCount);
+        yield return new PromSample(name + "_seconds_sum", series.Labels, histogram.Sum / MetricAggregate.TrendScale / 1000, name + "_seconds", "histogram");
+        yield return new PromSample(name + "_seconds_count", series.Labels, histogram.TotalCount, name + "_seconds", "histogram");
     }
 
     /// <summary>

@@ -68,7 +68,7 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
     private readonly HttpClient _client = HttpDelivery.CreateClient(options.InsecureSkipTlsVerify);
     private readonly PrometheusMapping _mapping = new(options.TrendStats);
     private OutputDeliveries _deliveries = new();
-    private DateTimeOffset _lastPush;
+    private readonly PushSchedule _pushes = new(options.PushInterval);
     private DateTimeOffset? _pending;
 
     public string Name => name;
@@ -77,7 +77,7 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
     {
         ArgumentNullException.ThrowIfNull(context);
         _deliveries = context.Deliveries;
-        _lastPush = context.StartedAt;
+        _pushes.Start(context.StartedAt);
         return Task.CompletedTask;
     }
 
@@ -86,8 +86,7 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
         ArgumentNullException.ThrowIfNull(interval);
         _mapping.Add(interval);
         _pending = interval.Time;
-        // Half an interval of slack: snapshots a hair under 1 s apart must not make a 1 s push interval skip one.
-        if (interval.Time - _lastPush + (interval.Length / 2) >= options.PushInterval)
+        if (_pushes.IsDue(interval))
         {
             await PushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -100,7 +99,6 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
     {
         var time = _pending!.Value;
         _pending = null;
-        _lastPush = time;
         if (_mapping.IsEmpty)
         {
             return;

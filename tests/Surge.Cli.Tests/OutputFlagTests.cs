@@ -88,6 +88,10 @@ public sealed class OutputFlagTests : IAsyncLifetime
     [InlineData("influxdb=ftp://127.0.0.1:8086/k6", "-o influxdb: the URL 'ftp://127.0.0.1:8086/k6' is not an absolute http(s) URL")]
     [InlineData("influxdb=http://127.0.0.1:8086/a/b", "names the database 'a/b'; write http://HOST:8086/DATABASE")]
     [InlineData("prometheus-rw=", "nothing after '='")]
+    [InlineData("hdrlog", "say where to write, e.g. -o hdrlog=latency.hlog")]
+    [InlineData("hdrlog=/dev/null/latency.hlog", "-o hdrlog=/dev/null/latency.hlog: cannot write there: ")]
+    [InlineData("prometheus=example.com:5656", "-o prometheus=example.com:5656: not HOST:PORT")]
+    [InlineData("opentelemetry=http://127.0.0.1:4317", "opentelemetry takes no argument; it reads OTEL_EXPORTER_OTLP_ENDPOINT")]
     public async Task An_out_flag_Surge_cannot_honor_exits_104_before_any_request(string flag, string message)
     {
         var run = await SurgeProcess.RunAsync("run", "--vus", "1", "--iterations", "5", $"{Base}/health", "--out", flag);
@@ -95,6 +99,18 @@ public sealed class OutputFlagTests : IAsyncLifetime
         Assert.Equal(104, run.ExitCode);
         Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, _api.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_metrics_endpoint_and_an_hdr_log_come_with_a_run_and_the_endpoint_says_where_to_scrape()
+    {
+        var run = await SurgeProcess.RunAsync("run", "--vus", "2", "--iterations", "40", $"{Base}/health", "--quiet",
+            "-o", "prometheus=127.0.0.1:0", "-o", $"hdrlog={In("latency.hlog")}");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(40, _api.RequestCount);
+        Assert.Matches(@"prometheus: scrape http://127\.0\.0\.1:\d+/metrics", run.Stderr);
+        Assert.Contains(File.ReadLines(In("latency.hlog")), line => line.StartsWith("Tag=http_req_duration,", StringComparison.Ordinal));
     }
 
     [Fact]

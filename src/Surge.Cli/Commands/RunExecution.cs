@@ -59,6 +59,10 @@ public static class RunExecution
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
         var liveOutputs = output.LiveOutputs.Select(o => OutputCatalog.Create(o.ToString(), environment)).ToList();
         using var closeOutputs = new DisposeAll(liveOutputs.OfType<IDisposable>());
+        foreach (var endpoint in liveOutputs.OfType<PrometheusEndpointOutput>())
+        {
+            Console.Error.WriteLine($"prometheus: scrape {endpoint.Url}");
+        }
         await using var dashboard = output.Dashboard is { } address
             ? await LiveDashboard.StartAsync(address, () => signals.StopGracefully("stop button on the dashboard", "from the dashboard"))
             : null;

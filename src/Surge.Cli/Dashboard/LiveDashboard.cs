@@ -17,6 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Surge.Engine;
+using Surge.Outputs;
 using Surge.Plans;
 using Surge.Reporting.Html;
 using Surge.Results;

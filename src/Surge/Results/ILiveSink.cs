@@ -33,8 +33,11 @@ public interface IRunOutput
     Task StopAsync(RunSummary summary, CancellationToken cancellationToken);
 }
 
-/// <summary>What an output learns when it starts: the wall-clock start of the run and where to count its deliveries.</summary>
-public sealed record OutputContext(DateTimeOffset StartedAt, OutputDeliveries Deliveries);
+/// <summary>
+/// What an output learns when it starts: the wall-clock start of the run, where to count its deliveries, and the bound
+/// on the final flush (for an output that waits at the end, e.g. the /metrics endpoint for its last scrape).
+/// </summary>
+public sealed record OutputContext(DateTimeOffset StartedAt, OutputDeliveries Deliveries, TimeSpan FlushTimeout);
 
 /// <summary>
 /// One interval as outputs see it, copied once off the collector's snapshot and shared read-only by every output:

@@ -32,7 +32,7 @@ public sealed class OutputHost : IDisposable
         _views = [.. views];
         _startedAt = startedAt;
         FlushTimeout = flushTimeout ?? DefaultFlushTimeout;
-        _lanes = [.. outputs.Select(output => new Lane(output, new OutputContext(startedAt, new OutputDeliveries())))];
+        _lanes = [.. outputs.Select(output => new Lane(output, new OutputContext(startedAt, new OutputDeliveries(), FlushTimeout)))];
         foreach (var lane in _lanes)
         {
             lane.Consumer = Task.Run(() => lane.DrainAsync(_abort.Token));

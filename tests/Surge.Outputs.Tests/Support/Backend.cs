@@ -45,12 +45,14 @@ public sealed class Backend : IDisposable
     }
 
     /// <summary>Prometheus 2.x with its remote-write receiver, as the README tells users to start it.</summary>
-    public static Task<Backend> PrometheusAsync()
+    /// <param name="scrape">HOST:PORT of a /metrics endpoint to scrape every second, as job "surge".</param>
+    public static Task<Backend> PrometheusAsync(string? scrape = null)
     {
         var folder = Directory.CreateTempSubdirectory("surge-prometheus-");
         var port = FreePort();
         var config = Path.Combine(folder.FullName, "prometheus.yml");
-        File.WriteAllText(config, "global:\n  scrape_interval: 1s\n");
+        File.WriteAllText(config, "global:\n  scrape_interval: 1s\n"
+            + (scrape is null ? "" : $"scrape_configs:\n  - job_name: surge\n    static_configs:\n      - targets: ['{scrape}']\n"));
         return StartAsync("prometheus", folder, port, "-/ready",
             $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}",
             $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--web.enable-remote-write-receiver");

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Surge.Cli.Dashboard;
+namespace Surge.Outputs;
 
-/// <summary>Keeps the web host away from Ctrl-C and SIGTERM: <see cref="StopSignals"/> owns them for the run.</summary>
-internal sealed class NoSignalLifetime : IHostLifetime
+/// <summary>Keeps a web host (the dashboard, the /metrics endpoint) away from Ctrl-C and SIGTERM: the run owns them.</summary>
+public sealed class NoSignalLifetime : IHostLifetime
 {
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
