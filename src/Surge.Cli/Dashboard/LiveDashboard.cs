@@ -41,7 +41,7 @@ public sealed class LiveDashboard : IAsyncDisposable
     /// <summary>Written at the end of a dashboard run that was not given --report.</summary>
     public const string DefaultReport = "surge-report.html";
 
-    public const string TokenHeader = "X-Surge-Token";
+    public const string TokenHeader = RequestGuard.TokenHeader;
 
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
@@ -59,18 +59,16 @@ public sealed class LiveDashboard : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DashboardFeed _feed;
     private readonly CancellationTokenSource _closing = new();
-    private readonly string _tokenText;
+    private readonly RequestGuard _guard;
     private readonly Action _stop;
-    private readonly HashSet<string> _allowedHosts;
 
     private LiveDashboard(WebApplication app, DashboardFeed feed, ExternalControl control, Action stop, HashSet<string> allowedHosts)
     {
         _app = app;
-        _allowedHosts = allowedHosts;
+        _guard = new RequestGuard(allowedHosts, RequestGuard.NewToken());
         _feed = feed;
         Control = control;
         _stop = stop;
-        _tokenText = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         Sink = new DashboardSink(feed);
     }
 
@@ -150,14 +148,13 @@ public sealed class LiveDashboard : IAsyncDisposable
             response.Headers.XFrameOptions = "DENY";
             response.Headers.XContentTypeOptions = "nosniff";
             response.Headers.CacheControl = "no-store";
-            var host = context.Request.Host;
-            if (!host.HasValue || !_allowedHosts.Contains(DashboardAddress.Normalize(host.Host)))
+            if (!_guard.HostAllowed(context.Request))
             {
                 response.StatusCode = StatusCodes.Status403Forbidden;
                 await response.WriteAsync("this dashboard answers only to this machine's names and addresses; allow another name with --dashboard-host NAME\n", context.RequestAborted);
                 return;
             }
-            if (HttpMethods.IsPost(context.Request.Method) && !IsOwnPage(context.Request))
+            if (HttpMethods.IsPost(context.Request.Method) && !_guard.HasToken(context.Request))
             {
                 response.StatusCode = StatusCodes.Status403Forbidden;
                 await response.WriteAsync($"missing or wrong {TokenHeader}: controls work only from the dashboard page\n", context.RequestAborted);
@@ -175,20 +172,12 @@ public sealed class LiveDashboard : IAsyncDisposable
         _app.MapPost("/scenarios/{name}/vus", SetVusAsync);
     }
 
-    private bool IsOwnPage(HttpRequest request)
-    {
-        var given = Encoding.UTF8.GetBytes(request.Headers[TokenHeader].ToString());
-        var origin = request.Headers.Origin.ToString();
-        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(_tokenText))
-            && (origin.Length == 0 || string.Equals(origin, "http://" + request.Host.Value, StringComparison.OrdinalIgnoreCase));
-    }
-
     private IResult Page()
     {
         var (seq, summary, finished, lastUpdate) = _feed.Current();
         summary ??= new RunSummary { StartedAt = DateTimeOffset.UtcNow, Duration = TimeSpan.Zero, Metrics = [], Thresholds = [], Scenarios = [] };
         var config = JsonSerializer.Serialize(
-            new LiveConfig(_tokenText, TokenHeader, seq, finished, [.. Control.Scenarios]),
+            new LiveConfig(_guard.Token, TokenHeader, seq, finished, [.. Control.Scenarios]),
             ConfigOptions);
         // The update JSON escapes <, > and &, so it embeds in a script as it is.
         var script = "window.SurgeLive = " + config + ";\nwindow.SurgeLive.last = " + (lastUpdate ?? "null") + ";\n" + Script.Value;
