@@ -71,6 +71,12 @@ public sealed class DistributedOptionSet
         Description = $"Serve k6's REST API (GET/PATCH /v1/status) at HOST:PORT; with --paused the default is 127.0.0.1:{ControlApi.DefaultPort}; '' turns it off. Changes need the token in ${TokenVariable}",
     };
 
+    private readonly Option<string[]> _addressHost = new("--address-host")
+    {
+        Description = "A host name the REST API answers to besides this machine's own names and addresses (e.g. a Kubernetes service's DNS name); repeatable",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     private readonly Option<string?> _startAt = new("--start-at")
     {
         Description = "Prepare everything, then start at this time: RFC 3339 (2026-12-01T10:00:00Z) or unix seconds; for instances whose clocks agree",
@@ -86,6 +92,7 @@ public sealed class DistributedOptionSet
         {
             command.Options.Add(_paused);
             command.Options.Add(_address);
+            command.Options.Add(_addressHost);
             command.Options.Add(_startAt);
         }
     }
@@ -133,7 +140,9 @@ public sealed class DistributedOptionSet
         {
             throw new UsageException("--paused waits for `surge resume` through the REST API, which --address '' turns off; give it an address, or use --start-at");
         }
-        var api = paused || !string.IsNullOrEmpty(addressText) ? DashboardAddress.Parse(addressText, "--address", ControlApi.DefaultPort) : null;
+        var api = paused || !string.IsNullOrEmpty(addressText)
+            ? DashboardAddress.Parse(addressText, "--address", ControlApi.DefaultPort) with { AllowedHosts = parse.GetValue(_addressHost) ?? [] }
+            : null;
         DateTimeOffset? startAt = startAtText is null ? null : ParseTime(startAtText);
         if (api is null && startAt is null)
         {

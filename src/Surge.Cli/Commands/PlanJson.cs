@@ -62,6 +62,9 @@ public static class PlanJson
             case Delegate code:
                 json.WriteStringValue($"C# code ({code.Method.DeclaringType?.FullName}.{code.Method.Name})");
                 return;
+            case Plans.Segments.ExecutionTuple { IsWhole: true } whole:
+                json.WriteStringValue(whole.ToString());
+                return;
             case Plans.Segments.ExecutionTuple segment:
                 // The part of the test this instance runs: which segment of which sequence, and its share of the whole.
                 json.WriteStartObject();

@@ -104,7 +104,8 @@ public static class ResumeCommand
                 }
                 else
                 {
-                    var attributes = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("attributes");
+                    using var document = JsonDocument.Parse(text);
+                    var attributes = document.RootElement.GetProperty("data").GetProperty("attributes");
                     var paused = attributes.GetProperty("paused").GetBoolean();
                     var status = attributes.GetProperty("status").GetInt32();
                     if (paused && status == 4)
@@ -152,7 +153,8 @@ public static class ResumeCommand
     {
         try
         {
-            return JsonDocument.Parse(body).RootElement.GetProperty("errors")[0].GetProperty("detail").GetString() ?? body;
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.GetProperty("errors")[0].GetProperty("detail").GetString() ?? body;
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {

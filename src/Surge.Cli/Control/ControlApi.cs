@@ -231,6 +231,10 @@ public sealed class ControlApi : IAsyncDisposable, ILiveSink
                 return _paused ? null : "the run has started; Surge pauses a run only before its start (--paused)";
             }
             _paused = false;
+            if (_status == PausedBeforeRun)
+            {
+                _status = Running;
+            }
         }
         _resumed.TrySetResult();
         return null;
