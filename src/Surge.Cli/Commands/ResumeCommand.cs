@@ -61,14 +61,15 @@ public static class ResumeCommand
             return NotResumed;
         }
         var body = Encoding.UTF8.GetBytes("""{"data":{"type":"status","id":"default","attributes":{"paused":false}}}""");
-        var started = Stopwatch.GetTimestamp();
         var sent = new long[statusUris.Count];
+        // Started one after another on this thread, each up to its first await: on a busy machine that was tighter
+        // than a pool thread each (8 ms against 58 ms apart, 3 instances, load average 30 on 2 cores).
         var results = await Task.WhenAll(statusUris.Select((uri, i) =>
         {
             sent[i] = Stopwatch.GetTimestamp();
             return PatchAsync(http, uri, token, body, cancellation);
-        }));
-        var spread = Stopwatch.GetElapsedTime(started, sent.Max());
+        }).ToArray());
+        var spread = Stopwatch.GetElapsedTime(sent.Min(), sent.Max());
         var failed = 0;
         for (var i = 0; i < statusUris.Count; i++)
         {
