@@ -1,18 +1,7 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Surge.Cli.Dashboard;
-using Surge.Plans;
 using Surge.Results;
 
 namespace Surge.Cli.Control;
@@ -66,30 +55,10 @@ public sealed class ControlApi : IAsyncDisposable, ILiveSink
     public static async Task<ControlApi> StartAsync(DashboardAddress address, string token, bool paused, Action stop)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ControlApi).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(address.Host, address.Port);
-        });
-        builder.Services.AddRoutingCore();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignalLifetime>());
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
+        var app = LocalWebHost.Build(address);
         var api = new ControlApi(app, new RequestGuard(LiveDashboard.AllowedHosts(address), token), paused, stop);
         api.Map();
-        try
-        {
-            await app.StartAsync();
-        }
-        catch (IOException exception)
-        {
-            await api.DisposeAsync();
-            throw new PlanException($"--address {address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");
-        }
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        var host = address.Host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Host}]" : address.Host.ToString();
-        api.Address = new UriBuilder(Uri.UriSchemeHttp, IPAddress.Any.Equals(address.Host) ? "127.0.0.1" : host, port, "/").Uri;
+        api.Address = await LocalWebHost.StartAsync(app, address, "--address", api.DisposeAsync, CancellationToken.None);
         return api;
     }
 

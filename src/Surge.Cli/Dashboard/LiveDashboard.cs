@@ -1,23 +1,12 @@
 using System.Globalization;
-using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using HttpResults = Microsoft.AspNetCore.Http.Results;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Surge.Engine;
-using Surge.Plans;
 using Surge.Reporting.Html;
 using Surge.Results;
 
@@ -85,31 +74,11 @@ public sealed class LiveDashboard : IAsyncDisposable
     public static async Task<LiveDashboard> StartAsync(DashboardAddress address, Action stop, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LiveDashboard).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(address.Host, address.Port);
-        });
-        builder.Services.AddRoutingCore();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignalLifetime>());
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
+        var app = LocalWebHost.Build(address);
         var control = new ExternalControl();
         var dashboard = new LiveDashboard(app, new DashboardFeed(control), control, stop, AllowedHosts(address));
         dashboard.Map();
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException exception)
-        {
-            await dashboard.DisposeAsync();
-            throw new PlanException($"--dashboard {address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");
-        }
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        var host = address.Host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Host}]" : address.Host.ToString();
-        dashboard.Address = new UriBuilder(Uri.UriSchemeHttp, IPAddress.Any.Equals(address.Host) ? "127.0.0.1" : host, port, "/").Uri;
+        dashboard.Address = await LocalWebHost.StartAsync(app, address, "--dashboard", dashboard.DisposeAsync, cancellationToken);
         return dashboard;
     }
 
