@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Surge.Plans.Segments;
 
 /// <summary>
-/// An exact non-negative-or-negative rational in lowest terms, for execution segments: k6 splits work with exact
+/// An exact rational in lowest terms, for execution segments: k6 splits work with exact
 /// fractions (1/3 is not 0.333...), so that the parts of a sequence add up to exactly the whole.
 /// </summary>
 public readonly record struct Fraction : IComparable<Fraction>
