@@ -15,6 +15,7 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     DemoCommand.Create(),
     NewCommand.Create(),
     FindCapacityCommand.Create(),
+    ResumeCommand.Create(),
     VersionCommand.Create(),
     ScriptCompilation.Command(),
 };

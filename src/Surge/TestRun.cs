@@ -31,6 +31,13 @@ public sealed record RunSettings
 
     /// <summary>`--http-debug`: prints every request and response; null in a normal run.</summary>
     public Http.HttpDebug? HttpDebug { get; init; }
+
+    /// <summary>
+    /// Awaited once the run is prepared (steps compiled, data loaded, the starting VUs created; it is given their
+    /// number) and before setup or any request: `--paused` and `--start-at`. Its token is the run's graceful stop: a
+    /// run stopped before its start sends nothing and ends interrupted. Null starts at once.
+    /// </summary>
+    public Func<int, CancellationToken, Task>? StartGate { get; init; }
 }
 
 /// <summary>
@@ -65,11 +72,16 @@ public static class TestRun
             HttpDebug = settings.HttpDebug,
         };
         using var engine = new LoadEngine(plan, context);
+        if (settings.StartGate is { } gate)
+        {
+            await WaitForStartAsync(gate, engine.PrepareVus(), stop).ConfigureAwait(false);
+        }
 
         var startedAt = DateTimeOffset.UtcNow;
         var origin = MonotonicClock.Now;
         var outcome = RunOutcome.Completed;
-        var running = engine.RunAsync(windDown.Token);
+        var stoppedBeforeStart = stop.IsCancellationRequested && settings.StartGate is not null;
+        var running = stoppedBeforeStart ? Task.CompletedTask : engine.RunAsync(windDown.Token);
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
@@ -110,7 +122,7 @@ public static class TestRun
             // The load ended before the first interval: its peak stands in for the sample it never had.
             SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.PeakActiveVus));
         }
-        var verifications = await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
+        IReadOnlyList<IntegrityResult> verifications = stoppedBeforeStart ? [] : await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
         var (final, _) = Collect(recorder, origin, lastCollect);
         timeline.AddFinal(final);
         if (verifications.Count > 0)
@@ -134,6 +146,18 @@ public static class TestRun
         summary = summary with { Warnings = [.. summary.Warnings, .. await outputs.StopAsync(summary).ConfigureAwait(false)] };
         outputs.Complete(summary);
         return summary;
+    }
+
+    private static async Task WaitForStartAsync(Func<int, CancellationToken, Task> gate, int vus, CancellationToken stop)
+    {
+        try
+        {
+            await gate(vus, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped while waiting: the run ends interrupted without sending anything.
+        }
     }
 
     /// <summary>

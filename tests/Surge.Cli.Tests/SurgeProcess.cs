@@ -64,7 +64,7 @@ public sealed class SurgeProcess : IDisposable
 
     public static SurgeProcess Start(string? workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
 
-    private static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    public static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

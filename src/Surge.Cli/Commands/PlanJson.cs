@@ -62,6 +62,18 @@ public static class PlanJson
             case Delegate code:
                 json.WriteStringValue($"C# code ({code.Method.DeclaringType?.FullName}.{code.Method.Name})");
                 return;
+            case Plans.Segments.ExecutionTuple { IsWhole: true } whole:
+                json.WriteStringValue(whole.ToString());
+                return;
+            case Plans.Segments.ExecutionTuple segment:
+                // The part of the test this instance runs: which segment of which sequence, and its share of the whole.
+                json.WriteStartObject();
+                json.WriteString("segment", segment.Segment.ToString());
+                json.WriteString("sequence", segment.Sequence.ToString());
+                json.WriteString("share", segment.Segment.Length.ToString());
+                json.WriteNumber("percent", Math.Round(segment.Segment.Length.ToDouble() * 100, 4));
+                json.WriteEndObject();
+                return;
             case DataTable table:
                 json.WriteStartObject();
                 json.WriteString("source", table.Source);

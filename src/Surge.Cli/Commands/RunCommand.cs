@@ -48,10 +48,12 @@ public static class RunCommand
         };
         httpDebug.AcceptOnlyFromAmong("headers", "full");
         var output = new OutputOptionSet();
+        var distributed = new DistributedOptionSet();
         var command = new Command(name, description)
         {
             target, vus, duration, iterations, stage, baseUrl, method, header, body, bodyFile, contentType, env, envFile, profile, noThresholds, trendStats,
         };
+        distributed.AddTo(command, inspect);
         if (!inspect)
         {
             command.Add(httpDebug);
@@ -101,12 +103,14 @@ public static class RunCommand
                 plan = plan with { Thresholds = [] };
             }
             PlanEnvironment.CheckResolved(plan);
+            plan = distributed.Apply(parse, plan);
+            var start = inspect ? null : distributed.ReadStart(parse);
             if (inspect)
             {
                 PlanJson.Write(plan, Console.Out);
                 return ExitCodes.Success;
             }
-            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) });
+            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) }, start);
         });
         return command;
     }

@@ -34,7 +34,8 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
 
 public static class RunExecution
 {
-    public static async Task<int> RunAsync(TestPlan plan, OutputOptions output)
+    /// <param name="start">How a distributed run's instance starts (`--paused`, `--address`, `--start-at`); null starts at once.</param>
+    public static async Task<int> RunAsync(TestPlan plan, OutputOptions output, RunStart? start = null)
     {
         var defaultReport = output.Report is null && output.Dashboard is not null;
         if (defaultReport)
@@ -70,9 +71,11 @@ public static class RunExecution
         {
             Console.Error.WriteLine($"dashboard: {dashboard.Address}");
         }
-        ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink]];
+        await using var api = await Control.ControlApi.OpenAsync(start, () => signals.StopGracefully("stopped through the REST API", "through the REST API"), Console.Error);
+        ILiveSink[] sinks = [.. progress, .. dashboard is null ? Array.Empty<ILiveSink>() : [dashboard.Sink], .. api is null ? Array.Empty<ILiveSink>() : [api]];
         var settings = new RunSettings { Sinks = sinks, Outputs = liveOutputs, HardStop = signals.Hard, Log = Console.Error, Control = dashboard?.Control,
             HttpDebug = output.HttpDebug is { } debug ? new Http.HttpDebug(Console.Error, bodies: debug == "full") : null,
+            StartGate = start?.Gate(api, Console.Error),
         };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
         if (summary.Outcome == RunOutcome.Interrupted)

@@ -9,8 +9,6 @@ public sealed record DashboardAddress(IPAddress Host, int Port)
 {
     public const int DefaultPort = 5665;
 
-    public static DashboardAddress Default { get; } = new(IPAddress.Loopback, DefaultPort);
-
     /// <summary>
     /// Host names besides the machine's own that requests may carry (`--dashboard-host`, e.g. the name of a reverse
     /// proxy in front of it). Any other Host header is refused, so a page on another site cannot reach the dashboard
@@ -51,17 +49,20 @@ public sealed record DashboardAddress(IPAddress Host, int Port)
     }
 
     /// <summary>`HOST:PORT` (an IP address, [IPv6] or localhost; an empty host is 127.0.0.1), or null for the default.</summary>
-    public static DashboardAddress Parse(string? text)
+    public static DashboardAddress Parse(string? text) => Parse(text, "--dashboard", DefaultPort);
+
+    /// <summary>`HOST:PORT` for <paramref name="option"/>, or 127.0.0.1:<paramref name="defaultPort"/> for null.</summary>
+    public static DashboardAddress Parse(string? text, string option, int defaultPort)
     {
         if (string.IsNullOrEmpty(text))
         {
-            return Default;
+            return new DashboardAddress(IPAddress.Loopback, defaultPort);
         }
         var colon = text.LastIndexOf(':');
         if (!LooksLikeAddress(text)
             || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
         {
-            throw new PlanException($"--dashboard '{text}' is not HOST:PORT; write e.g. --dashboard=127.0.0.1:{DefaultPort}");
+            throw new PlanException($"{option} '{text}' is not HOST:PORT; write e.g. {option}=127.0.0.1:{defaultPort}");
         }
         var host = text[..colon];
         if (host.Length == 0 || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -70,6 +71,6 @@ public sealed record DashboardAddress(IPAddress Host, int Port)
         }
         return IPAddress.TryParse(host.Trim('[', ']'), out var address)
             ? new DashboardAddress(address, port)
-            : throw new PlanException($"--dashboard '{text}': '{host}' is not an IP address; write e.g. 127.0.0.1 or 0.0.0.0");
+            : throw new PlanException($"{option} '{text}': '{host}' is not an IP address; write e.g. 127.0.0.1 or 0.0.0.0");
     }
 }

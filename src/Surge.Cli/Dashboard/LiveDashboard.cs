@@ -1,21 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using HttpResults = Microsoft.AspNetCore.Http.Results;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Surge.Engine;
 using Surge.Outputs;
 using Surge.Plans;
@@ -42,7 +32,7 @@ public sealed class LiveDashboard : IAsyncDisposable
     /// <summary>Written at the end of a dashboard run that was not given --report.</summary>
     public const string DefaultReport = "surge-report.html";
 
-    public const string TokenHeader = "X-Surge-Token";
+    public const string TokenHeader = RequestGuard.TokenHeader;
 
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
@@ -60,18 +50,16 @@ public sealed class LiveDashboard : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DashboardFeed _feed;
     private readonly CancellationTokenSource _closing = new();
-    private readonly string _tokenText;
+    private readonly RequestGuard _guard;
     private readonly Action _stop;
-    private readonly HashSet<string> _allowedHosts;
 
     private LiveDashboard(WebApplication app, DashboardFeed feed, ExternalControl control, Action stop, HashSet<string> allowedHosts)
     {
         _app = app;
-        _allowedHosts = allowedHosts;
+        _guard = new RequestGuard(allowedHosts, RequestGuard.NewToken());
         _feed = feed;
         Control = control;
         _stop = stop;
-        _tokenText = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         Sink = new DashboardSink(feed);
     }
 
@@ -88,31 +76,11 @@ public sealed class LiveDashboard : IAsyncDisposable
     public static async Task<LiveDashboard> StartAsync(DashboardAddress address, Action stop, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(LiveDashboard).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(address.Host, address.Port);
-        });
-        builder.Services.AddRoutingCore();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignalLifetime>());
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
+        var app = LocalWebHost.Build(address);
         var control = new ExternalControl();
         var dashboard = new LiveDashboard(app, new DashboardFeed(control), control, stop, AllowedHosts(address));
         dashboard.Map();
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException exception)
-        {
-            await dashboard.DisposeAsync();
-            throw new PlanException($"--dashboard {address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");
-        }
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        var host = address.Host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address.Host}]" : address.Host.ToString();
-        dashboard.Address = new UriBuilder(Uri.UriSchemeHttp, IPAddress.Any.Equals(address.Host) ? "127.0.0.1" : host, port, "/").Uri;
+        dashboard.Address = await LocalWebHost.StartAsync(app, address, "--dashboard", dashboard.DisposeAsync, cancellationToken);
         return dashboard;
     }
 
@@ -151,14 +119,13 @@ public sealed class LiveDashboard : IAsyncDisposable
             response.Headers.XFrameOptions = "DENY";
             response.Headers.XContentTypeOptions = "nosniff";
             response.Headers.CacheControl = "no-store";
-            var host = context.Request.Host;
-            if (!host.HasValue || !_allowedHosts.Contains(DashboardAddress.Normalize(host.Host)))
+            if (!_guard.HostAllowed(context.Request))
             {
                 response.StatusCode = StatusCodes.Status403Forbidden;
                 await response.WriteAsync("this dashboard answers only to this machine's names and addresses; allow another name with --dashboard-host NAME\n", context.RequestAborted);
                 return;
             }
-            if (HttpMethods.IsPost(context.Request.Method) && !IsOwnPage(context.Request))
+            if (HttpMethods.IsPost(context.Request.Method) && !_guard.HasToken(context.Request))
             {
                 response.StatusCode = StatusCodes.Status403Forbidden;
                 await response.WriteAsync($"missing or wrong {TokenHeader}: controls work only from the dashboard page\n", context.RequestAborted);
@@ -176,20 +143,12 @@ public sealed class LiveDashboard : IAsyncDisposable
         _app.MapPost("/scenarios/{name}/vus", SetVusAsync);
     }
 
-    private bool IsOwnPage(HttpRequest request)
-    {
-        var given = Encoding.UTF8.GetBytes(request.Headers[TokenHeader].ToString());
-        var origin = request.Headers.Origin.ToString();
-        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(_tokenText))
-            && (origin.Length == 0 || string.Equals(origin, "http://" + request.Host.Value, StringComparison.OrdinalIgnoreCase));
-    }
-
     private IResult Page()
     {
         var (seq, summary, finished, lastUpdate) = _feed.Current();
         summary ??= new RunSummary { StartedAt = DateTimeOffset.UtcNow, Duration = TimeSpan.Zero, Metrics = [], Thresholds = [], Scenarios = [] };
         var config = JsonSerializer.Serialize(
-            new LiveConfig(_tokenText, TokenHeader, seq, finished, [.. Control.Scenarios]),
+            new LiveConfig(_guard.Token, TokenHeader, seq, finished, [.. Control.Scenarios]),
             ConfigOptions);
         // The update JSON escapes <, > and &, so it embeds in a script as it is.
         var script = "window.SurgeLive = " + config + ";\nwindow.SurgeLive.last = " + (lastUpdate ?? "null") + ";\n" + Script.Value;

@@ -1,32 +1,44 @@
+using Surge.Plans.Segments;
+
 namespace Surge.Data;
 
 /// <summary>
-/// Instance <see cref="Index"/> of <see cref="Count"/> in a distributed run. A sequential feeder on that instance takes
-/// only the rows r with r % Count == Index, so the instances together take every row once. Striding rather than
-/// contiguous slices keeps each instance's first records near the top of the file and its share within one row of the
-/// others'.
+/// The rows of a table that one instance of a distributed run takes: those whose index its execution segment owns
+/// (<see cref="ExecutionTuple.GlobalIndex"/>), so the instances of one segment sequence together take every row once,
+/// each in proportion to its segment. The rows are striped rather than sliced: each instance's first records are near
+/// the top of the file, and its share stays within one row of its fraction.
 /// </summary>
 public sealed record InstanceSegment
 {
+    public InstanceSegment(ExecutionTuple tuple)
+    {
+        ArgumentNullException.ThrowIfNull(tuple);
+        Tuple = tuple;
+    }
+
+    /// <summary>Instance <paramref name="index"/> of <paramref name="count"/> equal ones: rows r with r % count == index.</summary>
     public InstanceSegment(int index, int count)
+        : this(EqualPart(index, count))
+    {
+    }
+
+    /// <summary>A run on one instance: every row.</summary>
+    public static InstanceSegment Whole { get; } = new(ExecutionTuple.Whole);
+
+    public ExecutionTuple Tuple { get; }
+
+    /// <summary>How many of a table's rows belong to this instance (none when the table is too short to reach its first).</summary>
+    public int RowsOf(int tableRows) => (int)Tuple.Scale(tableRows);
+
+    /// <summary>The table row of this instance's <paramref name="nth"/> row (from 0).</summary>
+    public int TableRow(int nth) => (int)Tuple.GlobalIndex(nth);
+
+    private static ExecutionTuple EqualPart(int index, int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
-        Index = index;
-        Count = count;
+        var points = string.Join(',', Enumerable.Range(0, count + 1).Select(i => $"{i}/{count}"));
+        return ExecutionTuple.Parse($"{index}/{count}:{index + 1}/{count}", points);
     }
-
-    /// <summary>A run on one instance: every row.</summary>
-    public static InstanceSegment Whole { get; } = new(0, 1);
-
-    public int Index { get; }
-
-    public int Count { get; }
-
-    /// <summary>How many of a table's rows belong to this instance (none when there are more instances than rows).</summary>
-    public int RowsOf(int tableRows) => tableRows > Index ? ((tableRows - 1 - Index) / Count) + 1 : 0;
-
-    /// <summary>The table row of this instance's <paramref name="nth"/> row (from 0).</summary>
-    public int TableRow(int nth) => Index + (nth * Count);
 }

@@ -21,6 +21,9 @@ public sealed class LoadEngine : IDisposable
 
     public IReadOnlyList<ScenarioRuntime> Scenarios { get; }
 
+    /// <summary>Creates every scenario's starting VUs ahead of the start (see <see cref="ScenarioRuntime.PrepareVus"/>); returns how many.</summary>
+    public int PrepareVus() => Scenarios.Sum(s => s.PrepareVus());
+
     /// <summary>Why setup failed, when it did; then no scenario ran.</summary>
     public string? SetupError { get; private set; }
 

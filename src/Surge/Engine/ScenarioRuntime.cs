@@ -18,6 +18,7 @@ public sealed class ScenarioRuntime : IDisposable
     private readonly CancellationTokenSource _windDown = new();
     private readonly List<VirtualUser> _vus = [];
     private readonly Lock _vusLock = new();
+    private readonly Queue<VirtualUser> _prepared = new();
     private readonly int _iterationsSeries;
     private readonly int _iterationDurationSeries;
     private readonly int _startDelaySeries;
@@ -52,7 +53,7 @@ public sealed class ScenarioRuntime : IDisposable
         _droppedSeries = registry.GetSeries(BuiltinMetrics.DroppedIterations, Tags);
         _personas = compileSteps(this);
         _personaCycle = new WeightedCycle(plan.Personas.Count == 0 ? [1] : [.. plan.Personas.Select(p => p.Weight)]);
-        _feeder = plan.Data is { } data ? new Feeder(data.Table, data.Mode, data.WhenOutOfData) : null;
+        _feeder = plan.Data is { } data ? new Feeder(data.Table, data.Mode, data.WhenOutOfData, new InstanceSegment(plan.Executor.Segment)) : null;
     }
 
     public ScenarioPlan Plan { get; }
@@ -156,10 +157,40 @@ public sealed class ScenarioRuntime : IDisposable
     {
         lock (_vusLock)
         {
-            var vu = new VirtualUser(_engine.NextVuId(), this, _personas[_personaCycle.Next()]);
-            _vus.Add(vu);
-            return vu;
+            return _prepared.TryDequeue(out var prepared) ? prepared : NewVu();
         }
+    }
+
+    /// <summary>
+    /// Creates ahead of time the VUs the executor starts with (a paused run waits with them ready, as k6 initializes its
+    /// VUs before it starts): all of a closed model's, an arrival-rate scenario's preAllocatedVUs. Returns how many VUs
+    /// the scenario has.
+    /// </summary>
+    internal int PrepareVus()
+    {
+        var count = Plan.Executor switch
+        {
+            ConstantArrivalRateExecutor p => p.PreAllocatedVus,
+            RampingArrivalRateExecutor p => p.PreAllocatedVus,
+            SharedIterationsExecutor p => (int)Math.Min(p.Vus, p.Iterations),
+            var p => p.PeakVus,
+        };
+        lock (_vusLock)
+        {
+            while (_vus.Count < count)
+            {
+                _prepared.Enqueue(NewVu());
+            }
+            return _vus.Count;
+        }
+    }
+
+    // A VU's persona follows its number in the whole test, so that segments together keep the weights.
+    private VirtualUser NewVu()
+    {
+        var vu = new VirtualUser(_engine.NextVuId(), this, _personas[_personaCycle.At(Plan.Executor.Segment.GlobalIndex(_vus.Count))]);
+        _vus.Add(vu);
+        return vu;
     }
 
     /// <summary>The most VUs busy at once so far; the `vus` gauge of a run too short to be sampled reads it.</summary>

@@ -49,5 +49,8 @@ public sealed class WeightedCycle
     /// <summary>The fewest picks of a fresh cycle in which every index comes up at least once.</summary>
     public int PicksToReachAll() => _order.Select((index, pick) => (index, pick)).GroupBy(p => p.index).Max(g => g.First().pick) + 1;
 
+    /// <summary>The index of pick number <paramref name="pick"/> (from 0) of a fresh cycle.</summary>
+    public int At(long pick) => _order[(int)(pick % _order.Length)];
+
     public int Next() => _order.Length == 1 ? 0 : _order[(int)(Interlocked.Increment(ref _next) % _order.Length)];
 }

@@ -5,7 +5,17 @@ namespace Surge.Plans;
 /// <summary>k6-style one-line descriptions of executors for the summary and progress header.</summary>
 public static class ExecutorDescriptions
 {
+    /// <remarks>
+    /// A segmented executor's counts are its share; rates and ramps are the whole test's, so the segment is named
+    /// after them ("segment 1/3:2/3 of 0,1/3,2/3,1").
+    /// </remarks>
     public static string Describe(ExecutorPlan executor, TimeSpan gracefulStop, TimeSpan startTime)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return executor.Segment.IsWhole ? Whole(executor, gracefulStop, startTime) : $"{Whole(executor, gracefulStop, startTime)}, segment {executor.Segment}";
+    }
+
+    private static string Whole(ExecutorPlan executor, TimeSpan gracefulStop, TimeSpan startTime)
     {
         var stop = (startTime > TimeSpan.Zero ? $"startTime: {Format(startTime)}, " : "") + $"gracefulStop: {Format(gracefulStop)}";
         return executor switch

@@ -1,3 +1,4 @@
+using Surge.Plans.Segments;
 using static Surge.Plans.PlanRules;
 
 namespace Surge.Plans;
@@ -20,6 +21,13 @@ public abstract record ExecutorPlan
 
     /// <summary>k6's timeUnit for the arrival-rate executors.</summary>
     public static readonly TimeSpan DefaultTimeUnit = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The execution segment whose share of the whole this executor runs (<see cref="PlanSegments"/>): its VU and
+    /// iteration counts are that share already, and what can only be shared out while running (a ramp's VUs, the data
+    /// rows, the personas of VU numbers) is shared out by it. The whole test unless segmented.
+    /// </summary>
+    public ExecutionTuple Segment { get; init; } = ExecutionTuple.Whole;
 
     /// <summary>The k6 name, e.g. "constant-vus".</summary>
     public abstract string Kind { get; }
@@ -86,7 +94,8 @@ public sealed record ConstantVusExecutor(int Vus, TimeSpan Duration) : ExecutorP
 public sealed record RampingVusExecutor(int StartVus, IReadOnlyList<Stage> Stages, TimeSpan GracefulRampDown) : ExecutorPlan
 {
     public override string Kind => "ramping-vus";
-    public override int PeakVus => (int)Math.Max(StartVus, Stages.Count == 0 ? 0 : Stages.Max(s => s.Target));
+    /// <remarks><see cref="StartVus"/> and the stage targets stay the whole test's; at every moment the segment runs its share.</remarks>
+    public override int PeakVus => Segment.Scale((int)Math.Max(StartVus, Stages.Count == 0 ? 0 : Stages.Max(s => s.Target)));
     public override TimeSpan MaxDuration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     public override PlanProblem? Problem() =>
@@ -119,6 +128,13 @@ public abstract record ArrivalRateExecutor : ExecutorPlan
 
     /// <summary>With <see cref="WhenAllVusBusy.Queue"/>, the most arrivals waiting for a VU at once.</summary>
     public int MaxQueued { get; init; } = DefaultMaxQueued;
+
+    /// <summary>
+    /// Which of the whole schedule's arrivals this executor starts, striped by k6's tuple redrawn from maxVUs (so that
+    /// only segments with VUs get arrivals); null when its segment has no VUs and so no arrivals. The rate and stages
+    /// stay the whole test's.
+    /// </summary>
+    public ExecutionTuple? Arrivals { get; init; } = ExecutionTuple.Whole;
 }
 
 public sealed record ConstantArrivalRateExecutor(

@@ -40,6 +40,9 @@ public sealed record TestPlan
     /// <summary>Integrity checks run after the load: acknowledged writes against the server's state.</summary>
     public IReadOnlyList<VerifyPlan> Verify { get; init; } = [];
 
+    /// <summary>The execution segment of the whole test this plan runs (<see cref="Segments.PlanSegments"/>); all of it by default.</summary>
+    public Segments.ExecutionTuple Segment { get; init; } = Segments.ExecutionTuple.Whole;
+
     /// <summary>Where the plan came from, for messages; <see cref="CodeSource"/> for plans built in code.</summary>
     public string Source { get; init; } = CodeSource;
 }

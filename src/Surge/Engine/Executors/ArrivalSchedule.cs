@@ -1,19 +1,24 @@
 using Surge.Plans;
+using Surge.Plans.Segments;
 
 namespace Surge.Engine.Executors;
 
 /// <summary>
 /// When the n-th iteration of an open model is due, from the integral of the rate. Starts are spaced exactly by the
 /// rate (no bursts, no drift from rounding), and a ramp between two rates places each start where the area under
-/// the rate line reaches n.
+/// the rate line reaches n. In an execution segment the schedule is the whole test's and the segment starts only its
+/// own, striped, arrivals of it (<see cref="ArrivalRateExecutor.Arrivals"/>): the segments' start times together are
+/// exactly the whole schedule's.
 /// </summary>
 public sealed class ArrivalSchedule
 {
     private readonly (double Seconds, double FromRate, double ToRate)[] _segments;
+    private readonly ExecutionTuple? _arrivals;
 
-    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments)
+    private ArrivalSchedule((double Seconds, double FromRate, double ToRate)[] segments, ExecutionTuple? arrivals)
     {
         _segments = segments;
+        _arrivals = arrivals;
         PeakPerSecond = segments.Max(s => Math.Max(s.FromRate, s.ToRate));
     }
 
@@ -23,7 +28,7 @@ public sealed class ArrivalSchedule
     public static ArrivalSchedule Constant(ConstantArrivalRateExecutor plan)
     {
         var perSecond = plan.Rate / plan.TimeUnit.TotalSeconds;
-        return new([(plan.Duration.TotalSeconds, perSecond, perSecond)]);
+        return new([(plan.Duration.TotalSeconds, perSecond, perSecond)], plan.Arrivals);
     }
 
     public static ArrivalSchedule Ramping(RampingArrivalRateExecutor plan)
@@ -37,14 +42,16 @@ public sealed class ArrivalSchedule
             segments.Add((stage.Duration.TotalSeconds, from, to));
             from = to;
         }
-        return new([.. segments]);
+        return new([.. segments], plan.Arrivals);
     }
 
     /// <summary>
-    /// Seconds from the scenario start at which iteration <paramref name="n"/> (0-based) is due, or null when the
-    /// schedule ends first. Iteration 0 is due at 0 when the rate there is above zero.
+    /// Seconds from the scenario start at which this segment's iteration <paramref name="n"/> (0-based) is due, or
+    /// null when the schedule ends first. Iteration 0 of the whole schedule is due at 0 when the rate there is above zero.
     /// </summary>
-    public double? StartOf(long n)
+    public double? StartOf(long n) => _arrivals is null ? null : WholeStartOf(_arrivals.GlobalIndex(n));
+
+    private double? WholeStartOf(long n)
     {
         var remaining = (double)n;
         var offset = 0.0;
