@@ -11,7 +11,7 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnlyList<MetricDefinition> customMetrics)
 {
-    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record"];
+    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record", "cookies", "maxRedirects"];
     private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
     private static readonly string[] CheckKeys = ["name", "status", "header", "jsonPath", "equals", "bodyContains", "bodyMatches", "duration"];
     private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header", "ledger"];
@@ -96,6 +96,8 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             Captures = map.Optional("capture") is { } captures ? Captures(captures) : [],
             Records = map.Optional("record") is { } records ? Records(records) : [],
             Headers = headers,
+            Cookies = map.Optional("cookies") is { } cookies ? Cookies(cookies) : [],
+            MaxRedirects = map.Optional("maxRedirects") is { } maxRedirects ? MaxRedirects(source, maxRedirects) : null,
             Body = body,
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
                 ? Statuses(statuses, map.KeyNode("expectedStatuses")!)
@@ -402,6 +404,30 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             headers.Add(new(name, value));
         }
         return headers;
+    }
+
+    /// <summary>Redirects followed, from 0 (return the 3xx) to 100; k6's default is 10.</summary>
+    public static int MaxRedirects(YamlSource source, YamlNode node) => (int)source.WholeNumber(node, "maxRedirects", 0, 100);
+
+    // `cookies: { session: abc, theme: "{{ theme }}" }`: sent as one Cookie header with this request only.
+    private List<KeyValuePair<string, string>> Cookies(YamlNode node)
+    {
+        var cookies = new List<KeyValuePair<string, string>>();
+        foreach (var (key, valueNode) in source.Map(node, "cookies").Entries)
+        {
+            var name = key.Value ?? "";
+            if (!Http.MalformedRequest.IsToken(name))
+            {
+                throw source.Error(key, $"'{name}' is not a valid cookie name: use letters, digits and {HeaderNameSymbols}");
+            }
+            var value = source.TextOrEmpty(valueNode, $"cookie '{name}'");
+            if (value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains(';', StringComparison.Ordinal))
+            {
+                throw source.Error(valueNode, $"cookie '{name}' must not hold ';' or a control character (a line break, a tab); it would split or end the Cookie header");
+            }
+            cookies.Add(new(name, value));
+        }
+        return cookies;
     }
 
     /// <summary>The raw `body`, or `json` serialized, which also sets Content-Type unless a header already does.</summary>
