@@ -230,4 +230,31 @@ public sealed class CookieAndRedirectTests : IAsyncLifetime
         Assert.Equal(11, _api.RequestsTo("GET", "/redirect/loop"));
         Assert.Equal(1, Count(summary, "http_reqs", ("error_code", "too_many_redirects")));
     }
+
+    [Fact]
+    public async Task A_csharp_step_shares_the_vus_jar_and_follows_redirects_too()
+    {
+        var cookies = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var summary = await Load.Plan()
+            .BaseUrl(_api.BaseAddress.ToString())
+            .Scenario("code", s => s.Iterations(vus: 1, iterations: 2).Run(async ctx =>
+            {
+                await ctx.Http.PostAsync("/session", """{"username": "ada", "password": "secret"}""", name: "login");
+                cookies.Add(string.Join(",", ctx.Http.Cookies!.CookiesFor(new Uri(_api.BaseAddress, "/session")).Select(c => c.Key)));
+                var session = await ctx.Http.GetAsync("/session", name: "session");
+                var item = await ctx.Http.GetAsync("/go/items/3", name: "item");
+                ctx.Check("the session cookie was sent", session.Status == 200 && session.Json("$.username") == "ada");
+                ctx.Check("the redirect was followed", item.Status == 200 && item.Json("$.id") == "3");
+            }))
+            .Build()
+            .RunAsync();
+
+        Assert.Equal(["session", "session"], cookies);
+        Assert.Equal(2, _api.RequestsTo("GET", "/session"));
+        Assert.Equal(2, _api.RequestsTo("GET", "/go/items/{id}"));
+        Assert.Equal(2, _api.RequestsTo("GET", "/items/{id}"));
+        Assert.Equal(8, Count(summary, "http_reqs"));
+        Assert.Equal(2, Count(summary, "http_reqs", ("name", "item"), ("status", "302")));
+        Assert.Equal(0, ChecksFailed(summary));
+    }
 }

@@ -19,6 +19,9 @@ public sealed class CookieJar
     public const int MaxCookiesPerDomain = 50;
     public const int MaxCookies = 300;
 
+    // RFC 6265bis caps a cookie's lifetime at 400 days.
+    private const long MaxLifetimeSeconds = 400L * 24 * 3600;
+
     private static readonly string[] ExpiresFormats =
     [
         "r", "ddd, dd-MMM-yyyy HH:mm:ss 'GMT'", "ddd, dd-MMM-yy HH:mm:ss 'GMT'", "dddd, dd-MMM-yy HH:mm:ss 'GMT'",
@@ -43,7 +46,7 @@ public sealed class CookieJar
         {
             throw new ArgumentException($"'{name}' is not a valid cookie name, or its value holds a control character or ';'", nameof(name));
         }
-        Store(new Cookie(name, value, url.IdnHost, "/", HostOnly: true, Secure: false, ExpiresAt: 0, Created: 0));
+        Receive(url.IdnHost, "/", secureChannel: false, $"{name}={value}; Path=/");
     }
 
     /// <summary>The name and value of each cookie a request to <paramref name="url"/> would carry, in the order it would send them.</summary>
@@ -55,44 +58,56 @@ public sealed class CookieJar
     }
 
     /// <summary>Takes one Set-Cookie header value received from <paramref name="url"/>; one the rules refuse is ignored, as browsers do.</summary>
-    public void Receive(Uri url, string setCookie) => Receive(url.IdnHost, url.AbsolutePath, url.Scheme == Uri.UriSchemeHttps, setCookie);
+    public void Receive(Uri url, string setCookie)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(setCookie);
+        Receive(url.IdnHost, url.AbsolutePath, url.Scheme == Uri.UriSchemeHttps, setCookie);
+    }
 
-    internal void Receive(string host, string requestPath, bool secureChannel, string setCookie)
+    /// <summary>
+    /// RFC 6265 5.2 and 5.3 over the header's characters. A cookie that is already in the jar is updated in place, so a
+    /// server that sets the same session cookie on every response costs no allocation for it.
+    /// </summary>
+    internal void Receive(string host, string requestPath, bool secureChannel, ReadOnlySpan<char> setCookie)
     {
         if (setCookie.Length > MaxCookieBytes)
         {
             return;
         }
-        var parts = setCookie.Split(';');
-        var pair = parts[0];
-        var equals = pair.IndexOf('=', StringComparison.Ordinal);
+        var end = setCookie.IndexOf(';');
+        var pair = end < 0 ? setCookie : setCookie[..end];
+        var equals = pair.IndexOf('=');
         if (equals <= 0)
         {
             return; // RFC 6265 5.2: no '=' means no cookie; an empty name is refused too
         }
-        var name = pair[..equals].Trim(' ', '\t');
-        var value = pair[(equals + 1)..].Trim(' ', '\t'); // quotes, if any, are part of the value (RFC 6265)
-        if (name.Length == 0 || !IsCookieText(name) || !IsCookieText(value))
+        var name = pair[..equals].Trim(" \t");
+        var value = pair[(equals + 1)..].Trim(" \t"); // quotes, if any, are part of the value (RFC 6265)
+        if (name.IsEmpty || !IsCookieText(name) || !IsCookieText(value))
         {
             return;
         }
-        string? domain = null;
-        string? path = null;
+        ReadOnlySpan<char> domain = default;
+        ReadOnlySpan<char> path = default;
         var secure = false;
         long? maxAge = null;
         DateTimeOffset? expires = null;
-        foreach (var attribute in parts.AsSpan(1))
+        for (var rest = end < 0 ? [] : setCookie[(end + 1)..]; !rest.IsEmpty;)
         {
-            var separator = attribute.IndexOf('=', StringComparison.Ordinal);
-            var key = (separator < 0 ? attribute : attribute[..separator]).Trim(' ', '\t');
-            var argument = separator < 0 ? "" : attribute[(separator + 1)..].Trim(' ', '\t');
+            var next = rest.IndexOf(';');
+            var attribute = next < 0 ? rest : rest[..next];
+            rest = next < 0 ? [] : rest[(next + 1)..];
+            var separator = attribute.IndexOf('=');
+            var key = (separator < 0 ? attribute : attribute[..separator]).Trim(" \t");
+            var argument = separator < 0 ? [] : attribute[(separator + 1)..].Trim(" \t");
             if (key.Equals("expires", StringComparison.OrdinalIgnoreCase))
             {
                 expires = ParseExpires(argument) ?? expires;
             }
             else if (key.Equals("max-age", StringComparison.OrdinalIgnoreCase))
             {
-                if (argument.Length > 0 && (char.IsAsciiDigit(argument[0]) || argument[0] == '-')
+                if (!argument.IsEmpty && (char.IsAsciiDigit(argument[0]) || argument[0] == '-')
                     && long.TryParse(argument, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
                 {
                     maxAge = seconds;
@@ -100,12 +115,12 @@ public sealed class CookieJar
             }
             else if (key.Equals("domain", StringComparison.OrdinalIgnoreCase))
             {
-                var trimmed = argument.TrimStart('.').ToLowerInvariant();
-                domain = trimmed.Length == 0 ? domain : trimmed;
+                var trimmed = argument.TrimStart('.');
+                domain = trimmed.IsEmpty ? domain : trimmed;
             }
             else if (key.Equals("path", StringComparison.OrdinalIgnoreCase))
             {
-                path = argument.StartsWith('/') ? argument : null;
+                path = argument.StartsWith('/') ? argument : default;
             }
             else if (key.Equals("secure", StringComparison.OrdinalIgnoreCase))
             {
@@ -116,8 +131,8 @@ public sealed class CookieJar
         {
             return; // RFC 6265bis: only a secure origin may set a Secure cookie
         }
-        var hostOnly = domain is null;
-        if (domain is not null && !DomainMatches(host, domain))
+        var hostOnly = domain.IsEmpty;
+        if (!hostOnly && !DomainMatches(host, domain))
         {
             return; // a server may not set cookies for another site (or a bare top-level domain)
         }
@@ -125,20 +140,49 @@ public sealed class CookieJar
         long expiresAt = 0;
         if (maxAge is { } age)
         {
-            expiresAt = age <= 0 ? -1 : now + MonotonicClock.FromTimeSpan(TimeSpan.FromSeconds(Math.Min(age, 400L * 24 * 3600)));
+            expiresAt = age <= 0 ? -1 : now + MonotonicClock.FromTimeSpan(TimeSpan.FromSeconds(Math.Min(age, MaxLifetimeSeconds)));
         }
         else if (expires is { } date)
         {
             var left = date - DateTimeOffset.UtcNow;
-            expiresAt = left <= TimeSpan.Zero ? -1 : now + MonotonicClock.FromTimeSpan(left < TimeSpan.FromDays(400) ? left : TimeSpan.FromDays(400));
+            expiresAt = left <= TimeSpan.Zero ? -1 : now + MonotonicClock.FromTimeSpan(TimeSpan.FromSeconds(Math.Min(left.TotalSeconds, MaxLifetimeSeconds)));
         }
-        var cookie = new Cookie(name, value, domain ?? host, path ?? DefaultPath(requestPath), hostOnly, secure, expiresAt, 0);
+        if (hostOnly)
+        {
+            domain = host;
+        }
+        if (path.IsEmpty)
+        {
+            path = DefaultPath(requestPath);
+        }
+        var existing = IndexOf(name, domain, path);
         if (expiresAt < 0)
         {
-            Remove(cookie); // an expiry in the past is how a server deletes a cookie
+            if (existing >= 0)
+            {
+                _cookies.RemoveAt(existing); // an expiry in the past is how a server deletes a cookie
+            }
             return;
         }
-        Store(cookie);
+        if (existing >= 0)
+        {
+            // Same name, domain and path: the new value and attributes, the old creation order (RFC 6265 5.3 step 11).
+            var cookie = _cookies[existing];
+            if (!value.SequenceEqual(cookie.Value))
+            {
+                cookie.Value = value.ToString();
+            }
+            cookie.HostOnly = hostOnly;
+            cookie.Secure = secure;
+            cookie.ExpiresAt = expiresAt;
+            return;
+        }
+        Add(new Cookie(name.ToString(), value.ToString(), hostOnly ? host : domain.ToString().ToLowerInvariant(), path.ToString())
+        {
+            HostOnly = hostOnly,
+            Secure = secure,
+            ExpiresAt = expiresAt,
+        });
     }
 
     /// <summary>
@@ -208,15 +252,15 @@ public sealed class CookieJar
         && PathMatches(path, cookie.Path);
 
     // RFC 6265 5.1.3: the host itself, or a subdomain of a domain with a dot in it (no cookies for "com"); IPs only exactly.
-    private static bool DomainMatches(string host, string domain)
+    private static bool DomainMatches(string host, ReadOnlySpan<char> domain)
     {
-        if (string.Equals(host, domain, StringComparison.OrdinalIgnoreCase))
+        if (domain.Equals(host, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
-        return domain.Contains('.', StringComparison.Ordinal) && !IPAddress.TryParse(host, out _)
+        return domain.Contains('.') && !IPAddress.TryParse(host, out _)
             && host.Length > domain.Length + 1 && host[host.Length - domain.Length - 1] == '.'
-            && host.EndsWith(domain, StringComparison.OrdinalIgnoreCase);
+            && host.AsSpan().EndsWith(domain, StringComparison.OrdinalIgnoreCase);
     }
 
     // RFC 6265 5.1.4.
@@ -225,10 +269,10 @@ public sealed class CookieJar
         && (requestPath.Length == cookiePath.Length || cookiePath[^1] == '/' || requestPath[cookiePath.Length] == '/');
 
     // RFC 6265 5.1.4: the request path up to its last '/', or "/".
-    private static string DefaultPath(string requestPath)
+    private static ReadOnlySpan<char> DefaultPath(string requestPath)
     {
         var last = requestPath.LastIndexOf('/');
-        return last <= 0 ? "/" : requestPath[..last];
+        return last <= 0 ? "/" : requestPath.AsSpan(0, last);
     }
 
     private static bool Names(string cookieHeader, string name)
@@ -245,7 +289,7 @@ public sealed class CookieJar
         return false;
     }
 
-    private static bool IsCookieText(string text)
+    private static bool IsCookieText(ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {
@@ -257,22 +301,15 @@ public sealed class CookieJar
         return true;
     }
 
-    private static DateTimeOffset? ParseExpires(string text) =>
+    private static DateTimeOffset? ParseExpires(ReadOnlySpan<char> text) =>
         DateTimeOffset.TryParseExact(text, ExpiresFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact) ? exact
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var loose) ? loose
         : null;
 
-    // Same name, domain and path replace the old cookie, which keeps its creation order (RFC 6265 5.3 step 11).
-    private void Store(Cookie cookie)
+    private void Add(Cookie cookie)
     {
-        var existing = IndexOf(cookie);
-        if (existing >= 0)
-        {
-            _cookies[existing] = cookie with { Created = _cookies[existing].Created };
-            return;
-        }
         EvictFor(cookie.Domain);
-        cookie = cookie with { Created = ++_created };
+        cookie.Created = ++_created;
         var at = 0;
         while (at < _cookies.Count && _cookies[at].Path.Length >= cookie.Path.Length)
         {
@@ -281,17 +318,18 @@ public sealed class CookieJar
         _cookies.Insert(at, cookie);
     }
 
-    private void Remove(Cookie cookie)
+    private int IndexOf(ReadOnlySpan<char> name, ReadOnlySpan<char> domain, ReadOnlySpan<char> path)
     {
-        var existing = IndexOf(cookie);
-        if (existing >= 0)
+        for (var i = 0; i < _cookies.Count; i++)
         {
-            _cookies.RemoveAt(existing);
+            var cookie = _cookies[i];
+            if (name.SequenceEqual(cookie.Name) && path.SequenceEqual(cookie.Path) && domain.Equals(cookie.Domain, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
         }
+        return -1;
     }
-
-    private int IndexOf(Cookie cookie) => _cookies.FindIndex(c =>
-        c.Name == cookie.Name && c.Path == cookie.Path && string.Equals(c.Domain, cookie.Domain, StringComparison.OrdinalIgnoreCase));
 
     // Expired cookies go first, then the oldest of the same domain, then the oldest of all.
     private void EvictFor(string domain)
@@ -324,6 +362,19 @@ public sealed class CookieJar
         }
     }
 
-    /// <param name="ExpiresAt">Monotonic ticks; 0 for a session cookie (kept until the jar is cleared).</param>
-    private sealed record Cookie(string Name, string Value, string Domain, string Path, bool HostOnly, bool Secure, long ExpiresAt, long Created);
+    // Mutable so that a cookie set again is updated where it is, without allocating.
+    private sealed class Cookie(string name, string value, string domain, string path)
+    {
+        public string Name { get; } = name;
+        public string Value { get; set; } = value;
+        public string Domain { get; } = domain;
+        public string Path { get; } = path;
+        public bool HostOnly { get; set; }
+        public bool Secure { get; set; }
+
+        /// <summary>Monotonic ticks; 0 for a session cookie (kept until the jar is cleared).</summary>
+        public long ExpiresAt { get; set; }
+
+        public long Created { get; set; }
+    }
 }

@@ -20,6 +20,7 @@ public sealed class HttpSession(HttpOptions options)
     private byte[]? _location;
     private int _locationLength = -1;
     private byte[]? _wire;
+    private char[]? _setCookieChars;
 
     /// <summary>The VU's cookies, or null when the test runs with `cookieJar: false`.</summary>
     public CookieJar? Cookies { get; } = options.CookieJar ? new CookieJar() : null;
@@ -74,12 +75,14 @@ public sealed class HttpSession(HttpOptions options)
             return;
         }
         var secure = request.Endpoint.Tls;
+        _setCookieChars ??= new char[CookieJar.MaxCookieBytes];
         foreach (var range in _setCookies!.WrittenSpan.Split((byte)'\n'))
         {
             var line = _setCookies.WrittenSpan[range];
             if (!line.IsEmpty)
             {
-                jar.Receive(request.Endpoint.Host, request.CookiePath, secure, Encoding.Latin1.GetString(line));
+                var length = Encoding.Latin1.GetChars(line, _setCookieChars);
+                jar.Receive(request.Endpoint.Host, request.CookiePath, secure, _setCookieChars.AsSpan(0, length));
             }
         }
         _setCookieCount = 0;
