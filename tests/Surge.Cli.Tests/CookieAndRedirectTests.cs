@@ -257,4 +257,17 @@ public sealed class CookieAndRedirectTests : IAsyncLifetime
         Assert.Equal(2, Count(summary, "http_reqs", ("name", "item"), ("status", "302")));
         Assert.Equal(0, ChecksFailed(summary));
     }
+
+    [Fact]
+    public async Task A_bad_max_redirects_exits_104_naming_its_place_before_any_request()
+    {
+        var file = SurgeProcess.WriteTestFile($"options:\n  baseUrl: {_api.BaseAddress}\nrequests:\n  - get: /go/items/1\n    maxRedirects: lots\n");
+
+        var run = await SurgeProcess.RunAsync("run", file);
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains($"{file}:5:19: maxRedirects must be a whole number", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestCount);
+    }
 }
