@@ -74,7 +74,7 @@ public sealed class VirtualUser : IDisposable
     }
 
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
-    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport) : transport;
+    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session) : transport;
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }
