@@ -386,49 +386,40 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return IsHttpUrl(url) || IsTemplated(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
     }
 
-    private List<KeyValuePair<string, string>> Headers(YamlNode node)
+    private List<KeyValuePair<string, string>> Headers(YamlNode node) => NamedValues(node, "headers", "header", value =>
+        value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal)
+            ? "must be one line; a line break would end the header"
+            : null);
+
+    // `headers:` or `cookies:`: names that are tokens, values that pass `problem` (which says what is wrong, or null).
+    private List<KeyValuePair<string, string>> NamedValues(YamlNode node, string what, string singular, Func<string, string?> problem)
     {
-        var headers = new List<KeyValuePair<string, string>>();
-        foreach (var (key, valueNode) in source.Map(node, "headers").Entries)
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (key, valueNode) in source.Map(node, what).Entries)
         {
             var name = key.Value ?? "";
             if (!Http.MalformedRequest.IsToken(name))
             {
-                throw source.Error(key, $"'{name}' is not a valid header name: use letters, digits and {HeaderNameSymbols}");
+                throw source.Error(key, $"'{name}' is not a valid {singular} name: use letters, digits and {HeaderNameSymbols}");
             }
-            var value = source.TextOrEmpty(valueNode, $"header '{name}'");
-            if (value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal))
+            var value = source.TextOrEmpty(valueNode, $"{singular} '{name}'");
+            if (problem(value) is { } wrong)
             {
-                throw source.Error(valueNode, $"header '{name}' must be one line; a line break would end the header");
+                throw source.Error(valueNode, $"{singular} '{name}' {wrong}");
             }
-            headers.Add(new(name, value));
+            pairs.Add(new(name, value));
         }
-        return headers;
+        return pairs;
     }
 
     /// <summary>Redirects followed, from 0 (return the 3xx) to 100; k6's default is 10.</summary>
     public static int MaxRedirects(YamlSource source, YamlNode node) => (int)source.WholeNumber(node, "maxRedirects", 0, 100);
 
     // `cookies: { session: abc, theme: "{{ theme }}" }`: sent as one Cookie header with this request only.
-    private List<KeyValuePair<string, string>> Cookies(YamlNode node)
-    {
-        var cookies = new List<KeyValuePair<string, string>>();
-        foreach (var (key, valueNode) in source.Map(node, "cookies").Entries)
-        {
-            var name = key.Value ?? "";
-            if (!Http.MalformedRequest.IsToken(name))
-            {
-                throw source.Error(key, $"'{name}' is not a valid cookie name: use letters, digits and {HeaderNameSymbols}");
-            }
-            var value = source.TextOrEmpty(valueNode, $"cookie '{name}'");
-            if (value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains(';', StringComparison.Ordinal))
-            {
-                throw source.Error(valueNode, $"cookie '{name}' must not hold ';' or a control character (a line break, a tab); it would split or end the Cookie header");
-            }
-            cookies.Add(new(name, value));
-        }
-        return cookies;
-    }
+    private List<KeyValuePair<string, string>> Cookies(YamlNode node) => NamedValues(node, "cookies", "cookie", value =>
+        value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains(';', StringComparison.Ordinal)
+            ? "must not hold ';' or a control character (a line break, a tab); it would split or end the Cookie header"
+            : null);
 
     /// <summary>The raw `body`, or `json` serialized, which also sets Content-Type unless a header already does.</summary>
     private string? Body(YamlMap map, ref List<KeyValuePair<string, string>> headers)
