@@ -41,3 +41,8 @@ internal sealed record CapacityStats(
     int MaxInService,
     double MeanLateMs,
     double ServedPerSecond);
+
+internal sealed record SessionView(string Username);
+
+/// <summary>What GET/POST /echo received: the method, the body and the Cookie header.</summary>
+internal sealed record EchoView(string Method, string Body, string Cookie);

@@ -38,6 +38,9 @@ public sealed class SampleApiHost : IAsyncDisposable
     /// <summary>Requests served since start or the last POST /stats/reset; the number GET /stats reports.</summary>
     public long RequestCount => _stats.Total;
 
+    /// <summary>Requests served to one route since start or the last reset, e.g. RequestsTo("GET", "/go/items/{id}").</summary>
+    public long RequestsTo(string method, string route) => _stats.ByRoute().GetValueOrDefault($"{method} {route}");
+
     /// <exception cref="ArgumentException">The host is not a loopback address, or the port is out of range.</exception>
     public static async Task<SampleApiHost> StartAsync(SampleApiOptions options, CancellationToken cancellationToken = default)
     {
@@ -162,6 +165,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         app.MapItemEndpoints();
         app.MapOrderEndpoints();
         app.MapAuthEndpoints();
+        app.MapBrowserEndpoints();
         app.MapTestHelperEndpoints();
         app.MapCapacityEndpoints();
         return app;

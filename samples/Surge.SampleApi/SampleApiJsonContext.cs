@@ -19,6 +19,8 @@ namespace Surge.SampleApi;
 [JsonSerializable(typeof(DelayResult))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(CapacityStats))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(EchoView))]
 internal sealed partial class SampleApiJsonContext : JsonSerializerContext
 {
     /// <summary>

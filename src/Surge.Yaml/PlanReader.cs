@@ -10,7 +10,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
     private static readonly string[] TopLevelKeys = ["options", "profiles", "metrics", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
-    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections"];
+    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections", "maxRedirects", "cookieJar", "noCookiesReset"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
     private const string DefaultScenarioName = "default";
 
@@ -133,6 +133,9 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
     {
         InsecureSkipTlsVerify = options.Optional("insecureSkipTLSVerify") is { } skip && source.Boolean(skip, "insecureSkipTLSVerify"),
         Connections = options.Optional("connections") is { } mode ? Connections(mode) : ConnectionSharing.PerVu,
+        MaxRedirects = options.Optional("maxRedirects") is { } max ? RequestReader.MaxRedirects(source, max) : HttpOptions.DefaultMaxRedirects,
+        CookieJar = options.Optional("cookieJar") is not { } jar || source.Boolean(jar, "cookieJar"),
+        NoCookiesReset = options.Optional("noCookiesReset") is { } keep && source.Boolean(keep, "noCookiesReset"),
     };
 
     private ConnectionSharing Connections(YamlNode node) =>

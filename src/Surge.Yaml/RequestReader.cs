@@ -11,7 +11,7 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnlyList<MetricDefinition> customMetrics)
 {
-    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record"];
+    private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record", "cookies", "maxRedirects"];
     private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
     private static readonly string[] CheckKeys = ["name", "status", "header", "jsonPath", "equals", "bodyContains", "bodyMatches", "duration"];
     private static readonly string[] CaptureKeys = ["var", "jsonPath", "regex", "group", "header", "ledger"];
@@ -96,6 +96,8 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             Captures = map.Optional("capture") is { } captures ? Captures(captures) : [],
             Records = map.Optional("record") is { } records ? Records(records) : [],
             Headers = headers,
+            Cookies = map.Optional("cookies") is { } cookies ? Cookies(cookies) : [],
+            MaxRedirects = map.Optional("maxRedirects") is { } maxRedirects ? MaxRedirects(source, maxRedirects) : null,
             Body = body,
             ExpectedStatuses = map.Optional("expectedStatuses") is { } statuses
                 ? Statuses(statuses, map.KeyNode("expectedStatuses")!)
@@ -384,25 +386,40 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return IsHttpUrl(url) || IsTemplated(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
     }
 
-    private List<KeyValuePair<string, string>> Headers(YamlNode node)
+    private List<KeyValuePair<string, string>> Headers(YamlNode node) => NamedValues(node, "headers", "header", value =>
+        value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal)
+            ? "must be one line; a line break would end the header"
+            : null);
+
+    // `headers:` or `cookies:`: names that are tokens, values that pass `problem` (which says what is wrong, or null).
+    private List<KeyValuePair<string, string>> NamedValues(YamlNode node, string what, string singular, Func<string, string?> problem)
     {
-        var headers = new List<KeyValuePair<string, string>>();
-        foreach (var (key, valueNode) in source.Map(node, "headers").Entries)
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (key, valueNode) in source.Map(node, what).Entries)
         {
             var name = key.Value ?? "";
             if (!Http.MalformedRequest.IsToken(name))
             {
-                throw source.Error(key, $"'{name}' is not a valid header name: use letters, digits and {HeaderNameSymbols}");
+                throw source.Error(key, $"'{name}' is not a valid {singular} name: use letters, digits and {HeaderNameSymbols}");
             }
-            var value = source.TextOrEmpty(valueNode, $"header '{name}'");
-            if (value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal))
+            var value = source.TextOrEmpty(valueNode, $"{singular} '{name}'");
+            if (problem(value) is { } wrong)
             {
-                throw source.Error(valueNode, $"header '{name}' must be one line; a line break would end the header");
+                throw source.Error(valueNode, $"{singular} '{name}' {wrong}");
             }
-            headers.Add(new(name, value));
+            pairs.Add(new(name, value));
         }
-        return headers;
+        return pairs;
     }
+
+    /// <summary>Redirects followed, from 0 (return the 3xx) to 100; k6's default is 10.</summary>
+    public static int MaxRedirects(YamlSource source, YamlNode node) => (int)source.WholeNumber(node, "maxRedirects", 0, 100);
+
+    // `cookies: { session: abc, theme: "{{ theme }}" }`: sent as one Cookie header with this request only.
+    private List<KeyValuePair<string, string>> Cookies(YamlNode node) => NamedValues(node, "cookies", "cookie", value =>
+        value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains(';', StringComparison.Ordinal)
+            ? "must not hold ';' or a control character (a line break, a tab); it would split or end the Cookie header"
+            : null);
 
     /// <summary>The raw `body`, or `json` serialized, which also sets Content-Type unless a header already does.</summary>
     private string? Body(YamlMap map, ref List<KeyValuePair<string, string>> headers)

@@ -27,6 +27,7 @@ public sealed class ExampleTests : IAsyncLifetime
     [InlineData("k6-style.yaml", 0)]
     [InlineData("locust-style.yaml", 0)]
     [InlineData("artillery-style.yaml", 0)]
+    [InlineData("cookies-and-redirects.yaml", 0)]
     [InlineData("shop-test.cs", 1)]
     public async Task A_worked_example_runs_against_the_sample_api_and_its_correctness_thresholds_pass(string example, int verifyRequests)
     {

@@ -20,12 +20,19 @@ public sealed class VuHttp
     {
         _vu = vu;
         _context = context;
+        MaxRedirects = vu.Scenario.Engine.Http.MaxRedirects;
     }
 
     /// <summary>Headers sent with every request of this VU, e.g. Authorization after a login.</summary>
     public IDictionary<string, string> DefaultHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Redirects followed, each recorded as a request of its own; 0 returns the 3xx. The test's maxRedirects unless set.</summary>
+    public int MaxRedirects { get; set; }
+
+    /// <summary>This VU's cookies (the same jar its YAML steps use), or null when the test runs with the jar off.</summary>
+    public CookieJar? Cookies => _vu.Session.Cookies;
 
     /// <summary>Statuses that do not count as failed in http_req_failed; k6's default is 200-399.</summary>
     public StatusRanges ExpectedStatuses { get; set; } = StatusRanges.Default;
@@ -55,12 +62,20 @@ public sealed class VuHttp
     public async Task<HttpResult> SendAsync(string method, string url, string? body = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null, string? name = null)
     {
-        var metrics = MetricsFor(method, name ?? url);
+        var metrics = MetricsFor(method, name ?? url, ExpectedStatuses);
         // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
         var response = new HttpResponseBuffer();
         var timings = HttpRequest.TryCreate(method, url, _vu.Scenario.Engine.Http, Headers(headers), body, Timeout, out var request, out var problem)
             ? await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false)
             : RequestRunner.Refuse(_vu, $"request '{name ?? url}'", problem, response);
+        if (request is not null && MaxRedirects > 0 && Redirects.IsRedirect(timings.Status))
+        {
+            var expected = ExpectedStatuses;
+            timings = await Redirects.FollowAsync(_vu, request, timings, metrics, (hopMethod, hopUrl) => MetricsFor(hopMethod, name ?? url, expected, hopUrl),
+                MaxRedirects, HttpProtocol.Http11, response, _context.CancellationToken).ConfigureAwait(false);
+            metrics = _vu.FinalHop ?? metrics;
+            _vu.FinalHop = null;
+        }
         metrics.Record(_vu, timings);
         RequestRunner.ThrowIfInterrupted(timings);
         return new HttpResult(response, timings, metrics.IsFailure(timings));
@@ -79,12 +94,11 @@ public sealed class VuHttp
 
     // One RequestMetrics per endpoint, shared by the scenario's VUs. Past the registry's series limit the registry
     // folds new tag sets into its overflow series anyway, so new endpoints share one entry instead of growing the cache.
-    private RequestMetrics MetricsFor(string method, string name)
+    private RequestMetrics MetricsFor(string method, string name, StatusRanges expected, string? url = null)
     {
         var registry = _vu.Scenario.Recorder.Registry;
         var endpoints = _vu.Scenario.CodeEndpoints;
-        var expected = ExpectedStatuses;
-        (TagSet Tags, string Expected) key = (RequestMetrics.EndpointTags(_context.Tags, name, method, HttpProtocol.Http11), string.Join(',', expected.Ranges));
+        (TagSet Tags, string Expected) key = (RequestMetrics.EndpointTags(_context.Tags, name, method, HttpProtocol.Http11, url), string.Join(',', expected.Ranges));
         if (endpoints.TryGetValue(key, out var metrics))
         {
             return metrics;

@@ -238,6 +238,7 @@ public sealed class ScenarioRuntime : IDisposable
             var started = MonotonicClock.Now;
             long ended = 0;
             vu.HasIntendedStart = intendedStart != 0;
+            vu.BeginIteration();
             vu.StartDelayTicks = intendedStart == 0 ? 0 : Math.Max(0, started - intendedStart);
             try
             {
@@ -257,6 +258,10 @@ public sealed class ScenarioRuntime : IDisposable
                     {
                         // Requests are the hot step, awaited here directly for the same reason as the loop above.
                         var timings = await request.SendAsync(vu, token).ConfigureAwait(false);
+                        if (request.Redirects(timings))
+                        {
+                            timings = await request.FollowAsync(vu, timings, token).ConfigureAwait(false);
+                        }
                         request.Complete(vu, timings);
                         ended = timings.EndedAt;
                     }

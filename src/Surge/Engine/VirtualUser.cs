@@ -17,6 +17,7 @@ public sealed class VirtualUser : IDisposable
     private PerVuConnections? _ownConnections;
     private IHttpTransport? _http2;
     private HttpResponseBuffer? _response;
+    private HttpSession? _session;
     private VuContext? _code;
     private CodeStep? _runningCode;
 
@@ -46,6 +47,18 @@ public sealed class VirtualUser : IDisposable
     /// <summary>The last response a check or capture needed, reused from request to request.</summary>
     internal HttpResponseBuffer Response => _response ??= new HttpResponseBuffer();
 
+    /// <summary>This VU's cookie jar and redirect notes, shared by its HTTP/1.1 and HTTP/2 clients; made on first use.</summary>
+    public HttpSession Session => _session ??= new HttpSession(_scenario.Engine.Http);
+
+    /// <summary>The redirect hop a request ended on, whose tags its final sample takes; null when it was not redirected.</summary>
+    internal Steps.RequestMetrics? FinalHop { get; set; }
+
+    /// <summary>The request a request step just sent, which a redirect it got starts from.</summary>
+    internal HttpRequest? LastRequest { get; set; }
+
+    /// <summary>Where each iteration starts: k6 empties the VU's cookie jar.</summary>
+    internal void BeginIteration() => _session?.BeginIteration();
+
     /// <summary>What C# steps see of this VU, made on first use.</summary>
     internal VuContext Code => _code ??= new VuContext(this);
 
@@ -55,13 +68,13 @@ public sealed class VirtualUser : IDisposable
         var engine = _scenario.Engine;
         if (protocol != HttpProtocol.Http11)
         {
-            return _http2 ??= Debugged(new HttpClientTransport(engine.Http));
+            return _http2 ??= Debugged(new HttpClientTransport(engine.Http, Session));
         }
-        return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog));
+        return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
 
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
-    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport) : transport;
+    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session) : transport;
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }

@@ -18,10 +18,13 @@ public sealed class HttpClientTransport : IHttpTransport
     private readonly HttpMessageInvoker _invoker;
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private readonly Http1.ConnectAttempt _attempt = new();
+    private readonly HttpSession? _session;
     private bool _opening;
 
-    public HttpClientTransport(Plans.HttpOptions options)
+    /// <param name="session">The VU's cookies and redirect notes, shared with its HTTP/1.1 client.</param>
+    public HttpClientTransport(Plans.HttpOptions options, HttpSession? session = null)
     {
+        _session = session;
         var handler = new SocketsHttpHandler
         {
             // Every redirect is a request of its own in the metrics, as in k6; following them silently would hide them.
@@ -91,6 +94,12 @@ public sealed class HttpClientTransport : IHttpTransport
                 (message.Content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(name, value);
             }
         }
+        if (_session?.CookieHeaderFor(request) is { } cookies)
+        {
+            message.Headers.TryAddWithoutValidation("Cookie", cookies);
+            timings.BytesSent += "Cookie: \r\n".Length + cookies.Length;
+        }
+        _session?.BeginResponse();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
         try
@@ -98,7 +107,7 @@ public sealed class HttpClientTransport : IHttpTransport
             using var response = await _invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
             headersAt = MonotonicClock.Now;
             timings.Status = (int)response.StatusCode;
-            timings.BytesReceived = ReadHead(response, keep);
+            timings.BytesReceived = ReadHead(response, keep, _session);
             var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
@@ -113,6 +122,10 @@ public sealed class HttpClientTransport : IHttpTransport
                         break;
                     }
                 }
+            }
+            if (timings.Error is null)
+            {
+                _session?.StoreCookies(request);
             }
         }
         catch (Exception exception)
@@ -144,10 +157,10 @@ public sealed class HttpClientTransport : IHttpTransport
     }
 
     /// <summary>
-    /// One walk over the response headers: estimates the head's size on the wire (for data_received) and, when a check
-    /// or capture needs them, keeps status and header lines.
+    /// One walk over the response headers: estimates the head's size on the wire (for data_received), notes Set-Cookie
+    /// and Location for the session and, when a check or capture needs them, keeps status and header lines.
     /// </summary>
-    private static long ReadHead(HttpResponseMessage response, HttpResponseBuffer? keep)
+    private static long ReadHead(HttpResponseMessage response, HttpResponseBuffer? keep, HttpSession? session)
     {
         keep?.Clear();
         keep?.SetStatus((int)response.StatusCode);
@@ -157,6 +170,14 @@ public sealed class HttpClientTransport : IHttpTransport
             foreach (var value in header.Value)
             {
                 bytes += header.Key.Length + 4 + value.Length;
+                if (session is not null && header.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+                {
+                    session.NoteSetCookie(System.Text.Encoding.Latin1.GetBytes(value));
+                }
+                else if (session is not null && header.Key.Equals("Location", StringComparison.OrdinalIgnoreCase))
+                {
+                    session.NoteLocation(System.Text.Encoding.Latin1.GetBytes(value));
+                }
                 keep?.AppendHead(System.Text.Encoding.Latin1.GetBytes($"{header.Key}: {value}"));
             }
         }

@@ -15,13 +15,12 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
 
     public bool Bodies { get; } = bodies;
 
-    /// <summary>The VU's transport, printing each exchange after it ends.</summary>
-    public IHttpTransport Transport(IHttpTransport inner) => new DebuggingTransport(inner, this);
+    /// <summary>The VU's transport, printing each exchange after it ends (with the cookies <paramref name="session"/>'s jar added).</summary>
+    public IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null) => new DebuggingTransport(inner, this, session);
 
-    internal void Write(HttpRequest request, in HttpTimings timings, HttpResponseBuffer? response)
+    internal void Write(HttpRequest request, ReadOnlySpan<byte> wire, in HttpTimings timings, HttpResponseBuffer? response)
     {
         var text = new StringBuilder();
-        var wire = request.Wire.AsSpan();
         var headEnd = wire.IndexOf("\r\n\r\n"u8);
         var head = headEnd < 0 ? wire : wire[..headEnd];
         text.Append("Request:\n").Append(Encoding.Latin1.GetString(head).ReplaceLineEndings("\n")).Append('\n');
@@ -66,7 +65,7 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
         }
     }
 
-    private sealed class DebuggingTransport(IHttpTransport inner, HttpDebug debug) : IHttpTransport
+    private sealed class DebuggingTransport(IHttpTransport inner, HttpDebug debug, HttpSession? session) : IHttpTransport
     {
         // Used when no check needs the response: it keeps at most what is printed, so debugging never fails a response
         // that a normal run would take (no response_too_large) and measures the same bytes.
@@ -76,8 +75,10 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
         {
             var response = keep ?? _own;
             response.Clear();
+            // Taken before sending: the response may change the jar.
+            var wire = session is null ? request.Wire : session.WireFor(request).ToArray();
             var timings = await inner.SendAsync(request, response, cancellationToken).ConfigureAwait(false);
-            debug.Write(request, timings, response);
+            debug.Write(request, wire, timings, response);
             return timings;
         }
 

@@ -29,11 +29,16 @@ public sealed class HttpRequest
 
     // Checked already.
     private HttpRequest(Uri uri, string method, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout)
+        : this(uri, method, headers, body is null ? null : Encoding.UTF8.GetBytes(body), timeout)
+    {
+    }
+
+    private HttpRequest(Uri uri, string method, IReadOnlyList<KeyValuePair<string, string>> headers, byte[]? body, TimeSpan timeout)
     {
         Method = new HttpMethod(method.ToUpperInvariant());
         Uri = uri;
         Headers = headers;
-        Body = body is null ? null : Encoding.UTF8.GetBytes(body);
+        Body = body;
         Timeout = timeout;
         TimeoutTicks = Engine.MonotonicClock.FromTimeSpan(timeout);
         Endpoint = HttpEndpoint.Of(uri);
@@ -85,6 +90,34 @@ public sealed class HttpRequest
     /// <summary>The HTTP/1.1 message exactly as it goes on the wire; its length is the request's data_sent.</summary>
     public byte[] Wire { get; }
 
+    /// <summary>The value of the request's own Cookie header (per-request cookies), or null.</summary>
+    internal string? ExplicitCookies { get; private set; }
+
+    /// <summary>
+    /// Where jar cookies go into <see cref="Wire"/>: right after the value of the request's own Cookie header (as
+    /// "; a=1"), or before the blank line that ends the head (as a whole "Cookie: a=1" line).
+    /// </summary>
+    internal int CookieInsertAt { get; private set; }
+
+    /// <summary>The URL's path, what cookie paths match against; read once per request.</summary>
+    internal string CookiePath => field ??= Uri.AbsolutePath;
+
+    /// <summary>
+    /// The request a redirect to <paramref name="target"/> sends next. 301, 302 and 303 turn into GET without a body
+    /// (HEAD stays HEAD), as browsers, Go and k6 do; 307 and 308 repeat the method and body. Authorization and the
+    /// request's own cookies do not follow to another host (the jar decides what that host gets).
+    /// </summary>
+    internal HttpRequest Redirected(Uri target, int status)
+    {
+        var toGet = status is 301 or 302 or 303 && !IsHead && Method != HttpMethod.Get;
+        var otherHost = !string.Equals(target.IdnHost, Uri.IdnHost, StringComparison.OrdinalIgnoreCase);
+        var headers = Headers.Where(h =>
+            !(toGet && h.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            && !(otherHost && (h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase))))
+            .ToList();
+        return new HttpRequest(target, toGet ? "GET" : Method.Method, headers, toGet ? null : Body, Timeout);
+    }
+
     private byte[] Serialize()
     {
         var head = new StringBuilder();
@@ -97,7 +130,13 @@ public sealed class HttpRequest
                 continue; // derived from the URL and the body, so they cannot contradict them
             }
             hasUserAgent |= name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase);
-            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}");
+            if (ExplicitCookies is null && name.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
+            {
+                ExplicitCookies = value;
+                CookieInsertAt = Encoding.UTF8.GetByteCount(head.ToString());
+            }
+            head.Append("\r\n");
         }
         if (!hasUserAgent)
         {
@@ -107,8 +146,11 @@ public sealed class HttpRequest
         {
             head.Append(CultureInfo.InvariantCulture, $"Content-Length: {Body?.Length ?? 0}\r\n");
         }
-        head.Append("\r\n");
-        var headBytes = Encoding.UTF8.GetBytes(head.ToString());
+        var headBytes = Encoding.UTF8.GetBytes(head.Append("\r\n").ToString());
+        if (ExplicitCookies is null)
+        {
+            CookieInsertAt = headBytes.Length - 2;
+        }
         return Body is null ? headBytes : [.. headBytes, .. Body];
     }
 }

@@ -31,10 +31,17 @@ public static class NetworkError
     public const string InvalidUrl = "invalid_url";
     public const string InvalidHeader = "invalid_header";
 
+    /// <summary>A redirect came back after maxRedirects were followed (a loop, usually).</summary>
+    public const string TooManyRedirects = "too_many_redirects";
+
+    /// <summary>A redirect (301, 302, 303, 307, 308) without a Location, or with one that is not an http(s) URL.</summary>
+    public const string InvalidRedirect = "invalid_redirect";
+
     public static readonly IReadOnlyList<string> All =
     [
         Timeout, ConnectionRefused, ConnectionReset, Dns, Tls, Unreachable, ResponseEnded, InvalidResponse,
-        ProtocolError, ResponseTooLarge, ConnectionError, Interrupted, InvalidMethod, InvalidUrl, InvalidHeader, Unknown,
+        ProtocolError, ResponseTooLarge, ConnectionError, Interrupted, InvalidMethod, InvalidUrl, InvalidHeader,
+        TooManyRedirects, InvalidRedirect, Unknown,
     ];
 
     public static string Classify(Exception exception)

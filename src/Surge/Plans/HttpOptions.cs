@@ -19,6 +19,18 @@ public sealed record HttpOptions
 
     public ConnectionSharing Connections { get; init; } = ConnectionSharing.PerVu;
 
+    /// <summary>k6's default number of redirects followed before a request fails with `too_many_redirects`.</summary>
+    public const int DefaultMaxRedirects = 10;
+
+    /// <summary>k6's maxRedirects: redirects followed, each recorded as a request of its own; 0 returns the 3xx as it is.</summary>
+    public int MaxRedirects { get; init; } = DefaultMaxRedirects;
+
+    /// <summary>Whether each VU keeps cookies from Set-Cookie and sends them back (on, as in k6 and Locust).</summary>
+    public bool CookieJar { get; init; } = true;
+
+    /// <summary>k6's noCookiesReset: keep a VU's cookies from one iteration to the next instead of emptying the jar.</summary>
+    public bool NoCookiesReset { get; init; }
+
     /// <summary>
     /// Where relative request URLs point (`--base-url`, or <c>PlanBuilder.BaseUrl</c>). YAML resolves its own at load
     /// time so that a bad URL is reported at its line; C# plans and code steps resolve against this when they run.

@@ -18,6 +18,12 @@ public sealed record RequestStep : Step
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>Cookies sent with this request only, as one Cookie header; values may hold `{{ }}` templates. Jar cookies of the same name give way.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Cookies { get; init; } = [];
+
+    /// <summary>Redirects this request follows; null takes the test's <see cref="HttpOptions.MaxRedirects"/>, 0 returns the 3xx.</summary>
+    public int? MaxRedirects { get; init; }
+
     /// <summary>Raw body; for `json:` bodies the loader serializes and sets Content-Type.</summary>
     public string? Body { get; init; }
 

@@ -13,13 +13,16 @@ public sealed class CannedResponseServer : IDisposable
 {
     public static readonly byte[] Response = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello world\n"u8.ToArray();
 
+    private readonly byte[] _response;
     private readonly Socket _listener;
     private readonly List<Socket> _connections = [];
     private readonly Lock _connectionsLock = new();
     private long _requests;
 
-    public CannedResponseServer()
+    /// <param name="response">The whole response sent to every request; <see cref="Response"/> unless given.</param>
+    public CannedResponseServer(byte[]? response = null)
     {
+        _response = response ?? Response;
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(16);
@@ -77,7 +80,7 @@ public sealed class CannedResponseServer : IDisposable
                     {
                         matched = 0;
                         Interlocked.Increment(ref _requests);
-                        connection.Send(Response);
+                        connection.Send(_response);
                     }
                 }
             }

@@ -16,11 +16,14 @@ internal sealed class RequestMetrics(TagSet baseTags, MetricRegistry registry, S
 
     private readonly Series?[] _series = new Series?[StatusSlots + NetworkError.All.Count];
 
-    /// <summary>k6's endpoint tags on top of the step's: `name` (and `url`, the same), `method` and `proto`.</summary>
-    public static TagSet EndpointTags(TagSet stepTags, string name, string method, HttpProtocol protocol) => stepTags.With(
+    /// <summary>
+    /// k6's endpoint tags on top of the step's: `name`, `url` (the name, except for a redirect hop, which k6 tags with
+    /// its own URL), `method` and `proto`.
+    /// </summary>
+    public static TagSet EndpointTags(TagSet stepTags, string name, string method, HttpProtocol protocol, string? url = null) => stepTags.With(
     [
         new("name", name),
-        new("url", name),
+        new("url", url ?? name),
         new("method", method.ToUpperInvariant()),
         new("proto", protocol == HttpProtocol.Http2 ? "HTTP/2.0" : "HTTP/1.1"),
     ]);

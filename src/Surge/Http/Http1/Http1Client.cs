@@ -24,15 +24,18 @@ public sealed class Http1Client : IHttpTransport
     private readonly HttpOptions _options;
     private readonly RequestWatchdog _watchdog;
     private readonly ConnectAttempt _attempt = new();
+    private readonly HttpSession? _session;
     private int _state;
     private long _deadline;
     private CancellationToken _interrupt;
     private Http1Connection? _connection;
     private CancellationTokenSource? _connecting;
 
-    public Http1Client(IConnectionSource connections, HttpOptions options, RequestWatchdog watchdog)
+    /// <param name="session">The VU's cookies and redirect notes; null sends each request exactly as prepared.</param>
+    public Http1Client(IConnectionSource connections, HttpOptions options, RequestWatchdog watchdog, HttpSession? session = null)
     {
         _connections = connections;
+        _session = session;
         _options = options;
         _watchdog = watchdog;
         watchdog.Watch(this);
@@ -48,6 +51,7 @@ public sealed class Http1Client : IHttpTransport
         _interrupt = cancellationToken;
         _deadline = started + request.TimeoutTicks;
         Volatile.Write(ref _state, Running);
+        var wire = _session is null ? request.Wire : _session.WireFor(request);
         try
         {
             while (true)
@@ -64,10 +68,10 @@ public sealed class Http1Client : IHttpTransport
                     timings.Connecting = opening.Connect;
                     timings.TlsHandshaking = opening.Tls;
                 }
-                connection.BeginResponse(request, keep);
+                connection.BeginResponse(request, keep, _session);
                 try
                 {
-                    await connection.WriteAsync(request).ConfigureAwait(false);
+                    await connection.WriteAsync(wire).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (IsStale(exception, reused, connection))
                 {
@@ -121,7 +125,7 @@ public sealed class Http1Client : IHttpTransport
                 {
                     return Failed(timings, Abandoned(cancellationToken), keep, started, sendAt, sentAt);
                 }
-                return Completed(timings, request, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt, reads);
+                return Completed(timings, request, wire.Length, connection, status, sendAt - started, sentAt - sendAt, sentAt, firstByteAt, reads);
             }
         }
         catch (Exception exception)
@@ -137,7 +141,7 @@ public sealed class Http1Client : IHttpTransport
         && !connection.HasBufferedBytes && Volatile.Read(ref _state) == Running;
 
     // Fills the wire-measured phases and hands the connection back for reuse, or closes it.
-    private HttpTimings Completed(HttpTimings timings, HttpRequest request, Http1Connection connection, ParseStatus status,
+    private HttpTimings Completed(HttpTimings timings, HttpRequest request, int bytesSent, Http1Connection connection, ParseStatus status,
         long blocked, long sending, long sentAt, long firstByteAt, int reads)
     {
         // A response that came in one read was received at its first byte: parsing it is not receiving (and one
@@ -152,8 +156,12 @@ public sealed class Http1Client : IHttpTransport
         var complete = status == ParseStatus.Complete;
         timings.Status = complete ? connection.Status : 0;
         timings.Error = complete ? null : connection.Error;
-        timings.BytesSent = request.Wire.Length;
+        timings.BytesSent = bytesSent;
         timings.BytesReceived = connection.ResponseBytes;
+        if (complete)
+        {
+            _session?.StoreCookies(request);
+        }
         _connection = null;
         if (complete && connection.KeepAlive)
         {

@@ -94,8 +94,8 @@ public sealed class Http1Connection : IDisposable
     /// Writes the prepared request in one go. Plain connections talk to the socket itself, skipping a stream layer on
     /// the hot path. Socket calls take no token: the watchdog aborts instead.
     /// </summary>
-    public ValueTask WriteAsync(HttpRequest request) =>
-        _tls is null ? SendAllAsync(request.Wire) : _tls.WriteAsync(request.Wire);
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> wire) =>
+        _tls is null ? SendAllAsync(wire) : _tls.WriteAsync(wire);
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes)
     {
@@ -124,9 +124,9 @@ public sealed class Http1Connection : IDisposable
     /// Starts reading a response. The read loop itself lives in <see cref="Http1Client.SendAsync"/>, one async level
     /// for the whole exchange, because each level a completion passes through costs measurably on one core.
     /// </summary>
-    public void BeginResponse(HttpRequest request, HttpResponseBuffer? keep)
+    public void BeginResponse(HttpRequest request, HttpResponseBuffer? keep, HttpSession? session)
     {
-        _parser.Begin(request.IsHead, keep);
+        _parser.Begin(request.IsHead, keep, session);
         _tooLarge = false;
         ResponseBytes = 0;
     }

@@ -6,6 +6,9 @@ namespace Surge.Http.Http1;
 /// </summary>
 public sealed class PerVuConnections : IConnectionSource
 {
+    /// <summary>Idle connections kept at most: redirects to ever new hosts or ports must not pile up open sockets.</summary>
+    internal const int MaxIdle = 16;
+
     private readonly List<Http1Connection> _idle = new(1);
 
     public Http1Connection? Take(HttpEndpoint endpoint)
@@ -22,7 +25,15 @@ public sealed class PerVuConnections : IConnectionSource
         return null;
     }
 
-    public void Return(Http1Connection connection) => _idle.Add(connection);
+    public void Return(Http1Connection connection)
+    {
+        if (_idle.Count >= MaxIdle)
+        {
+            _idle[0].Dispose(); // the longest idle
+            _idle.RemoveAt(0);
+        }
+        _idle.Add(connection);
+    }
 
     public void Dispose()
     {

@@ -37,6 +37,7 @@ public sealed class ResponseParser
     private bool _keepAliveRequested;
     private bool _closeDelimited;
     private HttpResponseBuffer? _keep;
+    private HttpSession? _session;
 
     private enum State
     {
@@ -63,10 +64,13 @@ public sealed class ResponseParser
 
     /// <param name="headRequest">A response to HEAD has headers only, whatever Content-Length says.</param>
     /// <param name="keep">Receives the head and the decoded body when a check or capture needs them; null discards.</param>
-    public void Begin(bool headRequest, HttpResponseBuffer? keep)
+    /// <param name="session">Receives the Set-Cookie and Location headers, which act on later requests.</param>
+    public void Begin(bool headRequest, HttpResponseBuffer? keep, HttpSession? session = null)
     {
         _keep = keep;
         keep?.Clear();
+        _session = session;
+        session?.BeginResponse();
         _noBody = headRequest;
         Status = 0;
         Error = null;
@@ -249,6 +253,17 @@ public sealed class ResponseParser
             _closeRequested |= ContainsToken(value, "close"u8);
             _keepAliveRequested |= ContainsToken(value, "keep-alive"u8);
         }
+        else if (_session is not null)
+        {
+            if (Ascii.EqualsIgnoreCase(name, "set-cookie"u8))
+            {
+                _session.NoteSetCookie(value);
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "location"u8))
+            {
+                _session.NoteLocation(value);
+            }
+        }
         return true;
     }
 
@@ -275,6 +290,7 @@ public sealed class ResponseParser
             var status = Status;
             ResetHead();
             _keep?.Clear();
+            _session?.BeginResponse();
             Status = status;
             return true;
         }
