@@ -11,6 +11,7 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     RunCommand.Create(),
     RunCommand.CreateInspect(),
     ReportCommand.Create(),
+    MergeCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),
     NewCommand.Create(),

@@ -71,6 +71,7 @@ public static class RunExecution
             HttpDebug = output.HttpDebug is { } debug ? new Http.HttpDebug(Console.Error, bodies: debug == "full") : null,
         };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        summary = summary with { Plan = PlanIdentities.Of(plan) };
         if (summary.Outcome == RunOutcome.Interrupted)
         {
             summary = summary with { StoppedBy = signals.StoppedBy };
