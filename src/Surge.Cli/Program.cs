@@ -12,6 +12,7 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     RunCommand.CreateInspect(),
     ReportCommand.Create(),
     MergeCommand.Create(),
+    KubernetesCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),
     NewCommand.Create(),
