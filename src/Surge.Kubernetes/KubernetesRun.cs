@@ -221,71 +221,41 @@ public static class KubernetesRun
             case "$code" in 0|99) exit 0 ;; *) exit "$code" ;; esac
             """;
         var instanceLabels = new Dictionary<string, string>(labels) { ["app.kubernetes.io/component"] = "instance" };
-        return new V1Job
+        var container = ShellContainer("surge", settings.Image, name, script);
+        container.Ports = [new V1ContainerPort { Name = "api", ContainerPort = ApiPort }];
+        // Ready once the REST API answers: the plan is loaded and the instance waits, paused.
+        container.ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/v1/status", Port = ApiPort }, PeriodSeconds = 1 };
+        // A load generator must not be throttled mid-run (a CPU limit would bend latencies), so it asks for a whole
+        // core and sets no CPU limit; memory is bounded.
+        container.Resources = new V1ResourceRequirements
         {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
-            Metadata = Meta(name, settings.Namespace, instanceLabels),
-            Spec = new V1JobSpec
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1"), ["memory"] = new("512Mi") },
+            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("2Gi") },
+        };
+        container.VolumeMounts =
+        [
+            new V1VolumeMount { Name = "test", MountPath = TestFolder, ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "results", MountPath = Path.GetDirectoryName(ResultPath)! },
+        ];
+        var job = OneTryJob(Meta(name, settings.Namespace, instanceLabels), container);
+        job.Spec.CompletionMode = "Indexed";
+        job.Spec.Completions = n;
+        job.Spec.Parallelism = n;
+        job.Spec.Template.Spec.Subdomain = name;
+        job.Spec.Template.Spec.Volumes =
+        [
+            new V1Volume
             {
-                CompletionMode = "Indexed",
-                Completions = n,
-                Parallelism = n,
-                BackoffLimit = 0,
-                Template = new V1PodTemplateSpec
+                Name = "test",
+                ConfigMap = new V1ConfigMapVolumeSource
                 {
-                    Metadata = new V1ObjectMeta { Labels = instanceLabels },
-                    Spec = new V1PodSpec
-                    {
-                        RestartPolicy = "Never",
-                        Subdomain = name,
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "surge",
-                                Image = settings.Image,
-                                ImagePullPolicy = "IfNotPresent",
-                                Command = ["/bin/sh", "-c", script],
-                                Env = [TokenFrom(name)],
-                                Ports = [new V1ContainerPort { Name = "api", ContainerPort = ApiPort }],
-                                // Ready once the REST API answers: the plan is loaded and the instance waits, paused.
-                                ReadinessProbe = new V1Probe
-                                {
-                                    HttpGet = new V1HTTPGetAction { Path = "/v1/status", Port = ApiPort },
-                                    PeriodSeconds = 1,
-                                },
-                                // A load generator must not be throttled mid-run (a CPU limit would bend latencies), so
-                                // it asks for a whole core and sets no CPU limit; memory is bounded.
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1"), ["memory"] = new("512Mi") },
-                                    Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("2Gi") },
-                                },
-                                VolumeMounts =
-                                [
-                                    new V1VolumeMount { Name = "test", MountPath = TestFolder, ReadOnlyProperty = true },
-                                    new V1VolumeMount { Name = "results", MountPath = Path.GetDirectoryName(ResultPath)! },
-                                ],
-                            },
-                        ],
-                        Volumes =
-                        [
-                            new V1Volume
-                            {
-                                Name = "test",
-                                ConfigMap = new V1ConfigMapVolumeSource
-                                {
-                                    Name = name + "-test",
-                                    Items = [.. files.Select(f => new V1KeyToPath { Key = f.Key, Path = f.File.RelativePath })],
-                                },
-                            },
-                            new V1Volume { Name = "results", EmptyDir = new V1EmptyDirVolumeSource() },
-                        ],
-                    },
+                    Name = name + "-test",
+                    Items = [.. files.Select(f => new V1KeyToPath { Key = f.Key, Path = f.File.RelativePath })],
                 },
             },
-        };
+            new V1Volume { Name = "results", EmptyDir = new V1EmptyDirVolumeSource() },
+        ];
+        return job;
     }
 
     private static V1Job StarterJob(KubernetesRunSettings settings, string name, Dictionary<string, string> labels)
@@ -308,40 +278,40 @@ public static class KubernetesRun
             exec surge resume --timeout 5m $addresses
             """;
         var starterLabels = new Dictionary<string, string>(labels) { ["app.kubernetes.io/component"] = "starter" };
-        return new V1Job
+        var container = ShellContainer("starter", settings.Image, name, script);
+        container.Resources = new V1ResourceRequirements
         {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
-            Metadata = Meta(name + "-starter", settings.Namespace, starterLabels),
-            Spec = new V1JobSpec
-            {
-                BackoffLimit = 0,
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = starterLabels },
-                    Spec = new V1PodSpec
-                    {
-                        RestartPolicy = "Never",
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "starter",
-                                Image = settings.Image,
-                                ImagePullPolicy = "IfNotPresent",
-                                Command = ["/bin/sh", "-c", script],
-                                Env = [TokenFrom(name)],
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
-                                },
-                            },
-                        ],
-                    },
-                },
-            },
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
         };
+        return OneTryJob(Meta(name + "-starter", settings.Namespace, starterLabels), container);
     }
+
+    /// <summary>A Job whose pods run once, never restarted or retried: a retried instance would send its load twice.</summary>
+    private static V1Job OneTryJob(V1ObjectMeta metadata, V1Container container) => new()
+    {
+        ApiVersion = "batch/v1",
+        Kind = "Job",
+        Metadata = metadata,
+        Spec = new V1JobSpec
+        {
+            BackoffLimit = 0,
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(metadata.Labels) },
+                Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [container] },
+            },
+        },
+    };
+
+    /// <summary>The surge image running a shell script, with the run's API token.</summary>
+    private static V1Container ShellContainer(string containerName, string image, string name, string script) => new()
+    {
+        Name = containerName,
+        Image = image,
+        ImagePullPolicy = "IfNotPresent",
+        Command = ["/bin/sh", "-c", script],
+        Env = [TokenFrom(name)],
+    };
 
     private static V1EnvVar TokenFrom(string name) => new()
     {
