@@ -100,13 +100,15 @@ public static class RunCommand
             {
                 plan = plan with { Thresholds = [] };
             }
+            // Taken before a segment scales the executors: what every instance of a distributed run shares.
+            var identity = inspect ? null : PlanIdentities.Of(plan);
             PlanEnvironment.CheckResolved(plan);
             if (inspect)
             {
                 PlanJson.Write(plan, Console.Out);
                 return ExitCodes.Success;
             }
-            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) });
+            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug), PlanIdentity = identity });
         });
         return command;
     }
