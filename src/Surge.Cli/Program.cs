@@ -11,6 +11,8 @@ var root = new RootCommand("Surge: load testing for .NET, k6-compatible, measure
     RunCommand.Create(),
     RunCommand.CreateInspect(),
     ReportCommand.Create(),
+    MergeCommand.Create(),
+    KubernetesCommand.Create(),
     CompareCommand.Create(),
     DemoCommand.Create(),
     NewCommand.Create(),

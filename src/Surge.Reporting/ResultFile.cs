@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Surge.Metrics;
@@ -13,7 +14,9 @@ namespace Surge.Reporting;
 public static class ResultFile
 {
     public const string Format = "surge-result";
-    public const int Version = 1;
+
+    /// <summary>2 added the wall-clock stamps (slices, the monotonic clock's origin), the plan's identity and a merge's parts; 1 still reads.</summary>
+    public const int Version = 2;
 
     private static readonly Dictionary<MetricKind, string> KindNames = new()
     {
@@ -51,8 +54,12 @@ public static class ResultFile
         {
             json.WriteString("stoppedBy", stoppedBy);
         }
+        json.WriteNumber("clockOrigin", summary.ClockOrigin);
+        json.WriteNumber("clockFrequency", Stopwatch.Frequency);
         WriteStrings(json, "summaryTrendStats", summary.SummaryTrendStats);
         WriteStrings(json, "warnings", summary.Warnings);
+        WritePlan(json, summary.Plan);
+        WriteParts(json, summary.Parts);
 
         json.WriteStartArray("scenarios");
         foreach (var scenario in summary.Scenarios)
@@ -86,6 +93,7 @@ public static class ResultFile
             }
             json.WriteBoolean("passed", threshold.Passed);
             json.WriteBoolean("abortOnFail", threshold.AbortOnFail);
+            json.WriteBoolean("allowNoData", threshold.AllowNoData);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -123,6 +131,46 @@ public static class ResultFile
         json.WriteEndObject();
     }
 
+    private static void WritePlan(Utf8JsonWriter json, PlanIdentity? plan)
+    {
+        if (plan is null)
+        {
+            return;
+        }
+        json.WriteStartObject("plan");
+        json.WriteString("hash", plan.Hash);
+        json.WriteStartObject("fields");
+        foreach (var (field, hash) in plan.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(field, hash);
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteParts(Utf8JsonWriter json, IReadOnlyList<RunPart> parts)
+    {
+        if (parts.Count == 0)
+        {
+            return;
+        }
+        json.WriteStartArray("parts");
+        foreach (var part in parts)
+        {
+            json.WriteStartObject();
+            json.WriteString("source", part.Source);
+            json.WriteString("startedAt", part.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("duration", part.Duration.ToString("c", CultureInfo.InvariantCulture));
+            json.WriteString("outcome", OutcomeNames[part.Outcome]);
+            if (part.StoppedBy is { } stoppedBy)
+            {
+                json.WriteString("stoppedBy", stoppedBy);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     private static void WriteVerifications(Utf8JsonWriter json, IReadOnlyList<IntegrityResult> verifications)
     {
         json.WriteStartArray("verifications");
@@ -152,7 +200,10 @@ public static class ResultFile
             json.WriteStartObject();
             json.WriteString("start", point.Start.ToString("c", CultureInfo.InvariantCulture));
             json.WriteString("length", point.Length.ToString("c", CultureInfo.InvariantCulture));
+            json.WriteString("startedAt", point.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("endedAt", point.EndedAt.ToString("O", CultureInfo.InvariantCulture));
             json.WriteNumber("vus", point.Vus);
+            json.WriteNumber("vusMax", point.VusMax);
             json.WriteNumber("requests", point.Requests);
             json.WriteNumber("failedRequests", point.FailedRequests);
             json.WriteNumber("iterations", point.Iterations);
@@ -249,28 +300,70 @@ public static class ResultFile
             throw format.Error($"expected \"{Format}\", found \"{format.String()}\"");
         }
         var version = root.Required("version");
-        if (version.Int() != Version)
+        if (version.Int() is < 1 or > Version)
         {
-            throw version.Error($"version {version.Int()} is not supported; this Surge reads version {Version}");
+            throw version.Error(version.Int() > Version
+                ? $"version {version.Int()} was written by a newer Surge; this one reads versions 1 to {Version}"
+                : $"version {version.Int()} is not a Surge result version");
         }
+        var startedAt = ReadDate(root.Required("startedAt"));
+        var duration = ReadTimeSpan(root.Required("duration"));
+        var frequency = root.Optional("clockFrequency") is { } frequencyField ? ReadCount(frequencyField) : Stopwatch.Frequency;
+        if (frequency == 0)
+        {
+            throw root.Required("clockFrequency").Error("a clock frequency cannot be 0");
+        }
+        var metrics = root.Required("metrics").Items().Select(m => ReadMetric(m, frequency)).ToList();
         return new RunSummary
         {
-            StartedAt = root.Required("startedAt").Parse(
-                s => DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture, DateTimeStyles.None), "a round-trip date"),
-            Duration = ReadTimeSpan(root.Required("duration")),
+            StartedAt = startedAt,
+            Duration = duration,
+            ClockOrigin = root.Optional("clockOrigin") is { } origin
+                ? OnThisClock(origin.Long(), frequency)
+                : AssumedClockOrigin(metrics, duration),
             Outcome = ReadName(root.Required("outcome"), OutcomeNames),
             StoppedBy = root.Optional("stoppedBy")?.String(),
             SummaryTrendStats = [.. root.Required("summaryTrendStats").Items().Select(i => i.String())],
             Warnings = [.. root.Required("warnings").Items().Select(i => i.String())],
+            Plan = root.Optional("plan") is { } plan ? ReadPlan(plan) : null,
+            Parts = root.Optional("parts") is { } parts ? [.. parts.Items().Select(ReadPart)] : [],
             Scenarios = [.. root.Required("scenarios").Items().Select(ReadScenario)],
             Thresholds = [.. root.Required("thresholds").Items().Select(ReadThreshold)],
-            Metrics = [.. root.Required("metrics").Items().Select(ReadMetric)],
+            Metrics = metrics,
 
             // Files written before the timeline existed have none; they read as a run without one.
-            Timeline = root.Optional("timeline") is { } timeline ? [.. timeline.Items().Select(ReadPoint)] : [],
+            Timeline = root.Optional("timeline") is { } timeline ? [.. timeline.Items().Select(p => ReadPoint(p, startedAt))] : [],
             Verifications = root.Optional("verifications") is { } verifications ? [.. verifications.Items().Select(ReadVerification)] : [],
         };
     }
+
+    // A clock reading of another machine's Stopwatch, in this machine's ticks (Linux counts nanoseconds, Windows often 100 ns).
+    private static long OnThisClock(long ticks, long frequency) =>
+        frequency == Stopwatch.Frequency || ticks == long.MinValue ? ticks : (long)(ticks * ((double)Stopwatch.Frequency / frequency));
+
+    // Version 1 kept no clock origin: the run's latest gauge reading is taken as made at its end, which holds for vus
+    // (sampled until the load stops) and puts every other gauge within the run.
+    private static long AssumedClockOrigin(List<MetricSummary> metrics, TimeSpan duration)
+    {
+        var latest = metrics.Where(m => m.Definition.Kind == MetricKind.Gauge && !m.Total.IsEmpty).Select(m => m.Total.LastTimestamp).DefaultIfEmpty(0).Max();
+        return latest - Engine.MonotonicClock.FromTimeSpan(duration);
+    }
+
+    private static PlanIdentity ReadPlan(JsonField plan) => new(
+        plan.Required("hash").String(),
+        plan.Required("fields").Properties().ToDictionary(p => p.Name, p => p.Value.String(), StringComparer.Ordinal));
+
+    private static RunPart ReadPart(JsonField part) => new()
+    {
+        Source = part.Required("source").String(),
+        StartedAt = ReadDate(part.Required("startedAt")),
+        Duration = ReadTimeSpan(part.Required("duration")),
+        Outcome = ReadName(part.Required("outcome"), OutcomeNames),
+        StoppedBy = part.Optional("stoppedBy")?.String(),
+    };
+
+    private static DateTimeOffset ReadDate(JsonField field) =>
+        field.Parse(s => DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture, DateTimeStyles.None), "a round-trip date");
 
     private static IntegrityResult ReadVerification(JsonField verify) => new(verify.Required("ledger").String())
     {
@@ -282,7 +375,7 @@ public static class ResultFile
         Error = verify.Optional("error")?.String(),
     };
 
-    private static TimelinePoint ReadPoint(JsonField point)
+    private static TimelinePoint ReadPoint(JsonField point, DateTimeOffset runStartedAt)
     {
         var statuses = new SortedDictionary<int, long>();
         foreach (var (name, count) in point.Required("statuses").Properties())
@@ -295,11 +388,16 @@ public static class ResultFile
 
         // Decoded once here so that a corrupt histogram fails the read with its path, not a chart later on.
         duration.Parse(Histogram.FromBase64, "an encoded histogram");
+        var start = ReadTimeSpan(point.Required("start"));
         return new TimelinePoint
         {
-            Start = ReadTimeSpan(point.Required("start")),
+            Start = start,
             Length = ReadTimeSpan(point.Required("length")),
+
+            // Version 1 stamped no wall-clock time; the run's start plus the slice's offset is what version 2 writes.
+            StartedAt = point.Optional("startedAt") is { } startedAt ? ReadDate(startedAt) : runStartedAt + start,
             Vus = point.Required("vus").Int(),
+            VusMax = point.Optional("vusMax")?.Int() ?? 0,
             Requests = ReadCount(point.Required("requests")),
             FailedRequests = ReadCount(point.Required("failedRequests")),
             Iterations = ReadCount(point.Required("iterations")),
@@ -328,16 +426,19 @@ public static class ResultFile
         threshold.Required("expression").Parse(ThresholdExpression.Parse, "a threshold expression"),
         threshold.Required("observed").NullableDouble(),
         threshold.Required("passed").Bool(),
-        threshold.Required("abortOnFail").Bool());
+        threshold.Required("abortOnFail").Bool())
+    {
+        AllowNoData = threshold.Optional("allowNoData")?.Bool() ?? false,
+    };
 
-    private static MetricSummary ReadMetric(JsonField metric)
+    private static MetricSummary ReadMetric(JsonField metric, long frequency)
     {
         var definition = new MetricDefinition(
             metric.Required("name").String(),
             ReadName(metric.Required("kind"), KindNames),
             ReadName(metric.Required("contains"), ContainsNames),
             metric.Required("description").String());
-        var total = ReadAggregate(metric.Required("total"), definition.Kind);
+        var total = ReadAggregate(metric.Required("total"), definition.Kind, frequency);
         var series = new List<MetricSeries>();
         var seen = new HashSet<TagSet>();
         foreach (var item in metric.Required("series").Items())
@@ -348,12 +449,12 @@ public static class ResultFile
             {
                 throw tagsField.Error($"a second series with tags {{{tags}}}");
             }
-            series.Add(new MetricSeries(tags, ReadAggregate(item.Required("values"), definition.Kind)));
+            series.Add(new MetricSeries(tags, ReadAggregate(item.Required("values"), definition.Kind, frequency)));
         }
         return new MetricSummary(definition, total, series);
     }
 
-    private static MetricAggregate ReadAggregate(JsonField values, MetricKind kind)
+    private static MetricAggregate ReadAggregate(JsonField values, MetricKind kind, long frequency)
     {
         // The fields a kind never touches keep the values of a fresh aggregate.
         var fresh = new MetricAggregate(kind);
@@ -378,7 +479,7 @@ public static class ResultFile
             case MetricKind.Gauge:
                 samples = ReadCount(values.Required("samples"));
                 last = values.Required("last").Double();
-                lastTimestamp = values.Required("lastTimestamp").Long();
+                lastTimestamp = OnThisClock(values.Required("lastTimestamp").Long(), frequency);
                 min = values.Required("min").Double();
                 max = values.Required("max").Double();
                 break;
@@ -410,111 +511,5 @@ public static class ResultFile
             }
         }
         throw field.Error($"expected one of {string.Join(", ", names.Values)}, found \"{text}\"");
-    }
-
-    /// <summary>
-    /// Combines results of the same test run on several machines as if one machine had measured everything:
-    /// series with equal tags merge exactly (histograms add), the run spans from the earliest start for the
-    /// longest duration, scenarios add up by name, and the most severe outcome wins.
-    /// </summary>
-    public static RunSummary Merge(IReadOnlyList<RunSummary> parts)
-    {
-        if (parts.Count == 0)
-        {
-            throw new ArgumentException("there is nothing to merge", nameof(parts));
-        }
-        var first = parts[0];
-        return first with
-        {
-            StartedAt = parts.Min(p => p.StartedAt),
-            Duration = parts.Max(p => p.Duration),
-            Outcome = parts.Select(p => p.Outcome).MaxBy(Severity),
-            Warnings = [.. parts.SelectMany(p => p.Warnings).Distinct(StringComparer.Ordinal)],
-            Scenarios = MergeScenarios(parts),
-            Metrics = MergeMetrics(parts),
-
-            // Machines start at different moments and slice at different widths, so their slices do not line up;
-            // a merged result shows no timeline rather than one machine's as if it were everyone's.
-            Timeline = parts.Count == 1 ? first.Timeline : [],
-            Verifications = [.. parts.SelectMany(p => p.Verifications)],
-
-            // Kept from the first part as they are: the observed values and verdicts of one machine say nothing
-            // about the merged whole, and the caller re-evaluates every threshold against the merged metrics.
-            Thresholds = first.Thresholds,
-        };
-    }
-
-    private static int Severity(RunOutcome outcome) => outcome switch
-    {
-        RunOutcome.SetupFailed => 3,
-        RunOutcome.AbortedByThreshold => 2,
-        RunOutcome.Interrupted => 1,
-        _ => 0,
-    };
-
-    private static List<ScenarioSummary> MergeScenarios(IReadOnlyList<RunSummary> parts)
-    {
-        var merged = new List<ScenarioSummary>();
-        foreach (var scenario in parts.SelectMany(p => p.Scenarios))
-        {
-            var index = merged.FindIndex(s => s.Name == scenario.Name);
-            if (index < 0)
-            {
-                merged.Add(scenario);
-                continue;
-            }
-            var sum = merged[index];
-            merged[index] = sum with
-            {
-                MaxVus = sum.MaxVus + scenario.MaxVus,
-                MaxDuration = sum.MaxDuration > scenario.MaxDuration ? sum.MaxDuration : scenario.MaxDuration,
-                CompletedIterations = sum.CompletedIterations + scenario.CompletedIterations,
-                InterruptedIterations = sum.InterruptedIterations + scenario.InterruptedIterations,
-                DroppedIterations = sum.DroppedIterations + scenario.DroppedIterations,
-            };
-        }
-        return merged;
-    }
-
-    private static List<MetricSummary> MergeMetrics(IReadOnlyList<RunSummary> parts)
-    {
-        var order = new List<string>();
-        var definitions = new Dictionary<string, MetricDefinition>(StringComparer.Ordinal);
-        var totals = new Dictionary<string, MetricAggregate>(StringComparer.Ordinal);
-        var series = new Dictionary<string, Dictionary<TagSet, MetricAggregate>>(StringComparer.Ordinal);
-        var seriesOrder = new Dictionary<string, List<TagSet>>(StringComparer.Ordinal);
-        foreach (var metric in parts.SelectMany(p => p.Metrics))
-        {
-            var name = metric.Definition.Name;
-            if (!definitions.TryGetValue(name, out var definition))
-            {
-                definition = metric.Definition;
-                definitions[name] = definition;
-                totals[name] = new MetricAggregate(definition.Kind);
-                series[name] = [];
-                seriesOrder[name] = [];
-                order.Add(name);
-            }
-            else if (definition.Kind != metric.Definition.Kind)
-            {
-                throw new ArgumentException(
-                    $"metric '{name}' is a {definition.Kind} in one part and a {metric.Definition.Kind} in another", nameof(parts));
-            }
-            totals[name].Merge(metric.Total);
-            foreach (var part in metric.Series)
-            {
-                if (!series[name].TryGetValue(part.Tags, out var values))
-                {
-                    values = new MetricAggregate(definition.Kind);
-                    series[name][part.Tags] = values;
-                    seriesOrder[name].Add(part.Tags);
-                }
-                values.Merge(part.Values);
-            }
-        }
-        return [.. order.Select(name => new MetricSummary(
-            definitions[name],
-            totals[name],
-            [.. seriesOrder[name].Select(tags => new MetricSeries(tags, series[name][tags]))]))];
     }
 }

@@ -85,7 +85,7 @@ public static class TestRun
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
-        var timeline = new TimelineRecorder();
+        var timeline = new TimelineRecorder(startedAt);
         var vusSampled = false;
         while (!running.IsCompleted)
         {
@@ -133,6 +133,7 @@ public static class TestRun
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
         {
+            ClockOrigin = origin,
             Timeline = timeline.ToTimeline(),
             Verifications = verifications,
             Warnings =

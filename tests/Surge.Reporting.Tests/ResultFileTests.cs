@@ -6,7 +6,7 @@ namespace Surge.Reporting.Tests;
 
 public sealed class ResultFileTests
 {
-    private static byte[] Bytes(RunSummary summary)
+    internal static byte[] Bytes(RunSummary summary)
     {
         using var stream = new MemoryStream();
         ResultFile.Write(summary, stream);
@@ -15,32 +15,35 @@ public sealed class ResultFileTests
 
     private static RunSummary Read(string json) => ResultFile.Read(new MemoryStream(Encoding.UTF8.GetBytes(json)));
 
-    private static RunSummary RoundTrip(RunSummary summary) => ResultFile.Read(new MemoryStream(Bytes(summary)));
+    internal static RunSummary RoundTrip(RunSummary summary) => ResultFile.Read(new MemoryStream(Bytes(summary)));
 
     /// <summary>Every stored field of two aggregates, histograms by their exact encoding.</summary>
-    private static void AssertSameAggregate(MetricAggregate expected, MetricAggregate actual)
+    internal static void AssertSameAggregate(MetricAggregate expected, MetricAggregate actual, bool sameClock = true)
     {
         Assert.Equal(expected.Kind, actual.Kind);
         Assert.Equal(expected.Sum, actual.Sum);
         Assert.Equal(expected.Passes, actual.Passes);
         Assert.Equal(expected.Samples, actual.Samples);
         Assert.Equal(expected.Last, actual.Last);
-        Assert.Equal(expected.LastTimestamp, actual.LastTimestamp);
+        if (sameClock)
+        {
+            Assert.Equal(expected.LastTimestamp, actual.LastTimestamp);
+        }
         Assert.Equal(expected.GaugeMin, actual.GaugeMin);
         Assert.Equal(expected.GaugeMax, actual.GaugeMax);
         Assert.Equal(expected.Histogram?.ToBase64(), actual.Histogram?.ToBase64());
     }
 
-    private static void AssertSameMetrics(RunSummary expected, RunSummary actual)
+    internal static void AssertSameMetrics(RunSummary expected, RunSummary actual, bool sameClock = true)
     {
         Assert.Equal(expected.Metrics.Select(m => m.Definition), actual.Metrics.Select(m => m.Definition));
         foreach (var (want, got) in expected.Metrics.Zip(actual.Metrics))
         {
-            AssertSameAggregate(want.Total, got.Total);
+            AssertSameAggregate(want.Total, got.Total, sameClock);
             Assert.Equal(want.Series.Select(s => s.Tags), got.Series.Select(s => s.Tags));
             foreach (var (wantSeries, gotSeries) in want.Series.Zip(got.Series))
             {
-                AssertSameAggregate(wantSeries.Values, gotSeries.Values);
+                AssertSameAggregate(wantSeries.Values, gotSeries.Values, sameClock);
             }
         }
     }
@@ -131,15 +134,6 @@ public sealed class ResultFileTests
     }
 
     [Fact]
-    public void Merging_machines_drops_the_timeline_because_their_slices_do_not_line_up()
-    {
-        var part = Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() };
-
-        Assert.Empty(ResultFile.Merge([part, part]).Timeline);
-        Assert.Equal(part.Timeline, ResultFile.Merge([part]).Timeline);
-    }
-
-    [Fact]
     public void A_threshold_without_data_keeps_its_missing_observation()
     {
         var run = Runs.Typical();
@@ -155,73 +149,18 @@ public sealed class ResultFileTests
     }
 
     [Fact]
-    public void Merging_two_machines_equals_one_machine_that_recorded_everything()
+    public void A_version_1_file_still_reads_with_its_slices_stamped_from_the_run_start()
     {
-        // Machine A measured the first half of each series' samples, machine B the second half; B started earlier.
-        var everything = Runs.Typical();
-        var machineA = new RunBuilder { Duration = TimeSpan.FromSeconds(9) };
-        var machineB = new RunBuilder { StartedAt = machineA.StartedAt.AddSeconds(-2), Duration = TimeSpan.FromSeconds(10) };
-        for (var ms = 1; ms <= 1000; ms++)
-        {
-            var machine = ms % 2 == 0 ? machineA : machineB;
-            (string, string)[] tags = [("scenario", ms <= 600 ? "browse" : "orders"), ("status", ms % 3 == 0 ? "500" : "200")];
-            machine.Series(BuiltinMetrics.HttpReqDuration, tags).AddTrend(ms * 1.5);
-            machine.Series(BuiltinMetrics.HttpReqs, tags).AddCounter(1);
-            machine.Series(BuiltinMetrics.HttpReqFailed, tags).AddRate(ms % 3 == 0);
-            machine.Series(BuiltinMetrics.Vus).SetGauge(ms % 17, timestamp: ms);
-            everything.Series(BuiltinMetrics.HttpReqDuration, tags).AddTrend(ms * 1.5);
-            everything.Series(BuiltinMetrics.HttpReqs, tags).AddCounter(1);
-            everything.Series(BuiltinMetrics.HttpReqFailed, tags).AddRate(ms % 3 == 0);
-            everything.Series(BuiltinMetrics.Vus).SetGauge(ms % 17, timestamp: ms);
-        }
-        Runs.Typical(machineA);
-        var partA = RoundTrip(machineA.Build([Runs.Browse, Runs.Orders], Runs.TypicalThresholds));
-        var partB = RoundTrip(machineB.Build([Runs.Orders with { CompletedIterations = 50, MaxDuration = TimeSpan.FromMinutes(5) }]));
+        var summary = Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() };
+        var json = Encoding.UTF8.GetString(Bytes(summary)).Replace("\"version\": 2", "\"version\": 1", StringComparison.Ordinal);
+        json = System.Text.RegularExpressions.Regex.Replace(json, """(?<="length": "[^"]+",)\s*"startedAt": "[^"]+",""", "");
+        json = System.Text.RegularExpressions.Regex.Replace(json, """\s*"(endedAt|vusMax|clockOrigin|clockFrequency|allowNoData)": [^,\n]+,""", "");
+        Assert.DoesNotContain("endedAt", json, StringComparison.Ordinal);
 
-        var merged = ResultFile.Merge([partA, partB]);
+        var back = Read(json);
 
-        var expected = everything.Build(
-            [Runs.Browse, Runs.Orders with { MaxVus = 40, CompletedIterations = 250, MaxDuration = TimeSpan.FromMinutes(5), DroppedIterations = 14 }],
-            Runs.TypicalThresholds) with
-        {
-            StartedAt = machineB.StartedAt,
-            Duration = TimeSpan.FromSeconds(10),
-        };
-        Assert.Equal(expected.StartedAt, merged.StartedAt);
-        Assert.Equal(expected.Duration, merged.Duration);
-        Assert.Equal(expected.Scenarios, merged.Scenarios);
-        Assert.Equal(partA.Thresholds, merged.Thresholds); // kept from the first part; the caller re-evaluates
-        Assert.Equal(3 + 4, merged.Find("http_req_duration")!.Series.Count); // Typical's series and the 2 × 2 split ones
-        Assert.Equal(1000 + 1000, merged.Find("http_reqs")!.Total.Sum);
-        AssertSameMetrics(Sorted(expected), Sorted(merged));
-    }
-
-    /// <summary>The same summary with metrics by name and series by tags, for comparing regardless of arrival order.</summary>
-    private static RunSummary Sorted(RunSummary summary) => summary with
-    {
-        Metrics =
-        [
-            .. summary.Metrics
-                .OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
-                .Select(m => m with { Series = [.. m.Series.OrderBy(s => s.Tags.ToString(), StringComparer.Ordinal)] }),
-        ],
-    };
-
-    [Fact]
-    public void Merging_keeps_the_most_severe_outcome_and_every_warning_once()
-    {
-        var part = Runs.TypicalSummary();
-
-        var merged = ResultFile.Merge([part, part with { Outcome = RunOutcome.Interrupted, Warnings = ["late", .. part.Warnings] }]);
-
-        Assert.Equal(RunOutcome.Interrupted, merged.Outcome);
-        Assert.Equal([.. part.Warnings, "late"], merged.Warnings);
-    }
-
-    [Fact]
-    public void Merging_nothing_is_an_error()
-    {
-        Assert.Throws<ArgumentException>(() => ResultFile.Merge([]));
+        Assert.Equal(summary.StartedAt + TimeSpan.FromSeconds(3), back.Timeline[3].StartedAt);
+        Assert.Equal(1000, back.Find("http_reqs")!.Total.Sum);
     }
 
     [Fact]
@@ -236,11 +175,11 @@ public sealed class ResultFileTests
     public void A_file_of_another_format_or_version_is_refused()
     {
         var other = Assert.Throws<FormatException>(() => Read("""{"format": "k6-summary", "version": 1}"""));
-        var newer = Assert.Throws<FormatException>(() => Read("""{"format": "surge-result", "version": 2}"""));
+        var newer = Assert.Throws<FormatException>(() => Read("""{"format": "surge-result", "version": 3}"""));
 
         Assert.Contains("$.format", other.Message, StringComparison.Ordinal);
         Assert.Contains("$.version", newer.Message, StringComparison.Ordinal);
-        Assert.Contains("version 2 is not supported", newer.Message, StringComparison.Ordinal);
+        Assert.Contains("version 3 was written by a newer Surge", newer.Message, StringComparison.Ordinal);
     }
 
     [Theory]

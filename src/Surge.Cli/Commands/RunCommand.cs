@@ -102,6 +102,8 @@ public static class RunCommand
             {
                 plan = plan with { Thresholds = [] };
             }
+            // Taken before a segment scales the executors: what every instance of a distributed run shares.
+            var identity = inspect ? null : PlanIdentities.Of(plan);
             PlanEnvironment.CheckResolved(plan);
             plan = distributed.Apply(parse, plan);
             var start = inspect ? null : distributed.ReadStart(parse);
@@ -110,7 +112,7 @@ public static class RunCommand
                 PlanJson.Write(plan, Console.Out);
                 return ExitCodes.Success;
             }
-            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug) }, start);
+            return await RunExecution.RunAsync(plan, output.Read(parse) with { HttpDebug = parse.GetValue(httpDebug), PlanIdentity = identity }, start);
         });
         return command;
     }

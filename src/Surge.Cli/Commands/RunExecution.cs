@@ -30,6 +30,9 @@ public sealed record OutputOptions(string? SummaryExport, string? ResultFile, bo
 
     /// <summary>`--dashboard`: where the live dashboard listens, or null for none.</summary>
     public DashboardAddress? Dashboard { get; init; }
+
+    /// <summary>The identity of the whole plan, taken before an execution segment scaled it; null for the plan run's.</summary>
+    public PlanIdentity? PlanIdentity { get; init; }
 }
 
 public static class RunExecution
@@ -78,6 +81,7 @@ public static class RunExecution
             StartGate = start?.Gate(api, Console.Error),
         };
         summary = await TestRun.RunAsync(plan, settings, signals.Graceful);
+        summary = summary with { Plan = output.PlanIdentity ?? PlanIdentities.Of(plan) };
         if (summary.Outcome == RunOutcome.Interrupted)
         {
             summary = summary with { StoppedBy = signals.StoppedBy };

@@ -19,7 +19,7 @@ public sealed class DashboardSink(DashboardFeed feed) : ILiveSink
     private static readonly MetricDefinition[] Headline =
         [BuiltinMetrics.HttpReqs, BuiltinMetrics.HttpReqFailed, BuiltinMetrics.HttpReqDuration, BuiltinMetrics.DataReceived, BuiltinMetrics.DataSent];
 
-    private readonly TimelineRecorder _timeline = new();
+    private TimelineRecorder? _timeline;
     private DateTimeOffset? _startedAt;
 
     public void OnSnapshot(LiveSnapshot snapshot)
@@ -27,6 +27,7 @@ public sealed class DashboardSink(DashboardFeed feed) : ILiveSink
         ArgumentNullException.ThrowIfNull(snapshot);
         var metrics = snapshot.Metrics;
         _startedAt ??= DateTimeOffset.UtcNow - metrics.Elapsed;
+        _timeline ??= new TimelineRecorder(_startedAt.Value);
         _timeline.Add(metrics);
         var definitions = Headline
             .Concat(snapshot.Thresholds.Select(t => metrics.Registry.Find(t.Key.Metric)).OfType<MetricDefinition>())

@@ -45,6 +45,18 @@ public sealed record RunSummary
     /// <summary>Who stopped an interrupted run, as "stopped ..." reads it ("from the dashboard"); null for a signal.</summary>
     public string? StoppedBy { get; init; }
 
+    /// <summary>
+    /// The Stopwatch timestamp taken at <see cref="StartedAt"/>: a gauge's LastTimestamp on this run's clock was set at
+    /// StartedAt + (LastTimestamp − ClockOrigin), which is how gauges of machines with unrelated clocks compare.
+    /// </summary>
+    public long ClockOrigin { get; init; }
+
+    /// <summary>What the run ran, to tell whether results may merge; null for a plan built in code without one.</summary>
+    public PlanIdentity? Plan { get; init; }
+
+    /// <summary>The runs a merged result was made of, in the order given; empty for a single run.</summary>
+    public IReadOnlyList<RunPart> Parts { get; init; } = [];
+
     public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
 
     public MetricSummary? Find(string metric) => Metrics.FirstOrDefault(m => m.Definition.Name == metric);
@@ -78,7 +90,43 @@ public sealed record MetricSummary(MetricDefinition Definition, MetricAggregate 
 
 public sealed record MetricSeries(TagSet Tags, MetricAggregate Values);
 
-public sealed record ThresholdResult(MetricKey Key, ThresholdExpression Expression, double? Observed, bool Passed, bool AbortOnFail);
+public sealed record ThresholdResult(MetricKey Key, ThresholdExpression Expression, double? Observed, bool Passed, bool AbortOnFail)
+{
+    /// <summary>The plan's allowNoData, kept so that a merged result judges the threshold as the run did.</summary>
+    public bool AllowNoData { get; init; }
+}
+
+/// <summary>One run inside a merged result: where it came from and how it ended.</summary>
+public sealed record RunPart
+{
+    /// <summary>The result file it was read from.</summary>
+    public required string Source { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public RunOutcome Outcome { get; init; } = RunOutcome.Completed;
+
+    public string? StoppedBy { get; init; }
+}
+
+/// <summary>
+/// What a run ran, by parts: each field of the plan (a scenario, the thresholds, the HTTP options...) with a hash of
+/// its content, and a hash of them all. Results merge only when their hashes agree, and when they do not, the fields
+/// that differ say how. What legitimately differs between the instances of one distributed run (the execution
+/// segment, the environment, the run's tags, the file's path) is left out.
+/// </summary>
+public sealed record PlanIdentity(string Hash, IReadOnlyDictionary<string, string> Fields)
+{
+    /// <summary>The fields whose hashes differ, or that only one side has, in order.</summary>
+    public IReadOnlyList<string> Differences(PlanIdentity other) =>
+    [
+        .. Fields.Keys.Union(other.Fields.Keys, StringComparer.Ordinal)
+            .Where(field => Fields.GetValueOrDefault(field) != other.Fields.GetValueOrDefault(field))
+            .Order(StringComparer.Ordinal),
+    ];
+}
 
 public sealed record ScenarioSummary
 {

@@ -13,8 +13,19 @@ public sealed record TimelinePoint
 
     public required TimeSpan Length { get; init; }
 
+    /// <summary>
+    /// The wall-clock time (UTC) at which this slice began: the run's start plus <see cref="Start"/>, so one clock reading
+    /// anchors the whole run and a clock step during it cannot reorder slices. It aligns slices of different machines.
+    /// </summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset EndedAt => StartedAt + Length;
+
     /// <summary>Active virtual users at the end of the slice.</summary>
     public int Vus { get; init; }
+
+    /// <summary>Allocated virtual users (vus_max) at the end of the slice.</summary>
+    public int VusMax { get; init; }
 
     public long Requests { get; init; }
 

@@ -18,10 +18,17 @@ public sealed class TimelineRecorder
     public const int MaxPoints = 900;
 
     private readonly List<TimelinePoint> _points = [];
+    private readonly DateTimeOffset _startedAt;
     private Slice? _pending;
     private int _pendingSnapshots;
     private int _snapshotsPerPoint = 1;
     private TimeSpan? _end;
+
+    /// <param name="startedAt">The wall-clock time of the run's start, from which every slice's wall-clock stamp is counted.</param>
+    public TimelineRecorder(DateTimeOffset startedAt)
+    {
+        _startedAt = startedAt.ToUniversalTime();
+    }
 
     public int SnapshotsPerPoint => _snapshotsPerPoint;
 
@@ -38,7 +45,7 @@ public sealed class TimelineRecorder
     public void Add(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Add(Slice.From(snapshot), snapshot.Elapsed);
+        Add(Slice.From(snapshot, _startedAt), snapshot.Elapsed);
     }
 
     /// <summary>
@@ -48,7 +55,7 @@ public sealed class TimelineRecorder
     public void AddFinal(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var slice = Slice.From(snapshot);
+        var slice = Slice.From(snapshot, _startedAt);
         if (slice.HasMeasurements)
         {
             Add(slice, snapshot.Elapsed);
@@ -96,7 +103,7 @@ public sealed class TimelineRecorder
         var merged = new List<TimelinePoint>((_points.Count + 1) / 2);
         for (var i = 0; i < _points.Count; i += 2)
         {
-            merged.Add(i + 1 < _points.Count ? Merge(_points[i], _points[i + 1]) : _points[i]);
+            merged.Add(i + 1 < _points.Count ? Join(_points[i], _points[i + 1]) : _points[i]);
         }
         _points.Clear();
         _points.AddRange(merged);
@@ -104,10 +111,25 @@ public sealed class TimelineRecorder
     }
 
     /// <summary>Two adjacent points as one: counts add, histograms add exactly, VUs are the later point's.</summary>
-    private static TimelinePoint Merge(TimelinePoint earlier, TimelinePoint later)
+    public static TimelinePoint Join(TimelinePoint earlier, TimelinePoint later)
     {
         var slice = Slice.From(earlier);
         slice.Append(Slice.From(later));
+        return slice.ToPoint();
+    }
+
+    /// <summary>
+    /// The same slice of time measured by several machines, as one point: counts add, histograms add exactly, and
+    /// VUs add (each machine ran its own). The caller says when the slice was.
+    /// </summary>
+    public static TimelinePoint Overlay(IReadOnlyList<TimelinePoint> concurrent, DateTimeOffset runStartedAt, DateTimeOffset startedAt, TimeSpan length)
+    {
+        var slice = Slice.From(concurrent[0]);
+        foreach (var point in concurrent.Skip(1))
+        {
+            slice.AddConcurrent(Slice.From(point));
+        }
+        slice.Span(runStartedAt, startedAt - runStartedAt, length);
         return slice.ToPoint();
     }
 
@@ -116,9 +138,11 @@ public sealed class TimelineRecorder
     {
         private readonly SortedDictionary<int, long> _statuses = [];
         private readonly Histogram _duration;
+        private DateTimeOffset _runStartedAt;
         private TimeSpan _start;
         private TimeSpan _end;
         private int _vus;
+        private int _vusMax;
         private long _requests;
         private long _failed;
         private long _iterations;
@@ -138,9 +162,11 @@ public sealed class TimelineRecorder
         {
             var slice = new Slice(point.Duration())
             {
+                _runStartedAt = point.StartedAt - point.Start,
                 _start = point.Start,
                 _end = point.Start + point.Length,
                 _vus = point.Vus,
+                _vusMax = point.VusMax,
                 _requests = point.Requests,
                 _failed = point.FailedRequests,
                 _iterations = point.Iterations,
@@ -155,10 +181,11 @@ public sealed class TimelineRecorder
             return slice;
         }
 
-        public static Slice From(MetricsSnapshot snapshot)
+        public static Slice From(MetricsSnapshot snapshot, DateTimeOffset runStartedAt)
         {
             var slice = new Slice(new Histogram())
             {
+                _runStartedAt = runStartedAt,
                 _start = snapshot.Elapsed - snapshot.IntervalLength,
                 _end = snapshot.Elapsed,
             };
@@ -169,6 +196,11 @@ public sealed class TimelineRecorder
                 {
                     // The collector sets this gauge before every snapshot, so the total's latest value is the current one.
                     slice._vus += (int)series.Total.Last;
+                    continue;
+                }
+                if (name == BuiltinMetrics.VusMax.Name)
+                {
+                    slice._vusMax += (int)series.Total.Last;
                     continue;
                 }
                 if (series.Interval is not { IsEmpty: false } interval)
@@ -215,28 +247,50 @@ public sealed class TimelineRecorder
 
         public void StartAt(TimeSpan start) => _start = start;
 
+        public void Span(DateTimeOffset runStartedAt, TimeSpan start, TimeSpan length)
+        {
+            _runStartedAt = runStartedAt;
+            _start = start;
+            _end = start + length;
+        }
+
+        public void AddConcurrent(Slice other)
+        {
+            _vus += other._vus;
+            _vusMax += other._vusMax;
+            AddCounts(other);
+        }
+
         public void Append(Slice later)
         {
             _end = later._end;
             _vus = later._vus;
-            _requests += later._requests;
-            _failed += later._failed;
-            _iterations += later._iterations;
-            _dropped += later._dropped;
-            _dataSent += later._dataSent;
-            _dataReceived += later._dataReceived;
-            foreach (var (status, count) in later._statuses)
+            _vusMax = later._vusMax;
+            AddCounts(later);
+        }
+
+        private void AddCounts(Slice other)
+        {
+            _requests += other._requests;
+            _failed += other._failed;
+            _iterations += other._iterations;
+            _dropped += other._dropped;
+            _dataSent += other._dataSent;
+            _dataReceived += other._dataReceived;
+            foreach (var (status, count) in other._statuses)
             {
                 _statuses[status] = _statuses.GetValueOrDefault(status) + count;
             }
-            _duration.Add(later._duration);
+            _duration.Add(other._duration);
         }
 
         public TimelinePoint ToPoint() => new()
         {
             Start = _start,
             Length = _end - _start,
+            StartedAt = _runStartedAt + _start,
             Vus = _vus,
+            VusMax = _vusMax,
             Requests = _requests,
             FailedRequests = _failed,
             Iterations = _iterations,

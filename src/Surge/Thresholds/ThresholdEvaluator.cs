@@ -26,7 +26,7 @@ public static class ThresholdEvaluator
             var values = aggregate(threshold.Key);
             var observed = values is null || values.HasNoDataFor(stat) ? null : values.Stat(stat, elapsed);
             var passed = observed is { } value ? threshold.Expression.IsSatisfiedBy(value) : threshold.AllowNoData;
-            results.Add(new ThresholdResult(threshold.Key, threshold.Expression, observed, passed, threshold.AbortOnFail));
+            results.Add(new ThresholdResult(threshold.Key, threshold.Expression, observed, passed, threshold.AbortOnFail) { AllowNoData = threshold.AllowNoData });
         }
         return results;
     }

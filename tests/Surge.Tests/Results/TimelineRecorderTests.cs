@@ -19,7 +19,9 @@ public sealed class TimelineRecorderTests
             _recorder = new MetricsRecorder(_registry);
         }
 
-        public TimelineRecorder Timeline { get; } = new();
+        public static readonly DateTimeOffset StartedAt = new(2026, 12, 1, 23, 59, 59, 500, TimeSpan.Zero);
+
+        public TimelineRecorder Timeline { get; } = new(StartedAt);
 
         public Histogram AllDurations { get; } = new();
 
@@ -46,10 +48,11 @@ public sealed class TimelineRecorderTests
             DataReceived += bytes;
         }
 
-        public void Vus(int vus)
+        public void Vus(int vus, int? vusMax = null)
         {
             using var writer = _recorder.BeginWrite();
             writer.SetGauge(_registry.GetSeries(BuiltinMetrics.Vus, TagSet.Empty), vus);
+            writer.SetGauge(_registry.GetSeries(BuiltinMetrics.VusMax, TagSet.Empty), vusMax ?? vus);
         }
 
         public MetricsSnapshot Tick(TimeSpan length)
@@ -67,11 +70,11 @@ public sealed class TimelineRecorderTests
     public void Each_interval_becomes_one_point_with_that_intervals_counts()
     {
         using var run = new SyntheticRun();
-        run.Vus(3);
+        run.Vus(3, vusMax: 4);
         run.Request(200, 1000, 100);
         run.Request(200, 3000, 100);
         run.Interval(TimeSpan.FromSeconds(1));
-        run.Vus(5);
+        run.Vus(5, vusMax: 8);
         run.Request(503, 2000, 50);
         run.Interval(TimeSpan.FromSeconds(1));
         run.Interval(TimeSpan.FromSeconds(0.25));
@@ -84,6 +87,10 @@ public sealed class TimelineRecorderTests
         Assert.Equal([2L, 1, 0], points.Select(p => p.Requests));
         Assert.Equal([0L, 1, 0], points.Select(p => p.FailedRequests));
         Assert.Equal([3, 5, 5], points.Select(p => p.Vus));
+        Assert.Equal([4, 8, 8], points.Select(p => p.VusMax));
+        var start = SyntheticRun.StartedAt;
+        Assert.Equal([start, start.AddSeconds(1), start.AddSeconds(2)], points.Select(p => p.StartedAt));
+        Assert.Equal(start.AddSeconds(2.25), points[2].EndedAt);
         Assert.Equal([200L, 50, 0], points.Select(p => p.DataReceived));
         Assert.Equal(new Dictionary<int, long> { [200] = 2 }, points[0].Statuses);
         Assert.Equal(new Dictionary<int, long> { [503] = 1 }, points[1].Statuses);
@@ -186,6 +193,7 @@ public sealed class TimelineRecorderTests
         Assert.Equal(TimeSpan.Zero, points[0].Start);
         Assert.All(points.Zip(points.Skip(1)), pair => Assert.Equal(pair.First.Start + pair.First.Length, pair.Second.Start));
         Assert.Equal(TimeSpan.FromDays(1), points[^1].Start + points[^1].Length);
+        Assert.All(points, p => Assert.Equal(SyntheticRun.StartedAt + p.Start, p.StartedAt)); // halving keeps the wall-clock stamps
         Assert.Equal(run.Requests, points.Sum(p => p.Requests));
         Assert.Equal(run.Failed, points.Sum(p => p.FailedRequests));
         Assert.Equal(run.DataReceived, points.Sum(p => p.DataReceived));
@@ -219,5 +227,8 @@ public sealed class TimelineRecorderTests
         Assert.Equal(summary.Find("http_req_duration")!.Total.Histogram!.TotalCount, timeline.Sum(p => p.Duration().TotalCount));
         Assert.All(timeline.Zip(timeline.Skip(1)), pair => Assert.Equal(pair.First.Start + pair.First.Length, pair.Second.Start));
         Assert.True(timeline[^1].Start + timeline[^1].Length <= summary.Duration);
+        Assert.All(timeline, p => Assert.Equal(summary.StartedAt + p.Start, p.StartedAt));
+        Assert.Equal(TimeSpan.Zero, timeline[0].StartedAt.Offset); // UTC
+        Assert.All(timeline, p => Assert.Equal(2, p.VusMax));
     }
 }
