@@ -31,6 +31,9 @@ public sealed record RunSettings
 
     /// <summary>`--http-debug`: prints every request and response; null in a normal run.</summary>
     public Http.HttpDebug? HttpDebug { get; init; }
+
+    /// <summary>Records the surge_* health metrics every interval (<see cref="Health.GeneratorSampler"/>); off only to measure what it costs.</summary>
+    public bool WatchGenerator { get; init; } = true;
 }
 
 /// <summary>
@@ -74,6 +77,7 @@ public static class TestRun
         IReadOnlyList<ThresholdResult> thresholds = [];
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder();
+        using var health = settings.WatchGenerator ? new Health.GeneratorSampler(recorder, runTags) : null;
         var vusSampled = false;
         while (!running.IsCompleted)
         {
@@ -83,6 +87,7 @@ public static class TestRun
                 SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.ActiveVus));
                 vusSampled = true;
             }
+            health?.Sample();
             var (snapshot, now) = Collect(recorder, origin, lastCollect);
             lastCollect = now;
             timeline.Add(snapshot);
@@ -128,6 +133,7 @@ public static class TestRun
                 .. engine.SetupError is { } setup ? [$"setup failed, so no scenario ran: {setup}"] : Array.Empty<string>(),
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
+                .. Health.GeneratorSaturation.Describe(Health.GeneratorSaturation.Spans(timeline.ToTimeline())) is { } saturated ? [saturated] : Array.Empty<string>(),
                 .. verifications.Where(v => !v.Passed).Select(v => v.ToString()),
             ],
         };

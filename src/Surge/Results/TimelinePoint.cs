@@ -41,5 +41,14 @@ public sealed record TimelinePoint
 
     public Histogram Duration() => Histogram.FromBase64(EncodedDuration);
 
+    /// <summary>
+    /// Per-slice values of the metrics the recorder was asked to follow (see <see cref="TimelineRecorder.DefaultSeries"/>),
+    /// by metric name; a metric without data in the slice is absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, SliceStats> Series { get; init; } = new Dictionary<string, SliceStats>();
+
+    /// <summary>A followed metric's values in this slice, or null when it had none.</summary>
+    public SliceStats? Find(string metric) => Series.TryGetValue(metric, out var stats) ? stats : null;
+
     public double RequestsPerSecond => Length > TimeSpan.Zero ? Requests / Length.TotalSeconds : 0;
 }

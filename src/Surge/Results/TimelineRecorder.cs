@@ -17,11 +17,24 @@ public sealed class TimelineRecorder
     /// </summary>
     public const int MaxPoints = 900;
 
+    /// <summary>The metrics every timeline follows per slice unless told otherwise: the generator's own health.</summary>
+    public static readonly IReadOnlyList<string> DefaultSeries = [.. BuiltinMetrics.Generator.Select(m => m.Name)];
+
     private readonly List<TimelinePoint> _points = [];
+    private readonly HashSet<string> _followed;
     private Slice? _pending;
     private int _pendingSnapshots;
     private int _snapshotsPerPoint = 1;
     private TimeSpan? _end;
+
+    /// <param name="series">
+    /// Metrics to keep per slice as <see cref="SliceStats"/> (all tags merged), beside the fixed HTTP fields; null for
+    /// <see cref="DefaultSeries"/>. Custom metrics charted over time take the same road.
+    /// </param>
+    public TimelineRecorder(IEnumerable<string>? series = null)
+    {
+        _followed = new HashSet<string>(series ?? DefaultSeries, StringComparer.Ordinal);
+    }
 
     public int SnapshotsPerPoint => _snapshotsPerPoint;
 
@@ -38,7 +51,7 @@ public sealed class TimelineRecorder
     public void Add(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Add(Slice.From(snapshot), snapshot.Elapsed);
+        Add(Slice.From(snapshot, _followed), snapshot.Elapsed);
     }
 
     /// <summary>
@@ -48,7 +61,7 @@ public sealed class TimelineRecorder
     public void AddFinal(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var slice = Slice.From(snapshot);
+        var slice = Slice.From(snapshot, _followed);
         if (slice.HasMeasurements)
         {
             Add(slice, snapshot.Elapsed);
@@ -115,6 +128,7 @@ public sealed class TimelineRecorder
     private sealed class Slice
     {
         private readonly SortedDictionary<int, long> _statuses = [];
+        private readonly SortedDictionary<string, SliceStats> _series = new(StringComparer.Ordinal);
         private readonly Histogram _duration;
         private TimeSpan _start;
         private TimeSpan _end;
@@ -152,16 +166,21 @@ public sealed class TimelineRecorder
             {
                 slice._statuses[status] = count;
             }
+            foreach (var (metric, stats) in point.Series)
+            {
+                slice._series[metric] = stats;
+            }
             return slice;
         }
 
-        public static Slice From(MetricsSnapshot snapshot)
+        public static Slice From(MetricsSnapshot snapshot, HashSet<string> followed)
         {
             var slice = new Slice(new Histogram())
             {
                 _start = snapshot.Elapsed - snapshot.IntervalLength,
                 _end = snapshot.Elapsed,
             };
+            var merged = new Dictionary<string, MetricAggregate>(StringComparer.Ordinal);
             foreach (var series in snapshot.Series())
             {
                 var name = series.Metric.Name;
@@ -174,6 +193,15 @@ public sealed class TimelineRecorder
                 if (series.Interval is not { IsEmpty: false } interval)
                 {
                     continue;
+                }
+                if (followed.Contains(name))
+                {
+                    // Tag sets of one interval merge first: a counter's interval total is one sample, however tagged.
+                    if (!merged.TryGetValue(name, out var all))
+                    {
+                        merged[name] = all = new MetricAggregate(interval.Kind);
+                    }
+                    all.Merge(interval);
                 }
                 if (name == BuiltinMetrics.HttpReqs.Name)
                 {
@@ -207,6 +235,13 @@ public sealed class TimelineRecorder
                     slice._duration.Add(interval.Histogram!);
                 }
             }
+            foreach (var (name, all) in merged)
+            {
+                if (SliceStats.From(all) is { } stats)
+                {
+                    slice._series[name] = stats;
+                }
+            }
             return slice;
         }
 
@@ -214,6 +249,9 @@ public sealed class TimelineRecorder
         private static long Count(double sum) => (long)Math.Round(sum);
 
         public void StartAt(TimeSpan start) => _start = start;
+
+        private void AddSeries(string metric, SliceStats stats) =>
+            _series[metric] = _series.TryGetValue(metric, out var earlier) ? earlier.Merge(stats) : stats;
 
         public void Append(Slice later)
         {
@@ -230,6 +268,10 @@ public sealed class TimelineRecorder
                 _statuses[status] = _statuses.GetValueOrDefault(status) + count;
             }
             _duration.Add(later._duration);
+            foreach (var (metric, stats) in later._series)
+            {
+                AddSeries(metric, stats);
+            }
         }
 
         public TimelinePoint ToPoint() => new()
@@ -245,6 +287,7 @@ public sealed class TimelineRecorder
             DataReceived = _dataReceived,
             Statuses = new SortedDictionary<int, long>(_statuses),
             EncodedDuration = _duration.ToBase64(),
+            Series = new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal),
         };
     }
 }
