@@ -169,7 +169,7 @@ public static class ResultFile
             if (point.Series.Count > 0)
             {
                 json.WriteStartObject("series");
-                foreach (var (metric, stats) in point.Series)
+                foreach (var (metric, stats) in point.Series.OrderBy(s => s.Key, StringComparer.Ordinal))
                 {
                     json.WriteStartObject(metric);
                     json.WriteNumber("count", stats.Count);
@@ -324,7 +324,7 @@ public static class ResultFile
             EncodedDuration = duration.String(),
 
             // Points written before per-slice series existed have none.
-            Series = point.Optional("series") is { } series ? ReadSeries(series) : new SortedDictionary<string, SliceStats>(StringComparer.Ordinal),
+            Series = point.Optional("series") is { } series ? ReadSeries(series) : TimelinePoint.NoSeries,
         };
     }
 

@@ -287,7 +287,7 @@ public sealed class TimelineRecorder
             DataReceived = _dataReceived,
             Statuses = new SortedDictionary<int, long>(_statuses),
             EncodedDuration = _duration.ToBase64(),
-            Series = new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal),
+            Series = _series.Count == 0 ? TimelinePoint.NoSeries : new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal),
         };
     }
 }
