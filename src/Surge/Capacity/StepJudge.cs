@@ -12,7 +12,7 @@ namespace Surge.Capacity;
 /// <item>this process's CPU over the step at <see cref="SaturatedCpu"/> or more of every core it may use
 /// (the average of surge_generator_cpu, see <see cref="GeneratorCpu"/>);</item>
 /// <item>a stretch of 3 s or more in which the generator was saturated (<see cref="GeneratorSaturation"/>: CPU at 90% or
-/// its 1 ms timer more than 10 ms late), even when the step's average stayed below;</item>
+/// its timer probe more than 10 ms late), even when the step's average stayed below;</item>
 /// <item>p(99) of iteration_start_delay above <see cref="CapacityOptions.MaxStartDelay"/> (10 ms by default): iterations started late on the generator's side
 /// (an arrival-rate executor never waits for the server, so lateness is the generator's);</item>
 /// <item>fewer than <see cref="MinAchievedShare"/> of the scheduled iterations completed, with none dropped.</item>

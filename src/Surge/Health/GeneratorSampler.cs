@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Surge.Engine;
 using Surge.Metrics;
 
@@ -7,20 +9,25 @@ namespace Surge.Health;
 /// <summary>
 /// The generator watching itself. <see cref="Sample"/> runs on the collector thread just before each collect and
 /// records, for the interval that ends: this process's CPU as a share of the cores it may use, the machine's CPU,
-/// GC pause time, the thread-pool queue and memory. Meanwhile a one-shot timer probes scheduler lag ten times a
-/// second: it asks for 1 ms and records how late its callback ran. The callback runs on the thread pool, where
-/// iterations and the executors' timers run, so the probe is late exactly when they are. About 20 timer callbacks
-/// and one sample a second: far below 1% of a core.
+/// GC pause time, the thread-pool queue and memory. Meanwhile a one-shot timer probes scheduler lag five times a
+/// second, recording how late its callback ran. The callback runs on the thread pool, where iterations and the
+/// executors' timers run, so the probe is late exactly when they are. Five timer callbacks and one sample a second:
+/// wake-ups are what costs on a busy host, so there are few.
 /// </summary>
 public sealed class GeneratorSampler : IDisposable
 {
-    private static readonly TimeSpan ProbeWait = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan ProbeRest = TimeSpan.FromMilliseconds(99);
+    /// <summary>
+    /// How far ahead each probe is set. A timer's lateness does not depend on how long it was set for (the runtime's
+    /// timers tick in milliseconds), so one that also spaces the probes costs one callback each instead of two; below
+    /// a third of a second it stays on the runtime's short-timer list, checked at every tick.
+    /// </summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>A probe overdue by this much at a sample is counted then, so a stalled pool still shows its lag.</summary>
     private static readonly TimeSpan StalledProbe = TimeSpan.FromMilliseconds(50);
 
     private const string ProcStat = "/proc/stat";
+    private const string ProcSelfStatm = "/proc/self/statm";
 
     private readonly MetricsRecorder _recorder;
     private readonly int _cpu;
@@ -33,16 +40,16 @@ public sealed class GeneratorSampler : IDisposable
     private readonly int _cores = Environment.ProcessorCount;
     private readonly Timer _probe;
     private readonly bool _machineReadable;
+
+    // The aggregate cpu line of /proc/stat fits in well under 256 bytes, and so does /proc/self/statm.
+    private readonly byte[] _readBuffer = new byte[256];
     private long _lastWall;
     private TimeSpan _lastCpu;
     private TimeSpan _lastPause;
     private MachineTicks? _lastMachine;
 
-    // Stopwatch ticks at which the armed probe should fire; 0 while resting. Whoever swaps it to 0 records the probe.
+    // Stopwatch ticks at which the armed probe should fire; whoever swaps it to 0 records the probe.
     private long _probeDue;
-
-    // Only the timer callback touches this, and its callbacks never overlap: each one arms the next.
-    private bool _measuring;
     private bool _disposed;
 
     public GeneratorSampler(MetricsRecorder recorder, TagSet tags)
@@ -62,7 +69,7 @@ public sealed class GeneratorSampler : IDisposable
         _lastPause = GC.GetTotalPauseDuration();
         _lastMachine = ReadMachine();
         _probe = new Timer(OnProbe, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _probe.Change(ProbeRest, Timeout.InfiniteTimeSpan);
+        Arm(Stopwatch.GetTimestamp());
     }
 
     /// <summary>Records the interval since the previous call (or since construction).</summary>
@@ -72,6 +79,7 @@ public sealed class GeneratorSampler : IDisposable
         var cpu = Environment.CpuUsage.TotalTime;
         var pause = GC.GetTotalPauseDuration();
         var machine = ReadMachine();
+        var workingSet = WorkingSet();
         var due = Volatile.Read(ref _probeDue);
         var stalled = due != 0 && now - due > MonotonicClock.FromTimeSpan(StalledProbe) && Interlocked.CompareExchange(ref _probeDue, 0, due) == due;
         using (var writer = _recorder.BeginWrite())
@@ -83,7 +91,7 @@ public sealed class GeneratorSampler : IDisposable
             }
             writer.AddCounter(_gcPause, (pause - _lastPause).TotalMilliseconds);
             writer.AddTrend(_queue, ThreadPool.PendingWorkItemCount);
-            writer.SetGauge(_memory, Environment.WorkingSet);
+            writer.SetGauge(_memory, workingSet);
             writer.SetGauge(_gcHeap, GC.GetTotalMemory(forceFullCollection: false));
             if (stalled)
             {
@@ -99,43 +107,56 @@ public sealed class GeneratorSampler : IDisposable
     private void OnProbe(object? state)
     {
         var now = Stopwatch.GetTimestamp();
-        TimeSpan next;
-        if (!_measuring)
+        var due = Interlocked.Exchange(ref _probeDue, 0);
+        if (due != 0)
         {
-            _measuring = true;
-            Volatile.Write(ref _probeDue, now + MonotonicClock.FromTimeSpan(ProbeWait));
-            next = ProbeWait;
+            using var writer = _recorder.BeginWrite();
+            writer.AddTrend(_lag, Math.Max(0, Stopwatch.GetElapsedTime(due, now).TotalMilliseconds));
         }
-        else
-        {
-            _measuring = false;
-            var due = Interlocked.Exchange(ref _probeDue, 0);
-            if (due != 0)
-            {
-                using var writer = _recorder.BeginWrite();
-                writer.AddTrend(_lag, Math.Max(0, Stopwatch.GetElapsedTime(due, now).TotalMilliseconds));
-            }
-            next = ProbeRest;
-        }
+        Arm(now);
+    }
+
+    private void Arm(long now)
+    {
         lock (_probe)
         {
             if (!_disposed)
             {
-                _probe.Change(next, Timeout.InfiniteTimeSpan);
+                Volatile.Write(ref _probeDue, now + MonotonicClock.FromTimeSpan(ProbeInterval));
+                _probe.Change(ProbeInterval, Timeout.InfiniteTimeSpan);
             }
         }
     }
 
-    private MachineTicks? ReadMachine()
+    private MachineTicks? ReadMachine() =>
+        _machineReadable && ReadFirstLine(ProcStat) is { } line ? CpuReadings.ParseProcStat(line) : null;
+
+    /// <summary>
+    /// The resident set from /proc/self/statm (pages) on Linux: one small read, where Environment.WorkingSet builds a
+    /// Process object through reflection every time.
+    /// </summary>
+    private long WorkingSet()
     {
-        if (!_machineReadable)
+        if (_machineReadable && ReadFirstLine(ProcSelfStatm) is { } line)
         {
-            return null;
+            var fields = line.Split(' ', 3);
+            if (fields.Length > 1 && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pages))
+            {
+                return pages * Environment.SystemPageSize;
+            }
         }
+        return Environment.WorkingSet;
+    }
+
+    /// <summary>The first line of a small /proc file, read into a buffer kept for the purpose; null when unreadable.</summary>
+    private string? ReadFirstLine(string path)
+    {
         try
         {
-            using var reader = new StreamReader(ProcStat);
-            return reader.ReadLine() is { } line ? CpuReadings.ParseProcStat(line) : null;
+            using var file = File.OpenHandle(path);
+            var read = RandomAccess.Read(file, _readBuffer, 0);
+            var end = Array.IndexOf(_readBuffer, (byte)'\n', 0, read);
+            return Encoding.ASCII.GetString(_readBuffer, 0, end < 0 ? read : end);
         }
         catch (IOException)
         {

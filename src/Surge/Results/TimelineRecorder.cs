@@ -180,7 +180,7 @@ public sealed class TimelineRecorder
                 _start = snapshot.Elapsed - snapshot.IntervalLength,
                 _end = snapshot.Elapsed,
             };
-            var merged = new Dictionary<string, MetricAggregate>(StringComparer.Ordinal);
+            Dictionary<string, MetricAggregate>? merged = null;
             foreach (var series in snapshot.Series())
             {
                 var name = series.Metric.Name;
@@ -196,12 +196,21 @@ public sealed class TimelineRecorder
                 }
                 if (followed.Contains(name))
                 {
-                    // Tag sets of one interval merge first: a counter's interval total is one sample, however tagged.
-                    if (!merged.TryGetValue(name, out var all))
+                    if (interval.Kind == MetricKind.Trend)
                     {
-                        merged[name] = all = new MetricAggregate(interval.Kind);
+                        // Values are samples whatever their tags: the stats merge directly, with no histogram to build.
+                        slice.AddSeries(name, SliceStats.From(interval)!.Value);
                     }
-                    all.Merge(interval);
+                    else
+                    {
+                        // A counter's interval total (a gauge's last value) is one sample however tagged: merge first.
+                        merged ??= new Dictionary<string, MetricAggregate>(StringComparer.Ordinal);
+                        if (!merged.TryGetValue(name, out var all))
+                        {
+                            merged[name] = all = new MetricAggregate(interval.Kind);
+                        }
+                        all.Merge(interval);
+                    }
                 }
                 if (name == BuiltinMetrics.HttpReqs.Name)
                 {
@@ -235,7 +244,7 @@ public sealed class TimelineRecorder
                     slice._duration.Add(interval.Histogram!);
                 }
             }
-            foreach (var (name, all) in merged)
+            foreach (var (name, all) in merged ?? [])
             {
                 if (SliceStats.From(all) is { } stats)
                 {
