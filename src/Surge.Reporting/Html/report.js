@@ -155,7 +155,7 @@
     // The generator's panel appears once a point carries its health (runs that watched themselves).
     const generator = el('div', { id: 'generator-panel', hidden: !hasGenerator() }, [
       el('h3', { textContent: 'The generator itself: Surge CPU, machine CPU and scheduler lag' }), boxes[2],
-      el('p', { className: 'meta', textContent: 'Saturated when Surge uses 90% or more of the CPU it may use, or its timers fire more than 10 ms late, for 3 s or more: then the figures describe Surge, not the server.' }),
+      el('p', { className: 'meta', textContent: 'Saturated when Surge uses 90% or more of the CPU it may use, or its 1 ms timer fires more than 10 ms late, for 3 s or more: then the figures describe Surge, not the server.' }),
     ]);
     const node = section('Over time', 'over-time', [
       el('h3', { textContent: 'Requests/s, errors/s and VUs' }), boxes[0],

@@ -14,7 +14,7 @@ public sealed record SaturationSpan(TimeSpan Start, TimeSpan End, double? PeakCp
 
 /// <summary>
 /// When the generator was saturated, read from the timeline: a slice is saturated when Surge's CPU averaged
-/// <see cref="SaturatedCpu"/> or more of the cores it may use, or its timer probe averaged more than
+/// <see cref="SaturatedCpu"/> or more of the cores it may use, or its 1 ms timer probe averaged more than
 /// <see cref="MaxSchedulerLag"/> late. Adjacent saturated slices join; a stretch counts once it lasts
 /// <see cref="MinSpan"/>, so a GC pause or the JIT's first second does not.
 /// </summary>
@@ -66,7 +66,7 @@ public static class GeneratorSaturation
 
     /// <summary>
     /// The plain sentence for the summary and the findings, e.g. "the generator was the bottleneck from 0:12 to 0:40:
-    /// figures after 0:12 describe Surge, not the server (CPU at 98% of what it may use, its timers 35 ms late)";
+    /// figures after 0:12 describe Surge, not the server (CPU at 98% of what it may use, its 1 ms timer 35 ms late)";
     /// null when it never was.
     /// </summary>
     public static string? Describe(IReadOnlyList<SaturationSpan> spans)
@@ -85,7 +85,7 @@ public static class GeneratorSaturation
         }
         if (lag > MaxSchedulerLag.TotalMilliseconds)
         {
-            why.Add($"its timers {Math.Round(lag.Value).ToString(CultureInfo.InvariantCulture)} ms late");
+            why.Add($"its 1 ms timer {Math.Round(lag.Value).ToString(CultureInfo.InvariantCulture)} ms late");
         }
         return $"the generator was the bottleneck {when}: figures after {Clock(spans[0].Start)} describe Surge, not the server ({string.Join(", ", why)})";
     }

@@ -44,8 +44,8 @@ public static class BuiltinMetrics
     /// <summary>The whole machine's CPU over the interval, all cores: 0..1. Linux only (/proc/stat).</summary>
     public static readonly MetricDefinition MachineCpu = new("surge_machine_cpu", MetricKind.Trend, Description: "the machine's CPU per interval, as a share (0..1) of all its cores (Linux)");
 
-    /// <summary>How late a timer fired, probed five times a second; its callback runs where iterations run (the thread pool).</summary>
-    public static readonly MetricDefinition SchedulerLag = new("surge_scheduler_lag", MetricKind.Trend, MetricContains.Time, "how late a timer fired on the generator (thread-pool callback), probed 5 times a second");
+    /// <summary>How late a 1 ms sleep woke, probed five times a second on a thread of its own: how long a runnable thread waits for a core.</summary>
+    public static readonly MetricDefinition SchedulerLag = new("surge_scheduler_lag", MetricKind.Trend, MetricContains.Time, "how late a 1 ms timer fired on the generator, probed 5 times a second");
 
     /// <summary>Time the runtime paused every thread for garbage collection.</summary>
     public static readonly MetricDefinition GcPause = new("surge_gc_pause", MetricKind.Counter, MetricContains.Time, "time the generator was paused for garbage collection");

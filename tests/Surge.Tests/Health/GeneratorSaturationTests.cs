@@ -115,7 +115,7 @@ public sealed class GeneratorSaturationTests
 
         Assert.Equal(
             "the generator was the bottleneck from 0:12 to 0:40: figures after 0:12 describe Surge, not the server "
-            + "(CPU at 98% of what it may use, its timers 35 ms late)",
+            + "(CPU at 98% of what it may use, its 1 ms timer 35 ms late)",
             text);
     }
 }
