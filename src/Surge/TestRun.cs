@@ -69,6 +69,8 @@ public static class TestRun
         };
         using var engine = new LoadEngine(plan, context);
 
+        // Set up before the load starts, so that its first readings and its thread do not compete with the start.
+        using var health = settings.WatchGenerator ? new Health.GeneratorSampler(recorder, runTags) : null;
         var startedAt = DateTimeOffset.UtcNow;
         var origin = MonotonicClock.Now;
         var outcome = RunOutcome.Completed;
@@ -77,7 +79,6 @@ public static class TestRun
         IReadOnlyList<ThresholdResult> thresholds = [];
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder();
-        using var health = settings.WatchGenerator ? new Health.GeneratorSampler(recorder, runTags) : null;
         var vusSampled = false;
         while (!running.IsCompleted)
         {
