@@ -31,6 +31,7 @@ public static class ConsoleSummary
                 text.Rows(ScenarioRows(summary, scenario.Name));
             }
         }
+        WriteGenerator(text, summary);
         WriteWarnings(text, summary);
         return text.ToString();
     }
@@ -177,7 +178,7 @@ public static class ConsoleSummary
     private static List<SummaryLine> TotalRows(RunSummary summary)
     {
         var metrics = summary.Metrics
-            .Where(m => !m.Total.IsEmpty)
+            .Where(m => !m.Total.IsEmpty && !IsGenerator(m.Definition))
             .OrderBy(m => m.Definition.Name, StringComparer.Ordinal)
             .ToList();
         var duration = metrics.FirstOrDefault(m => m.Definition.Name == BuiltinMetrics.HttpReqDuration.Name);
@@ -286,6 +287,24 @@ public static class ConsoleSummary
                 break;
         }
         return new MetricLine(label, indent, cells, definition.Kind == MetricKind.Trend ? "trend" : "value");
+    }
+
+    private static bool IsGenerator(MetricDefinition metric) => BuiltinMetrics.Generator.Any(g => g.Name == metric.Name);
+
+    /// <summary>The generator's own health, apart from what it measured of the server.</summary>
+    private static void WriteGenerator(SummaryText text, RunSummary summary)
+    {
+        var rows = BuiltinMetrics.Generator
+            .Select(g => summary.Find(g.Name))
+            .Where(m => m is { Total.IsEmpty: false })
+            .Select(m => (SummaryLine)Row(summary, m!.Definition, m.Total, m.Definition.Name, indent: 0))
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        text.Section("GENERATOR");
+        text.Rows(rows);
     }
 
     private static void WriteWarnings(SummaryText text, RunSummary summary)

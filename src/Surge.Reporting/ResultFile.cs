@@ -217,6 +217,20 @@ public static class ResultFile
             }
             json.WriteEndObject();
             json.WriteString("duration", point.EncodedDuration);
+            if (point.Series.Count > 0)
+            {
+                json.WriteStartObject("series");
+                foreach (var (metric, stats) in point.Series.OrderBy(s => s.Key, StringComparer.Ordinal))
+                {
+                    json.WriteStartObject(metric);
+                    json.WriteNumber("count", stats.Count);
+                    WriteDouble(json, "sum", stats.Sum);
+                    WriteDouble(json, "min", stats.Min);
+                    WriteDouble(json, "max", stats.Max);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -406,7 +420,21 @@ public static class ResultFile
             DataReceived = ReadCount(point.Required("dataReceived")),
             Statuses = statuses,
             EncodedDuration = duration.String(),
+
+            // Points written before per-slice series existed have none.
+            Series = point.Optional("series") is { } series ? ReadSeries(series) : TimelinePoint.NoSeries,
         };
+    }
+
+    private static SortedDictionary<string, SliceStats> ReadSeries(JsonField series)
+    {
+        var read = new SortedDictionary<string, SliceStats>(StringComparer.Ordinal);
+        foreach (var (metric, stats) in series.Properties())
+        {
+            read[metric] = new SliceStats(ReadCount(stats.Required("count")), stats.Required("sum").Double(),
+                stats.Required("min").Double(), stats.Required("max").Double());
+        }
+        return read;
     }
 
     private static ScenarioSummary ReadScenario(JsonField scenario) => new()

@@ -38,6 +38,9 @@ public sealed record RunSettings
     /// run stopped before its start sends nothing and ends interrupted. Null starts at once.
     /// </summary>
     public Func<int, CancellationToken, Task>? StartGate { get; init; }
+
+    /// <summary>Records the surge_* health metrics every interval (<see cref="Health.GeneratorSampler"/>); off only to measure what it costs.</summary>
+    public bool WatchGenerator { get; init; } = true;
 }
 
 /// <summary>
@@ -77,6 +80,8 @@ public static class TestRun
             await WaitForStartAsync(gate, engine.PrepareVus(), stop).ConfigureAwait(false);
         }
 
+        // Set up before the load starts, so that its first readings and its thread do not compete with the start.
+        using var health = settings.WatchGenerator ? new Health.GeneratorSampler(recorder, runTags) : null;
         var startedAt = DateTimeOffset.UtcNow;
         var origin = MonotonicClock.Now;
         var outcome = RunOutcome.Completed;
@@ -95,6 +100,7 @@ public static class TestRun
                 SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.ActiveVus));
                 vusSampled = true;
             }
+            health?.Sample();
             var (snapshot, now) = Collect(recorder, origin, lastCollect);
             lastCollect = now;
             timeline.Add(snapshot);
@@ -141,6 +147,7 @@ public static class TestRun
                 .. engine.SetupError is { } setup ? [$"setup failed, so no scenario ran: {setup}"] : Array.Empty<string>(),
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
+                .. Health.GeneratorSaturation.Describe(Health.GeneratorSaturation.Spans(timeline.ToTimeline())) is { } saturated ? [saturated] : Array.Empty<string>(),
                 .. verifications.Where(v => !v.Passed).Select(v => v.ToString()),
             ],
         };

@@ -48,7 +48,10 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         var before = await ChartPointsAsync(page);
         await page.WaitForFunctionAsync($"() => SurgeReport.charts.throughput.data[0].length > {before}");
         Assert.True(await ChartPointsAsync(page) > before);
-        Assert.Equal(2, await page.Locator(".chart canvas").CountAsync());
+        // Throughput, latency and the generator's own panel (Surge CPU, machine CPU, timer lag), which a live run feeds.
+        Assert.Equal(3, await page.Locator(".chart canvas").CountAsync());
+        await Assertions.Expect(page.Locator("#generator-panel")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("() => SurgeReport.charts.generator.data[1].filter((v) => v != null).length") > 0);
         var outcomeTile = page.Locator("#tiles .tile", new() { Has = page.GetByText("outcome", new() { Exact = true }) }).Locator(".value");
         await Assertions.Expect(outcomeTile).ToHaveTextAsync("running"); // no verdict before the end
         Assert.Equal(1, target.MaxInFlight);

@@ -100,6 +100,46 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task A_run_that_watched_itself_gets_the_generator_panel_with_its_cpu_and_timer_lag_per_slice()
+    {
+        var cpu = new[] { 0.2, 0.5, 0.95, 0.97, 0.99 };
+        var summary = Runs.Typical().Build([Runs.Browse]) with
+        {
+            Timeline =
+            [
+                .. cpu.Select((share, second) => Timelines.Point(second, 100, 5) with
+                {
+                    Series = new Dictionary<string, SliceStats>
+                    {
+                        [BuiltinMetrics.GeneratorCpu.Name] = new(1, share, share, share),
+                        [BuiltinMetrics.MachineCpu.Name] = new(1, 1, 1, 1),
+                        // Ten probes, 2 ms late on average.
+                        [BuiltinMetrics.SchedulerLag.Name] = new(10, 20, 1, 4),
+                    },
+                }),
+            ],
+        };
+
+        var report = await OpenAsync(summary, "generator-panel");
+
+        Assert.Empty(report.Errors);
+        await Assertions.Expect(report.Page.Locator("#generator-panel")).ToBeVisibleAsync();
+        Assert.Equal(3, (await CanvasesAsync(report.Page)).Length);
+        Assert.Equal(cpu, await report.Page.EvaluateAsync<double[]>("() => SurgeReport.charts.generator.data[1]"));
+        Assert.Equal(2, await report.Page.EvaluateAsync<double>("() => SurgeReport.charts.generator.data[3][0]"));
+    }
+
+    [Fact]
+    public async Task A_report_of_a_run_without_the_generators_health_hides_its_panel()
+    {
+        var report = await OpenAsync(TroubledRun.Build(), "no-generator-panel");
+
+        Assert.Empty(report.Errors);
+        await Assertions.Expect(report.Page.Locator("#generator-panel")).ToBeHiddenAsync();
+        Assert.False(await report.Page.EvaluateAsync<bool>("() => 'generator' in SurgeReport.charts"));
+    }
+
+    [Fact]
     public async Task A_sub_second_run_charts_from_zero_to_its_end_not_to_a_hundred_seconds()
     {
         var point = Timelines.Point(0, 40, 2, 3, vus: 1) with { Length = TimeSpan.FromMilliseconds(400) };

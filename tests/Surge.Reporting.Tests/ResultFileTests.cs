@@ -111,6 +111,27 @@ public sealed class ResultFileTests
     }
 
     [Fact]
+    public void A_round_trip_preserves_the_per_slice_series_and_a_point_without_them_reads_as_none()
+    {
+        var timeline = Runs.TypicalTimeline();
+        var withSeries = timeline[0] with
+        {
+            Series = new Dictionary<string, SliceStats>
+            {
+                [BuiltinMetrics.GeneratorCpu.Name] = new(2, 1.85, 0.9, 0.95),
+                [BuiltinMetrics.GcPause.Name] = new(2, 0.125, 0, 0.125),
+            },
+        };
+        var summary = Runs.TypicalSummary() with { Timeline = [withSeries, .. timeline.Skip(1)] };
+
+        var back = RoundTrip(summary).Timeline;
+
+        Assert.Equal(withSeries.Series, back[0].Series);
+        Assert.Same(TimelinePoint.NoSeries, back[1].Series);
+        Assert.Equal(Bytes(summary), Bytes(RoundTrip(summary)));
+    }
+
+    [Fact]
     public void A_file_written_before_timelines_reads_as_a_run_without_one()
     {
         var json = Encoding.UTF8.GetString(Bytes(Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() }));

@@ -32,6 +32,7 @@ public sealed class DashboardSink(DashboardFeed feed) : ILiveSink
         var definitions = Headline
             .Concat(snapshot.Thresholds.Select(t => metrics.Registry.Find(t.Key.Metric)).OfType<MetricDefinition>())
             .DistinctBy(d => d.Name);
+        var timeline = _timeline.ToTimeline();
         var soFar = new RunSummary
         {
             StartedAt = _startedAt.Value,
@@ -52,7 +53,10 @@ public sealed class DashboardSink(DashboardFeed feed) : ILiveSink
                     DroppedIterations = s.DroppedIterations,
                 }),
             ],
-            Timeline = _timeline.ToTimeline(),
+            Timeline = timeline,
+
+            // Said as soon as it holds: the page's warnings name the span in which the generator set the pace.
+            Warnings = Health.GeneratorSaturation.Describe(Health.GeneratorSaturation.Spans(timeline)) is { } saturated ? [saturated] : [],
         };
         feed.Post(new LiveUpdate(_timeline.Latest!, soFar, snapshot.Scenarios));
     }

@@ -17,7 +17,27 @@ public static class ProgressLine
         var failed = metrics.Aggregate(BuiltinMetrics.HttpReqFailed, TagSet.Empty);
         var rps = interval > 0 ? recent.Sum / interval : 0;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{requests.Sum:0} reqs, {rps:0.0}/s, p95 {duration.Stat("p(95)", TimeSpan.Zero) ?? 0:0.00}ms, failed {(failed.Stat("rate", TimeSpan.Zero) ?? 0) * 100:0.00}%");
+            $"{requests.Sum:0} reqs, {rps:0.0}/s, p95 {duration.Stat("p(95)", TimeSpan.Zero) ?? 0:0.00}ms, failed {(failed.Stat("rate", TimeSpan.Zero) ?? 0) * 100:0.00}%{Generator(metrics)}");
+    }
+
+    /// <summary>
+    /// The generator's own load in the last interval, e.g. " | generator cpu 45%, lag 0.3ms", with a warning word
+    /// when it is saturated; empty when the run does not watch itself.
+    /// </summary>
+    public static string Generator(MetricsSnapshot metrics)
+    {
+        var cpu = metrics.Aggregate(BuiltinMetrics.GeneratorCpu, TagSet.Empty, intervalOnly: true);
+        if (cpu.IsEmpty)
+        {
+            return "";
+        }
+        var share = cpu.Stat("avg", TimeSpan.Zero) ?? 0;
+        var lag = metrics.Aggregate(BuiltinMetrics.SchedulerLag, TagSet.Empty, intervalOnly: true).Stat("avg", TimeSpan.Zero);
+        var machine = metrics.Aggregate(BuiltinMetrics.MachineCpu, TagSet.Empty, intervalOnly: true);
+        var machineText = machine.IsEmpty ? "" : string.Create(CultureInfo.InvariantCulture, $" (machine {machine.Stat("avg", TimeSpan.Zero) * 100:0}%)");
+        var saturated = share >= Health.GeneratorSaturation.SaturatedCpu || lag > Health.GeneratorSaturation.MaxSchedulerLag.TotalMilliseconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $" | generator cpu {share * 100:0}%{machineText}, lag {lag ?? 0:0.0}ms{(saturated ? " SATURATED" : "")}");
     }
 
     public static string Scenario(ScenarioProgress s, int nameWidth, bool withBar)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Surge.Health;
 using Surge.Results;
 using static Surge.Reporting.Findings.FindingWords;
 
@@ -44,6 +45,9 @@ public sealed record RunFindings
     /// <summary>Scenarios whose arrival-rate executor could not start every iteration.</summary>
     public required IReadOnlyList<ScenarioSummary> DroppingScenarios { get; init; }
 
+    /// <summary>Stretches of 3 s or more in which the generator itself was saturated (its CPU or its timers).</summary>
+    public IReadOnlyList<SaturationSpan> GeneratorSaturated { get; init; } = [];
+
     public static RunFindings From(RunSummary summary)
     {
         var endpoints = EndpointTable.From(summary);
@@ -66,6 +70,7 @@ public sealed record RunFindings
             TooManyRequests = statuses.Where(s => s.Key == 429).Sum(s => s.Value),
             ServiceUnavailable = statuses.Where(s => s.Key == 503).Sum(s => s.Value),
             DroppingScenarios = [.. summary.Scenarios.Where(s => s.DroppedIterations > 0)],
+            GeneratorSaturated = GeneratorSaturation.Spans(summary.Timeline),
         };
     }
 
@@ -216,6 +221,11 @@ public sealed record RunFindings
     private List<FindingLine> SaturationLines()
     {
         var lines = new List<FindingLine>();
+        if (GeneratorSaturation.Describe(GeneratorSaturated) is { } saturated)
+        {
+            // First: every other reading of the numbers below is suspect while it holds.
+            lines.Add(Say(char.ToUpperInvariant(saturated[0]) + saturated[1..] + "."));
+        }
         if (Knee is { } knee)
         {
             lines.Add(Say(Invariant($"Latency knee at {Seconds(knee.At)}: throughput flattened at {Rate(knee.PlateauRequestsPerSecond)} while p95 rose from {Ms(knee.BaselineP95)} to {Ms(knee.PeakP95)}.")));
@@ -259,6 +269,11 @@ public sealed record RunFindings
         if (Summary.Outcome == RunOutcome.Interrupted)
         {
             steps.Add(Say("The run was stopped early: run it to the end before trusting these numbers."));
+        }
+        if (GeneratorSaturated.Count > 0)
+        {
+            steps.Add(Say("Give the generator room before reading the server's numbers: spread the load over more cores or machines, lower the rate per instance, or make the test's own code cheaper, until surge_generator_cpu stays under 90% and surge_scheduler_lag under 10 ms (a threshold such as ",
+                new Code("surge_generator_cpu: [\"max<0.9\"]"), " lets CI refuse such a run)."));
         }
         if (Knee is { } knee)
         {

@@ -80,6 +80,27 @@ internal static class ReportData
                 NumberOrNull(json, name, duration.ValueAtPercentile(percentile) / MetricAggregate.TrendScale);
             }
         }
+        WriteGenerator(json, point);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The generator's health in the slice, or null when the run did not watch itself: shares 0..1, lag in ms.</summary>
+    private static void WriteGenerator(Utf8JsonWriter json, TimelinePoint point)
+    {
+        if (point.Find(BuiltinMetrics.GeneratorCpu.Name) is not { } cpu)
+        {
+            json.WriteNull("generator");
+            return;
+        }
+        json.WriteStartObject("generator");
+        NumberOrNull(json, "cpu", cpu.Mean);
+        NumberOrNull(json, "machineCpu", point.Find(BuiltinMetrics.MachineCpu.Name)?.Mean);
+        NumberOrNull(json, "lag", point.Find(BuiltinMetrics.SchedulerLag.Name)?.Mean);
+        NumberOrNull(json, "lagMax", point.Find(BuiltinMetrics.SchedulerLag.Name)?.Max);
+        NumberOrNull(json, "gcPause", point.Find(BuiltinMetrics.GcPause.Name)?.Sum);
+        NumberOrNull(json, "queue", point.Find(BuiltinMetrics.ThreadPoolQueue.Name)?.Max);
+        NumberOrNull(json, "memory", point.Find(BuiltinMetrics.Memory.Name)?.Max);
+        json.WriteBoolean("saturated", Health.GeneratorSaturation.IsSaturated(point));
         json.WriteEndObject();
     }
 

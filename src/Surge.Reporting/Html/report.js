@@ -5,7 +5,8 @@
 (function () {
   'use strict';
 
-  const COLORS = { rps: '#2563eb', errors: '#dc2626', vus: '#9ca3af', p50: '#16a34a', p90: '#ca8a04', p95: '#ea580c', p99: '#dc2626' };
+  const COLORS = { rps: '#2563eb', errors: '#dc2626', vus: '#9ca3af', p50: '#16a34a', p90: '#ca8a04', p95: '#ea580c', p99: '#dc2626',
+    cpu: '#7c3aed', machine: '#9ca3af', lag: '#ea580c' };
   const PERCENTILES = ['p50', 'p90', 'p95', 'p99'];
   let data = null;
   const charts = {};
@@ -115,6 +116,10 @@
     if (kind === 'throughput') {
       return [t, perSecond('requests'), perSecond('failed'), data.timeline.map((p) => p.vus)];
     }
+    if (kind === 'generator') {
+      const g = (field) => data.timeline.map((p) => (p.generator && p.generator[field] != null ? p.generator[field] : null));
+      return [t, g('cpu'), g('machineCpu'), g('lag')];
+    }
     return [t, ...PERCENTILES.map((k) => data.timeline.map((p) => p[k]))];
   }
 
@@ -134,16 +139,28 @@
         [line('requests/s', COLORS.rps, 'rate', fmt.rate), line('errors/s', COLORS.errors, 'rate', fmt.rate), line('VUs', COLORS.vus, 'vus', fmt.num)],
         [{ scale: 'rate', label: 'per second' }, { scale: 'vus', side: 1, label: 'VUs', grid: { show: false } }]);
     }
+    if (kind === 'generator') {
+      return chart(
+        [line('Surge CPU', COLORS.cpu, 'share', fmt.pct), line('machine CPU', COLORS.machine, 'share', fmt.pct), line('timer lag', COLORS.lag, 'lag', fmt.ms)],
+        [{ scale: 'share', label: 'CPU (of the cores it may use)', values: (u, ticks) => ticks.map(fmt.pct), size: 70 },
+          { scale: 'lag', side: 1, label: 'scheduler lag', values: (u, ticks) => ticks.map(fmt.ms), grid: { show: false }, size: 70 }]);
+    }
     return chart(
       PERCENTILES.map((k) => line(k, COLORS[k], 'ms', fmt.ms)),
       [{ scale: 'ms', label: 'http_req_duration', values: (u, ticks) => ticks.map(fmt.ms), size: 70 }]);
   }
 
   function chartsSection() {
-    const boxes = ['throughput', 'latency'].map((kind) => el('div', { className: 'chart', id: 'chart-' + kind }));
+    const boxes = ['throughput', 'latency', 'generator'].map((kind) => el('div', { className: 'chart', id: 'chart-' + kind }));
+    // The generator's panel appears once a point carries its health (runs that watched themselves).
+    const generator = el('div', { id: 'generator-panel', hidden: !hasGenerator() }, [
+      el('h3', { textContent: 'The generator itself: Surge CPU, machine CPU and scheduler lag' }), boxes[2],
+      el('p', { className: 'meta', textContent: 'Saturated when Surge uses 90% or more of the CPU it may use, or its 1 ms timer fires more than 10 ms late, for 3 s or more: then the figures describe Surge, not the server.' }),
+    ]);
     const node = section('Over time', 'over-time', [
       el('h3', { textContent: 'Requests/s, errors/s and VUs' }), boxes[0],
       el('h3', { textContent: 'Latency percentiles (http_req_duration)' }), boxes[1],
+      generator,
     ]);
     if (data.timeline.length === 0) {
       node.append(el('p', { className: 'empty', id: 'no-timeline', textContent: 'No timeline was recorded for this run.' }));
@@ -151,12 +168,18 @@
     return node;
   }
 
+  function hasGenerator() {
+    return data.timeline.some((p) => p.generator);
+  }
+
   function drawCharts() {
-    for (const kind of ['throughput', 'latency']) {
+    const panel = document.getElementById('generator-panel');
+    if (panel && hasGenerator()) panel.hidden = false;
+    for (const kind of ['throughput', 'latency', 'generator']) {
       const box = document.getElementById('chart-' + kind);
       if (charts[kind]) {
         charts[kind].setData(chartData(kind));
-      } else if (data.timeline.length > 0) {
+      } else if (data.timeline.length > 0 && (kind !== 'generator' || hasGenerator())) {
         const width = Math.max(300, box.clientWidth || 800);
         charts[kind] = new uPlot(chartOptions(kind, width), chartData(kind), box);
       }

@@ -24,7 +24,8 @@ public sealed class CapacityStepRunner(TestPlan plan, ScenarioPlan scenario, Cap
         var summary = await TestRun.RunAsync(stepPlan, settings, stop).ConfigureAwait(false);
         wall.Stop();
         process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / (wall.Elapsed.TotalSeconds * Environment.ProcessorCount);
+        var cpu = StepJudge.GeneratorCpu(summary)
+            ?? Health.CpuReadings.Share(cpuBefore, process.TotalProcessorTime, wall.Elapsed, Environment.ProcessorCount);
         return StepJudge.Judge(summary, rate, duration, cpu, options.MaxStartDelay, note);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Surge.Health;
 using Surge.Metrics;
 using Surge.Results;
 
@@ -9,7 +10,9 @@ namespace Surge.Capacity;
 /// which Surge could not hold the rate is inconclusive, whatever the thresholds say. The signals, any one enough:
 /// <list type="bullet">
 /// <item>this process's CPU over the step at <see cref="SaturatedCpu"/> or more of every core it may use
-/// (Process.TotalProcessorTime against wall time × Environment.ProcessorCount);</item>
+/// (the average of surge_generator_cpu, see <see cref="GeneratorCpu"/>);</item>
+/// <item>a stretch of 3 s or more in which the generator was saturated (<see cref="GeneratorSaturation"/>: CPU at 90% or
+/// its timer probe more than 10 ms late), even when the step's average stayed below;</item>
 /// <item>p(99) of iteration_start_delay above <see cref="CapacityOptions.MaxStartDelay"/> (10 ms by default): iterations started late on the generator's side
 /// (an arrival-rate executor never waits for the server, so lateness is the generator's);</item>
 /// <item>fewer than <see cref="MinAchievedShare"/> of the scheduled iterations completed, with none dropped.</item>
@@ -20,7 +23,7 @@ namespace Surge.Capacity;
 /// </summary>
 public static class StepJudge
 {
-    public const double SaturatedCpu = 0.9;
+    public const double SaturatedCpu = GeneratorSaturation.SaturatedCpu;
     public const double MinAchievedShare = 0.9;
     public const double MaxDroppedShare = 0.01;
 
@@ -50,6 +53,10 @@ public static class StepJudge
         {
             generator.Add($"generator CPU at {Percent(generatorCpu)} of {Environment.ProcessorCount} cores");
         }
+        if (GeneratorSaturation.Describe(GeneratorSaturation.Spans(summary.Timeline)) is { } saturated)
+        {
+            generator.Add(saturated);
+        }
         if (startDelay > maxStartDelay.TotalMilliseconds)
         {
             generator.Add($"iterations started late: iteration_start_delay p(99) {Number(startDelay.Value)} ms > {Number(maxStartDelay.TotalMilliseconds)} ms");
@@ -76,6 +83,13 @@ public static class StepJudge
         }
         return reasons.Count == 0 ? step : step with { Verdict = StepVerdict.Failed, Reasons = reasons, FailedThresholds = failures };
     }
+
+    /// <summary>
+    /// The average of surge_generator_cpu over the step's intervals, or null when the run did not watch itself. Unlike
+    /// the process's CPU over the whole call, it leaves out the step's start-up (plan, JIT) and its end.
+    /// </summary>
+    public static double? GeneratorCpu(RunSummary summary) =>
+        summary.Find(BuiltinMetrics.GeneratorCpu.Name) is { Total: { IsEmpty: false } cpu } ? cpu.Stat("avg", summary.Duration) : null;
 
     private static double? TrendP99(RunSummary summary, string metric) =>
         summary.Find(metric) is { Total: { IsEmpty: false } values } ? values.Stat("p(99)", summary.Duration) : null;

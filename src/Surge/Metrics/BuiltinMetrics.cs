@@ -34,11 +34,39 @@ public static class BuiltinMetrics
     public static readonly MetricDefinition Checks = new("checks", MetricKind.Rate, Description: "share of passed checks");
     public static readonly MetricDefinition GroupDuration = new("group_duration", MetricKind.Trend, MetricContains.Time, "time for one group");
 
+    // The generator watching itself, sampled every interval by Surge.Health.GeneratorSampler. k6 has no
+    // equivalents, hence the surge_ prefix. Shares and queue lengths are trends of one sample per interval, so that
+    // thresholds can ask for max, avg or p(95) over the run's seconds.
+
+    /// <summary>This process's CPU over the interval as a share of the cores it may use (affinity, cgroup limit): 0..1.</summary>
+    public static readonly MetricDefinition GeneratorCpu = new("surge_generator_cpu", MetricKind.Trend, Description: "Surge's own CPU per interval, as a share (0..1) of the cores it may use");
+
+    /// <summary>The whole machine's CPU over the interval, all cores: 0..1. Linux only (/proc/stat).</summary>
+    public static readonly MetricDefinition MachineCpu = new("surge_machine_cpu", MetricKind.Trend, Description: "the machine's CPU per interval, as a share (0..1) of all its cores (Linux)");
+
+    /// <summary>How late a 1 ms sleep woke, probed five times a second on a thread of its own: how long a runnable thread waits for a core.</summary>
+    public static readonly MetricDefinition SchedulerLag = new("surge_scheduler_lag", MetricKind.Trend, MetricContains.Time, "how late a 1 ms timer fired on the generator, probed 5 times a second");
+
+    /// <summary>Time the runtime paused every thread for garbage collection.</summary>
+    public static readonly MetricDefinition GcPause = new("surge_gc_pause", MetricKind.Counter, MetricContains.Time, "time the generator was paused for garbage collection");
+
+    /// <summary>Work items waiting for a thread-pool thread at the end of each interval.</summary>
+    public static readonly MetricDefinition ThreadPoolQueue = new("surge_threadpool_queue", MetricKind.Trend, Description: "work items queued for the generator's thread pool, per interval");
+
+    public static readonly MetricDefinition Memory = new("surge_memory", MetricKind.Gauge, MetricContains.Data, "the generator's working set");
+
+    public static readonly MetricDefinition GcHeap = new("surge_gc_heap", MetricKind.Gauge, MetricContains.Data, "bytes allocated on the generator's GC heap");
+
+    /// <summary>The generator's own health, in the order summaries show it.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Generator =
+        [GeneratorCpu, MachineCpu, SchedulerLag, GcPause, ThreadPoolQueue, Memory, GcHeap];
+
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
         HttpReqs, HttpReqDuration, HttpReqBlocked, HttpReqConnecting, HttpReqTlsHandshaking, HttpReqSending,
         HttpReqWaiting, HttpReqReceiving, HttpReqFailed, HttpReqLatency, IterationStartDelay, Iterations,
         IterationDuration, DroppedIterations, DataSent, DataReceived, Vus, VusMax, Checks, GroupDuration,
+        .. Generator,
     ];
 
     public static MetricDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);

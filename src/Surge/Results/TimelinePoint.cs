@@ -52,5 +52,17 @@ public sealed record TimelinePoint
 
     public Histogram Duration() => Histogram.FromBase64(EncodedDuration);
 
+    /// <summary>
+    /// Per-slice values of the metrics the recorder was asked to follow (see <see cref="TimelineRecorder.DefaultSeries"/>),
+    /// by metric name; a metric without data in the slice is absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, SliceStats> Series { get; init; } = NoSeries;
+
+    /// <summary>The one empty series map, so that points without series compare equal.</summary>
+    public static readonly IReadOnlyDictionary<string, SliceStats> NoSeries = System.Collections.ObjectModel.ReadOnlyDictionary<string, SliceStats>.Empty;
+
+    /// <summary>A followed metric's values in this slice, or null when it had none.</summary>
+    public SliceStats? Find(string metric) => Series.TryGetValue(metric, out var stats) ? stats : null;
+
     public double RequestsPerSecond => Length > TimeSpan.Zero ? Requests / Length.TotalSeconds : 0;
 }

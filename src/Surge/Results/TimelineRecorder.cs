@@ -17,17 +17,26 @@ public sealed class TimelineRecorder
     /// </summary>
     public const int MaxPoints = 900;
 
+    /// <summary>The metrics every timeline follows per slice unless told otherwise: the generator's own health.</summary>
+    public static readonly IReadOnlyList<string> DefaultSeries = [.. BuiltinMetrics.Generator.Select(m => m.Name)];
+
     private readonly List<TimelinePoint> _points = [];
     private readonly DateTimeOffset _startedAt;
+    private readonly HashSet<string> _followed;
     private Slice? _pending;
     private int _pendingSnapshots;
     private int _snapshotsPerPoint = 1;
     private TimeSpan? _end;
 
     /// <param name="startedAt">The wall-clock time of the run's start, from which every slice's wall-clock stamp is counted.</param>
-    public TimelineRecorder(DateTimeOffset startedAt)
+    /// <param name="series">
+    /// Metrics to keep per slice as <see cref="SliceStats"/> (all tags merged), beside the fixed HTTP fields; null for
+    /// <see cref="DefaultSeries"/>. Custom metrics charted over time take the same road.
+    /// </param>
+    public TimelineRecorder(DateTimeOffset startedAt, IEnumerable<string>? series = null)
     {
         _startedAt = startedAt.ToUniversalTime();
+        _followed = new HashSet<string>(series ?? DefaultSeries, StringComparer.Ordinal);
     }
 
     public int SnapshotsPerPoint => _snapshotsPerPoint;
@@ -45,7 +54,7 @@ public sealed class TimelineRecorder
     public void Add(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Add(Slice.From(snapshot, _startedAt), snapshot.Elapsed);
+        Add(Slice.From(snapshot, _startedAt, _followed), snapshot.Elapsed);
     }
 
     /// <summary>
@@ -55,7 +64,7 @@ public sealed class TimelineRecorder
     public void AddFinal(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var slice = Slice.From(snapshot, _startedAt);
+        var slice = Slice.From(snapshot, _startedAt, _followed);
         if (slice.HasMeasurements)
         {
             Add(slice, snapshot.Elapsed);
@@ -137,6 +146,7 @@ public sealed class TimelineRecorder
     private sealed class Slice
     {
         private readonly SortedDictionary<int, long> _statuses = [];
+        private readonly SortedDictionary<string, SliceStats> _series = new(StringComparer.Ordinal);
         private readonly Histogram _duration;
         private DateTimeOffset _runStartedAt;
         private TimeSpan _start;
@@ -178,10 +188,14 @@ public sealed class TimelineRecorder
             {
                 slice._statuses[status] = count;
             }
+            foreach (var (metric, stats) in point.Series)
+            {
+                slice._series[metric] = stats;
+            }
             return slice;
         }
 
-        public static Slice From(MetricsSnapshot snapshot, DateTimeOffset runStartedAt)
+        public static Slice From(MetricsSnapshot snapshot, DateTimeOffset runStartedAt, HashSet<string> followed)
         {
             var slice = new Slice(new Histogram())
             {
@@ -189,6 +203,7 @@ public sealed class TimelineRecorder
                 _start = snapshot.Elapsed - snapshot.IntervalLength,
                 _end = snapshot.Elapsed,
             };
+            Dictionary<string, MetricAggregate>? merged = null;
             foreach (var series in snapshot.Series())
             {
                 var name = series.Metric.Name;
@@ -206,6 +221,24 @@ public sealed class TimelineRecorder
                 if (series.Interval is not { IsEmpty: false } interval)
                 {
                     continue;
+                }
+                if (followed.Contains(name))
+                {
+                    if (interval.Kind == MetricKind.Trend)
+                    {
+                        // Values are samples whatever their tags: the stats merge directly, with no histogram to build.
+                        slice.AddSeries(name, SliceStats.From(interval)!.Value);
+                    }
+                    else
+                    {
+                        // A counter's interval total (a gauge's last value) is one sample however tagged: merge first.
+                        merged ??= new Dictionary<string, MetricAggregate>(StringComparer.Ordinal);
+                        if (!merged.TryGetValue(name, out var all))
+                        {
+                            merged[name] = all = new MetricAggregate(interval.Kind);
+                        }
+                        all.Merge(interval);
+                    }
                 }
                 if (name == BuiltinMetrics.HttpReqs.Name)
                 {
@@ -239,6 +272,13 @@ public sealed class TimelineRecorder
                     slice._duration.Add(interval.Histogram!);
                 }
             }
+            foreach (var (name, all) in merged ?? [])
+            {
+                if (SliceStats.From(all) is { } stats)
+                {
+                    slice._series[name] = stats;
+                }
+            }
             return slice;
         }
 
@@ -261,6 +301,9 @@ public sealed class TimelineRecorder
             AddCounts(other);
         }
 
+        private void AddSeries(string metric, SliceStats stats) =>
+            _series[metric] = _series.TryGetValue(metric, out var earlier) ? earlier.Merge(stats) : stats;
+
         public void Append(Slice later)
         {
             _end = later._end;
@@ -282,6 +325,10 @@ public sealed class TimelineRecorder
                 _statuses[status] = _statuses.GetValueOrDefault(status) + count;
             }
             _duration.Add(other._duration);
+            foreach (var (metric, stats) in other._series)
+            {
+                AddSeries(metric, stats);
+            }
         }
 
         public TimelinePoint ToPoint() => new()
@@ -299,6 +346,7 @@ public sealed class TimelineRecorder
             DataReceived = _dataReceived,
             Statuses = new SortedDictionary<int, long>(_statuses),
             EncodedDuration = _duration.ToBase64(),
+            Series = _series.Count == 0 ? TimelinePoint.NoSeries : new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal),
         };
     }
 }

@@ -122,4 +122,42 @@ public sealed class RunFindingsTests
 
         Assert.StartsWith("The run was stopped early", first.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A flat run whose generator used <paramref name="cpu"/> of its cores in each second.</summary>
+    private static RunSummary WithGeneratorCpu(params double[] cpu) =>
+        Runs.Typical(new RunBuilder()).Build([Runs.Browse]) with
+        {
+            Timeline =
+            [
+                .. Timelines.Flat().Zip(cpu, (point, share) => point with
+                {
+                    Series = new Dictionary<string, SliceStats> { [Metrics.BuiltinMetrics.GeneratorCpu.Name] = new(1, share, share, share) },
+                }),
+            ],
+        };
+
+    [Fact]
+    public void A_generator_saturated_for_three_seconds_or_more_is_named_first_under_saturation_with_its_span_and_a_next_step()
+    {
+        var summary = WithGeneratorCpu([.. Enumerable.Repeat(0.4, 12), .. Enumerable.Repeat(0.97, 8)]);
+
+        var sections = RunFindings.From(summary).Sections();
+
+        var saturation = sections.Single(s => s.Title == "Saturation").Lines.Select(l => l.ToString()).ToList();
+        Assert.Equal("The generator was the bottleneck from 0:12 to 0:20: figures after 0:12 describe Surge, not the server (CPU at 97% of what it may use).", saturation[0]);
+        Assert.DoesNotContain(saturation, l => l.StartsWith("No sign of saturation", StringComparison.Ordinal));
+        var steps = sections.Single(s => s.Title == "Next steps").Lines.Select(l => l.ToString()).ToList();
+        Assert.Contains(steps, s => s.StartsWith("Give the generator room before reading the server's numbers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_generator_busy_for_less_than_three_seconds_is_not_called_the_bottleneck()
+    {
+        var summary = WithGeneratorCpu([.. Enumerable.Repeat(0.4, 10), 0.99, 0.99, .. Enumerable.Repeat(0.4, 8)]);
+
+        var findings = RunFindings.From(summary);
+
+        Assert.Empty(findings.GeneratorSaturated);
+        Assert.DoesNotContain(findings.Sections().SelectMany(s => s.Lines), l => l.ToString().Contains("bottleneck", StringComparison.Ordinal));
+    }
 }

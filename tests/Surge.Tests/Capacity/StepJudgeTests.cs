@@ -79,6 +79,30 @@ public sealed class StepJudgeTests
     }
 
     [Fact]
+    public void Three_seconds_of_a_saturated_generator_make_the_step_inconclusive_even_when_its_average_stayed_below()
+    {
+        var cpuPerSecond = new[] { 0.3, 0.3, 0.95, 0.97, 0.99, 0.3, 0.3, 0.3, 0.3, 0.3 };
+        var summary = Summary(1000, 0, 0.2) with
+        {
+            Timeline =
+            [
+                .. cpuPerSecond.Select((cpu, i) => new TimelinePoint
+                {
+                    Start = TimeSpan.FromSeconds(i),
+                    Length = TimeSpan.FromSeconds(1),
+                    EncodedDuration = new Histogram().ToBase64(),
+                    Series = new Dictionary<string, SliceStats> { [BuiltinMetrics.GeneratorCpu.Name] = new(1, cpu, cpu, cpu) },
+                }),
+            ],
+        };
+
+        var step = StepJudge.Judge(summary, 100, TenSeconds, cpuPerSecond.Average(), MaxStartDelay);
+
+        Assert.Equal(StepVerdict.Inconclusive, step.Verdict);
+        Assert.Contains(step.Reasons, r => r.StartsWith("the generator was the bottleneck from 0:02 to 0:05", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Arrivals_dropped_because_every_vu_waited_for_the_server_fail_the_step_even_without_a_threshold_on_them()
     {
         var step = StepJudge.Judge(Summary(completed: 900, dropped: 100, startDelayMs: 0.2), 100, TenSeconds, 0.2, MaxStartDelay);

@@ -48,6 +48,19 @@ public sealed class TimelineRecorderTests
             DataReceived += bytes;
         }
 
+        /// <summary>What the generator sampler records each interval: its CPU share, GC pause ms (under two tag sets) and lag probes.</summary>
+        public void Health(double cpu, double gcPauseMs, params double[] lagMs)
+        {
+            using var writer = _recorder.BeginWrite();
+            writer.AddTrend(_registry.GetSeries(BuiltinMetrics.GeneratorCpu, TagSet.Empty), cpu);
+            writer.AddCounter(_registry.GetSeries(BuiltinMetrics.GcPause, TagSet.From([new("generation", "0")])), gcPauseMs / 2);
+            writer.AddCounter(_registry.GetSeries(BuiltinMetrics.GcPause, TagSet.From([new("generation", "2")])), gcPauseMs / 2);
+            foreach (var lag in lagMs)
+            {
+                writer.AddTrend(_registry.GetSeries(BuiltinMetrics.SchedulerLag, TagSet.Empty), lag);
+            }
+        }
+
         public void Vus(int vus, int? vusMax = null)
         {
             using var writer = _recorder.BeginWrite();
@@ -136,6 +149,60 @@ public sealed class TimelineRecorderTests
         run.Request(200, 1000, 10);
         run.Timeline.AddFinal(run.Tick(TimeSpan.FromMilliseconds(40)));
         Assert.Equal([1L, 1], run.Timeline.ToTimeline().Select(p => p.Requests));
+    }
+
+    [Fact]
+    public void Followed_series_keep_per_slice_counts_sums_and_extremes_that_merge_exactly_when_the_timeline_halves()
+    {
+        using var run = new SyntheticRun();
+        var seconds = TimelineRecorder.MaxPoints + 2;
+        for (var second = 0; second < seconds; second++)
+        {
+            run.Health(cpu: second % 10 / 10.0, gcPauseMs: second % 3, 1 + (second % 5), 2 + (second % 5));
+            run.Interval(TimeSpan.FromSeconds(1));
+        }
+
+        var points = run.Timeline.ToTimeline();
+        var cpu = points.Select(p => p.Find(BuiltinMetrics.GeneratorCpu.Name)!.Value).ToList();
+        var gc = points.Select(p => p.Find(BuiltinMetrics.GcPause.Name)!.Value).ToList();
+        var lag = points.Select(p => p.Find(BuiltinMetrics.SchedulerLag.Name)!.Value).ToList();
+
+        Assert.Equal(2, run.Timeline.SnapshotsPerPoint);
+        // Point i covers seconds 2i and 2i+1: one CPU sample each, one GC total each (both tag sets together), two probes each.
+        for (var i = 0; i < points.Count - 1; i++)
+        {
+            double Cpu(int second) => second % 10 / 10.0;
+            Assert.Equal(2, cpu[i].Count);
+            Assert.Equal(Cpu(2 * i) + Cpu((2 * i) + 1), cpu[i].Sum, 9);
+            Assert.Equal(Math.Min(Cpu(2 * i), Cpu((2 * i) + 1)), cpu[i].Min, 9);
+            Assert.Equal(Math.Max(Cpu(2 * i), Cpu((2 * i) + 1)), cpu[i].Max, 9);
+            Assert.Equal(2, gc[i].Count);
+            Assert.Equal(4, lag[i].Count);
+        }
+        Assert.Equal(Enumerable.Range(0, seconds).Sum(s => s % 3), gc.Sum(g => g.Sum), 9);
+        Assert.Equal(Enumerable.Range(0, seconds).Sum(s => 3 + (2 * (s % 5))), lag.Sum(l => l.Sum), 9);
+        Assert.Equal(6, lag.Max(l => l.Max));
+        Assert.Equal(1, lag.Min(l => l.Min));
+    }
+
+    [Fact]
+    public void A_recorder_follows_the_metrics_it_is_given_and_no_others()
+    {
+        var registry = new MetricRegistry();
+        var orders = registry.Define(new MetricDefinition("orders_placed", MetricKind.Counter));
+        using var recorder = new MetricsRecorder(registry);
+        var timeline = new TimelineRecorder(DateTimeOffset.UnixEpoch, ["orders_placed"]);
+        using (var writer = recorder.BeginWrite())
+        {
+            writer.AddCounter(registry.GetSeries(orders, TagSet.Empty), 3);
+            writer.AddTrend(registry.GetSeries(BuiltinMetrics.GeneratorCpu, TagSet.Empty), 0.5);
+        }
+
+        timeline.Add(recorder.Collect(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+
+        var point = Assert.Single(timeline.ToTimeline());
+        Assert.Equal(new SliceStats(1, 3, 3, 3), point.Find("orders_placed"));
+        Assert.Null(point.Find(BuiltinMetrics.GeneratorCpu.Name));
     }
 
     [Fact]
