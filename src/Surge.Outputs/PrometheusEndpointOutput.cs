@@ -122,7 +122,8 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         {
             app.StartAsync().GetAwaiter().GetResult();
         }
-        catch (IOException exception)
+        // Kestrel reports a port in use as an IOException, an address not on this machine as a SocketException.
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
             output.Dispose();
             throw new PlanException($"-o {name}={host}:{options.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");

@@ -252,6 +252,25 @@ public sealed class DistributedRunTests
     }
 
     [Fact]
+    public async Task An_api_address_that_is_not_this_machines_is_an_invalid_test_not_a_crash()
+    {
+        var test = Test(new Uri("http://127.0.0.1:9/"), """
+                executor: shared-iterations
+                vus: 1
+                iterations: 1
+                requests:
+                  - get: /health
+            """);
+
+        // 192.0.2.1 is TEST-NET-1: documentation only, never an address of this machine.
+        var outcome = await SurgeProcess.RunAsync("run", test, "--paused", "--address", "192.0.2.1:6565");
+
+        Assert.Equal(104, outcome.ExitCode);
+        Assert.Contains("--address 192.0.2.1:6565: cannot listen there: ", outcome.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_shows_the_segments_share_and_the_scaled_executor()
     {
         var test = Test(new Uri("http://127.0.0.1:9/"), """

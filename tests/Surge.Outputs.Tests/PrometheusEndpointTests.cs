@@ -163,4 +163,13 @@ public sealed class PrometheusEndpointTests
 
         Assert.StartsWith($"-o prometheus=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: ", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_address_that_is_not_this_machines_is_an_invalid_test_naming_it()
+    {
+        // 192.0.2.1 is TEST-NET-1: documentation only, never an address of this machine.
+        var error = Assert.Throws<PlanException>(() => PrometheusEndpointOutput.Start("prometheus", new PrometheusEndpointOptions(IPAddress.Parse("192.0.2.1"), 5656)));
+
+        Assert.StartsWith("-o prometheus=192.0.2.1:5656: cannot listen there: ", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -44,7 +44,8 @@ internal static class LocalWebHost
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException exception)
+        // Kestrel reports a port in use as an IOException, an address not on this machine as a SocketException.
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
             await cleanUp();
             throw new PlanException($"{option} {address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}: cannot listen there: {exception.Message}");
