@@ -59,6 +59,7 @@ public static class ResultFile
         WriteStrings(json, "summaryTrendStats", summary.SummaryTrendStats);
         WriteStrings(json, "warnings", summary.Warnings);
         WritePlan(json, summary.Plan);
+        WriteSegment(json, summary.Segment, summary.SegmentSequence);
         WriteParts(json, summary.Parts);
 
         json.WriteStartArray("scenarios");
@@ -148,6 +149,15 @@ public static class ResultFile
         json.WriteEndObject();
     }
 
+    private static void WriteSegment(Utf8JsonWriter json, string? segment, string? sequence)
+    {
+        if (segment is not null)
+        {
+            json.WriteString("segment", segment);
+            json.WriteString("segmentSequence", sequence);
+        }
+    }
+
     private static void WriteParts(Utf8JsonWriter json, IReadOnlyList<RunPart> parts)
     {
         if (parts.Count == 0)
@@ -166,6 +176,7 @@ public static class ResultFile
             {
                 json.WriteString("stoppedBy", stoppedBy);
             }
+            WriteSegment(json, part.Segment, part.SegmentSequence);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -341,6 +352,8 @@ public static class ResultFile
             Warnings = [.. root.Required("warnings").Items().Select(i => i.String())],
             Plan = root.Optional("plan") is { } plan ? ReadPlan(plan) : null,
             Parts = root.Optional("parts") is { } parts ? [.. parts.Items().Select(ReadPart)] : [],
+            Segment = root.Optional("segment")?.String(),
+            SegmentSequence = root.Optional("segmentSequence")?.String(),
             Scenarios = [.. root.Required("scenarios").Items().Select(ReadScenario)],
             Thresholds = [.. root.Required("thresholds").Items().Select(ReadThreshold)],
             Metrics = metrics,
@@ -374,6 +387,8 @@ public static class ResultFile
         Duration = ReadTimeSpan(part.Required("duration")),
         Outcome = ReadName(part.Required("outcome"), OutcomeNames),
         StoppedBy = part.Optional("stoppedBy")?.String(),
+        Segment = part.Optional("segment")?.String(),
+        SegmentSequence = part.Optional("segmentSequence")?.String(),
     };
 
     private static DateTimeOffset ReadDate(JsonField field) =>

@@ -293,6 +293,8 @@ public static class TestRun
                     $"scenario '{s.Plan.Name}': data source '{s.Plan.Data!.Name}' ran out after {s.Plan.Data.Table.RowCount} records (whenExhausted: stop), so the scenario stopped early"),
             ],
             Outcome = outcome,
+            Segment = plan.Segment.IsWhole ? null : plan.Segment.Segment.ToString(),
+            SegmentSequence = plan.Segment.IsWhole ? null : plan.Segment.Sequence.ToString(),
         };
         summary = summary with { Thresholds = ThresholdEvaluator.Evaluate(plan.Thresholds, summary.Aggregate, summary.Duration) };
         return summary with { Warnings = [.. summary.Warnings, .. ThresholdEvaluator.UnmatchedFilters(summary)] };

@@ -11,6 +11,12 @@ public sealed class ResultMergeTests
     private static RunSummary Merge(params RunSummary[] parts) =>
         ResultMerge.Merge(parts, [.. parts.Select((_, i) => $"part{i + 1}.json")]);
 
+    // Another machine's run of the same plan: it started a few milliseconds after the given one.
+    private static RunSummary Beside(RunSummary part, int n = 1) => part with { StartedAt = part.StartedAt.AddMilliseconds(n) };
+
+    private static RunSummary Segment(RunSummary part, string segment, string sequence = "0,1/3,2/3,1", int n = 0) =>
+        Beside(part, n) with { Segment = segment, SegmentSequence = sequence };
+
     [Fact]
     public void Merging_two_machines_equals_one_machine_that_recorded_everything()
     {
@@ -86,7 +92,7 @@ public sealed class ResultMergeTests
         var part = Runs.Typical().Build([Runs.Browse], [("http_reqs", "count<1500", false), ("http_req_duration", "p(95)<975", false)]);
         Assert.True(part.ThresholdsPassed);
 
-        var merged = Merge(part, part);
+        var merged = Merge(part, Beside(part));
 
         Assert.False(merged.ThresholdsPassed);
         Assert.Equal((2000.0, false), (merged.Thresholds[0].Observed, merged.Thresholds[0].Passed));
@@ -195,9 +201,9 @@ public sealed class ResultMergeTests
     public void An_interrupted_part_keeps_who_stopped_it_and_every_part_is_listed()
     {
         var part = Runs.TypicalSummary();
-        var stopped = part with { Outcome = RunOutcome.Interrupted, StoppedBy = "from the dashboard", Warnings = ["late", .. part.Warnings] };
+        var stopped = Beside(part) with { Outcome = RunOutcome.Interrupted, StoppedBy = "from the dashboard", Warnings = ["late", .. part.Warnings] };
 
-        var merged = ResultFileTests.RoundTrip(Merge(part, stopped, part with { Outcome = RunOutcome.Interrupted }));
+        var merged = ResultFileTests.RoundTrip(Merge(part, stopped, Beside(part, 2) with { Outcome = RunOutcome.Interrupted }));
 
         Assert.Equal(RunOutcome.Interrupted, merged.Outcome);
         Assert.Equal("from the dashboard (part2.json); by a signal (part3.json)", merged.StoppedBy);
@@ -213,10 +219,76 @@ public sealed class ResultMergeTests
     {
         var part = Runs.TypicalSummary();
 
-        var twice = Merge(Merge(part, part), part);
+        var twice = Merge(Merge(part, Beside(part)), Beside(part, 2));
 
         Assert.Equal(3, twice.Parts.Count);
         Assert.Equal(3000, twice.Find("http_reqs")!.Total.Sum);
+    }
+
+    [Fact]
+    public void The_same_run_given_twice_is_refused_because_it_would_count_twice()
+    {
+        var part = Runs.TypicalSummary();
+
+        var error = Assert.Throws<MergeException>(() => Merge(part, Beside(part), part));
+
+        Assert.Equal("part1.json and part3.json are the same run (same start and duration); merged, it would count twice", error.Message);
+    }
+
+    [Fact]
+    public void A_merged_result_merged_again_with_one_of_its_parts_is_refused()
+    {
+        var part = Runs.TypicalSummary();
+        var merged = ResultFileTests.RoundTrip(Merge(part, Beside(part)));
+
+        var error = Assert.Throws<MergeException>(() => ResultMerge.Merge([merged, part], ["all.json", "a.json"]));
+
+        Assert.Equal("part1.json and a.json are the same run (same start and duration); merged, it would count twice", error.Message);
+    }
+
+    [Fact]
+    public void A_whole_run_beside_a_segment_of_the_same_test_is_refused()
+    {
+        var part = Runs.TypicalSummary();
+
+        var error = Assert.Throws<MergeException>(() => Merge(Segment(part, "0:1/3"), Beside(part, 5)));
+
+        Assert.Equal("part2.json ran the whole test and part1.json only its segment 0:1/3; merged, that segment would count twice", error.Message);
+    }
+
+    [Fact]
+    public void Overlapping_segments_are_refused_naming_both()
+    {
+        var part = Runs.TypicalSummary();
+
+        var error = Assert.Throws<MergeException>(() => Merge(Segment(part, "1/3:2/3", "0,1/3,1/2,2/3,1", 1), Segment(part, "0:1/3", "0,1/3,1/2,2/3,1", 2), Segment(part, "1/2:2/3", "0,1/3,1/2,2/3,1", 3)));
+
+        Assert.Equal("part1.json (1/3:2/3) and part3.json (1/2:2/3) ran overlapping segments; merged, the overlap would count twice", error.Message);
+    }
+
+    [Fact]
+    public void Segments_of_different_sequences_are_refused()
+    {
+        var part = Runs.TypicalSummary();
+
+        var error = Assert.Throws<MergeException>(() => Merge(Segment(part, "0:1/2", "0,1/2,1", 1), Segment(part, "2/3:1", "0,1/3,2/3,1", 2)));
+
+        Assert.Contains("cut the test by different segment sequences (0,1/2,1 and 0,1/3,2/3,1)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Segments_that_cover_the_test_merge_silently_and_a_missing_one_is_named_in_a_warning()
+    {
+        var part = Runs.TypicalSummary();
+        var thirds = new[] { Segment(part, "0:1/3", n: 1), Segment(part, "1/3:2/3", n: 2), Segment(part, "2/3:1", n: 3) };
+
+        var whole = ResultFileTests.RoundTrip(Merge(thirds));
+        var twoThirds = Merge(thirds[0], thirds[2]);
+
+        Assert.DoesNotContain(whole.Warnings, w => w.Contains("segments", StringComparison.Ordinal));
+        Assert.Equal(["0:1/3", "1/3:2/3", "2/3:1"], whole.Parts.Select(p => p.Segment));
+        Assert.All(whole.Parts, p => Assert.Equal("0,1/3,2/3,1", p.SegmentSequence));
+        Assert.Contains("the parts ran 2/3 of the test (segments 0:1/3, 2/3:1 of 0,1/3,2/3,1): totals and thresholds judge that share, not the whole test", twoThirds.Warnings);
     }
 
     [Fact]

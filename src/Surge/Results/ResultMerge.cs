@@ -32,6 +32,8 @@ public static class ResultMerge
         ArgumentOutOfRangeException.ThrowIfNotEqual(sources.Count, parts.Count, nameof(sources));
         var warnings = CheckSamePlan(parts, sources);
         var thresholds = CheckSameThresholds(parts, sources);
+        var leaves = parts.SelectMany((p, i) => p.Parts.Count > 0 ? p.Parts : [AsPart(p, sources[i])]).ToList();
+        warnings.AddRange(CheckEachShareOnce(leaves));
         var startedAt = parts.Min(p => p.StartedAt);
         var duration = parts.Max(p => p.StartedAt + p.Duration) - startedAt;
         var alignment = TimelineAlignment.Of(parts, startedAt);
@@ -47,7 +49,7 @@ public static class ResultMerge
                 ? string.Join("; ", stopped.Select(p => $"{p.Part.StoppedBy ?? "by a signal"} ({p.Source})"))
                 : null,
             Plan = parts.Select(p => p.Plan).FirstOrDefault(p => p is not null),
-            Parts = [.. parts.SelectMany((p, i) => p.Parts.Count > 0 ? p.Parts : [AsPart(p, sources[i])])],
+            Parts = leaves,
             SummaryTrendStats = parts[0].SummaryTrendStats,
             Scenarios = MergeScenarios(parts),
             Metrics = MergeMetrics(parts, startedAt, alignment, warnings),
@@ -66,7 +68,69 @@ public static class ResultMerge
         Duration = part.Duration,
         Outcome = part.Outcome,
         StoppedBy = part.StoppedBy,
+        Segment = part.Segment,
+        SegmentSequence = part.SegmentSequence,
     };
+
+    /// <summary>
+    /// Refuses parts that measured some share of the test twice: the same run given twice, a whole run beside segments,
+    /// overlapping segments or segments of different sequences. Segments that leave a share unmeasured merge, with a
+    /// warning naming what is missing: totals and thresholds then judge that share.
+    /// </summary>
+    private static List<string> CheckEachShareOnce(IReadOnlyList<RunPart> parts)
+    {
+        for (var i = 0; i < parts.Count; i++)
+        {
+            for (var j = i + 1; j < parts.Count; j++)
+            {
+                if (parts[i].StartedAt == parts[j].StartedAt && parts[i].Duration == parts[j].Duration)
+                {
+                    throw new MergeException($"{parts[i].Source} and {parts[j].Source} are the same run (same start and duration); merged, it would count twice");
+                }
+            }
+        }
+        var whole = parts.Where(p => p.Segment is null).ToList();
+        var segmented = parts.Where(p => p.Segment is not null).ToList();
+        if (segmented.Count == 0)
+        {
+            return [];
+        }
+        if (whole.Count > 0)
+        {
+            throw new MergeException(
+                $"{whole[0].Source} ran the whole test and {segmented[0].Source} only its segment {segmented[0].Segment}; merged, that segment would count twice");
+        }
+        if (segmented.FirstOrDefault(p => p.SegmentSequence != segmented[0].SegmentSequence) is { } other)
+        {
+            throw new MergeException(
+                $"{segmented[0].Source} and {other.Source} cut the test by different segment sequences ({segmented[0].SegmentSequence} and {other.SegmentSequence}), so their shares do not add up");
+        }
+        static Plans.Segments.ExecutionSegment Read(RunPart part)
+        {
+            try
+            {
+                return Plans.Segments.ExecutionSegment.Parse(part.Segment!);
+            }
+            catch (Plans.Segments.SegmentFormatException exception)
+            {
+                throw new MergeException($"{part.Source}: its segment '{part.Segment}' is not a segment: {exception.Message}");
+            }
+        }
+        var ordered = segmented.Select(p => (Part: p, Segment: Read(p))).OrderBy(p => p.Segment.From).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            if (ordered[i].Segment.From < ordered[i - 1].Segment.To)
+            {
+                throw new MergeException(
+                    $"{ordered[i - 1].Part.Source} ({ordered[i - 1].Part.Segment}) and {ordered[i].Part.Source} ({ordered[i].Part.Segment}) ran overlapping segments; merged, the overlap would count twice");
+            }
+        }
+        var covered = ordered.Aggregate(Plans.Segments.Fraction.Zero, (sum, p) => sum + p.Segment.Length);
+        return covered == Plans.Segments.Fraction.One ? [] :
+        [
+            $"the parts ran {covered} of the test (segments {string.Join(", ", ordered.Select(p => p.Part.Segment))} of {segmented[0].SegmentSequence}): totals and thresholds judge that share, not the whole test",
+        ];
+    }
 
     private static List<string> CheckSamePlan(IReadOnlyList<RunSummary> parts, IReadOnlyList<string> sources)
     {

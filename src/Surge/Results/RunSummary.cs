@@ -57,6 +57,12 @@ public sealed record RunSummary
     /// <summary>The runs a merged result was made of, in the order given; empty for a single run.</summary>
     public IReadOnlyList<RunPart> Parts { get; init; } = [];
 
+    /// <summary>The execution segment this run measured (`1/3:2/3`), or null for the whole test.</summary>
+    public string? Segment { get; init; }
+
+    /// <summary>The segment sequence <see cref="Segment"/> belongs to (`0,1/3,2/3,1`), or null for the whole test.</summary>
+    public string? SegmentSequence { get; init; }
+
     public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
 
     public MetricSummary? Find(string metric) => Metrics.FirstOrDefault(m => m.Definition.Name == metric);
@@ -109,6 +115,12 @@ public sealed record RunPart
     public RunOutcome Outcome { get; init; } = RunOutcome.Completed;
 
     public string? StoppedBy { get; init; }
+
+    /// <inheritdoc cref="RunSummary.Segment"/>
+    public string? Segment { get; init; }
+
+    /// <inheritdoc cref="RunSummary.SegmentSequence"/>
+    public string? SegmentSequence { get; init; }
 }
 
 /// <summary>
