@@ -142,7 +142,8 @@ internal static class ReportData
         _ => "value",
     };
 
-    private static IEnumerable<MetricSummary> CustomMetrics(RunSummary summary)
+    /// <summary>The metrics the test declared itself, in the summary's order.</summary>
+    public static IEnumerable<MetricSummary> CustomMetrics(RunSummary summary)
     {
         var builtin = BuiltinMetrics.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         return summary.Metrics.Where(m => !builtin.Contains(m.Definition.Name));
