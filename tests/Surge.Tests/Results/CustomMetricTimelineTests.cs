@@ -168,4 +168,36 @@ public sealed class CustomMetricTimelineTests : IDisposable
         Assert.Null(point.Find(BuiltinMetrics.GeneratorCpu.Name)!.Value.EncodedHistogram);
         Assert.Equal(12, point.Find(CheckoutTime.Name)!.Value.Percentile(99));
     }
+
+    [Fact]
+    public async Task A_run_follows_the_tests_own_metrics_on_its_timeline_and_loses_no_count_and_no_sample()
+    {
+        var samples = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var iterations = 0;
+        var summary = await Load.Plan()
+            .Counter("orders")
+            .Trend("checkout")
+            .Scenario("shop", s => s.Iterations(vus: 4, iterations: 400).Run(ctx =>
+            {
+                var value = Interlocked.Increment(ref iterations) % 97 * 1.5;
+                samples.Add(value);
+                ctx.Count("orders", 2);
+                ctx.Trend("checkout", value);
+                return Task.CompletedTask;
+            }))
+            .Build()
+            .RunAsync();
+
+        Assert.NotEmpty(summary.Timeline);
+        Assert.Equal(800, summary.Timeline.Sum(p => p.Find("orders")?.Sum ?? 0));
+        var all = summary.Timeline.Aggregate(TimelineRecorder.Join).Find("checkout")!.Value;
+        Assert.Equal(400, all.Count);
+        var sorted = samples.Order().ToArray();
+        foreach (var p in new[] { 50.0, 95, 99 })
+        {
+            var exact = NearestRank(sorted, p);
+            var observed = (long)Math.Round(all.Percentile(p)!.Value * MetricAggregate.TrendScale);
+            Assert.InRange(observed, exact, exact + Math.Max(1, exact / 1024));
+        }
+    }
 }
