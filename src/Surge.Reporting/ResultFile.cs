@@ -238,6 +238,10 @@ public static class ResultFile
                     WriteDouble(json, "sum", stats.Sum);
                     WriteDouble(json, "min", stats.Min);
                     WriteDouble(json, "max", stats.Max);
+                    if (stats.EncodedHistogram is { } histogram)
+                    {
+                        json.WriteString("histogram", histogram);
+                    }
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
@@ -447,7 +451,13 @@ public static class ResultFile
         foreach (var (metric, stats) in series.Properties())
         {
             read[metric] = new SliceStats(ReadCount(stats.Required("count")), stats.Required("sum").Double(),
-                stats.Required("min").Double(), stats.Required("max").Double());
+                stats.Required("min").Double(), stats.Required("max").Double())
+            {
+                // Only the test's own trends keep one; files written before they did have none.
+                EncodedHistogram = stats.Optional("histogram") is { } histogram
+                    ? histogram.Parse(Histogram.FromBase64, "an encoded histogram").ToBase64()
+                    : null,
+            };
         }
         return read;
     }

@@ -90,7 +90,7 @@ public static class TestRun
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
-        var timeline = new TimelineRecorder(startedAt);
+        var timeline = new TimelineRecorder(startedAt, custom: plan.Metrics);
         var vusSampled = false;
         while (!running.IsCompleted)
         {

@@ -54,6 +54,26 @@ public sealed class DashboardFeedTests
     }
 
     [Fact]
+    public async Task Each_live_point_carries_the_tests_own_metrics_as_the_sink_followed_them()
+    {
+        var orders = new MetricDefinition("orders_placed", MetricKind.Counter);
+        var registry = new MetricRegistry();
+        registry.Define(orders);
+        using var recorder = new MetricsRecorder(registry);
+        using (var writer = recorder.BeginWrite())
+        {
+            writer.AddCounter(registry.GetSeries(orders, TagSet.Empty), 42);
+        }
+        await using var feed = new DashboardFeed(new ExternalControl());
+
+        new DashboardSink(feed).OnSnapshot(new LiveSnapshot(recorder.Collect(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)), [], []));
+        await WaitForSeqAsync(feed, 1);
+
+        // 42 orders in a 2 s slice: 21 per second.
+        Assert.Contains("\"custom\":{\"orders_placed\":{\"value\":21}}", feed.Current().LastUpdate, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_served_now_carries_the_last_update_so_its_scenario_rows_need_no_wait()
     {
         await using var feed = new DashboardFeed(new ExternalControl());

@@ -168,6 +168,40 @@ public sealed class HtmlReportBrowserTests(Chromium chromium) : IClassFixture<Ch
     }
 
     [Fact]
+    public async Task Each_custom_metric_gets_a_chart_over_time_labelled_with_its_name_and_unit_and_drawn_from_its_data()
+    {
+        var run = Runs.Typical();
+        run.Series(Timelines.OrdersPlaced).AddCounter(630);
+        run.Series(Timelines.PaymentOk).AddRate(true, 180);
+        run.Series(Timelines.CheckoutTime).AddTrend(10);
+        var summary = run.Build([Runs.Browse]) with { Timeline = Timelines.WithCustomMetrics(Timelines.Flat()) };
+
+        var report = await OpenAsync(summary, "custom-charts");
+
+        Assert.Empty(report.Errors);
+        var titles = await report.Page.Locator("#over-time h3").AllInnerTextsAsync();
+        Assert.Contains("orders_placed (per second): per second", titles);
+        Assert.Contains("payment_ok (share of passes): share of passes", titles);
+        Assert.Contains("checkout_time (ms): p50, p95 and p99", titles);
+        Assert.Equal(3, await report.Page.Locator(".custom-chart canvas").CountAsync());
+        // What the charts plot: orders per second in the last slice, checkout p95 in the first and the last.
+        var plotted = await report.Page.EvaluateAsync<double[]>(
+            "() => [SurgeReport.charts['custom:orders_placed'].data[1][19], SurgeReport.charts['custom:checkout_time'].data[2][0], SurgeReport.charts['custom:checkout_time'].data[2][19]]");
+        Assert.Equal(60, plotted[0]);
+        Assert.InRange(plotted[1], 95, 95 * (1 + (1 / 1024.0)));
+        Assert.InRange(plotted[2], 285, 285 * (1 + (1 / 1024.0)));
+        var painted = await report.Page.EvaluateAsync<int[]>("""
+            () => [...document.querySelectorAll('.custom-chart canvas')].map((c) => {
+              const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let n = 0;
+              for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) n++;
+              return n;
+            })
+            """);
+        Assert.All(painted, n => Assert.True(n > 1000, $"a custom chart painted only {n} pixels"));
+    }
+
+    [Fact]
     public async Task Names_with_markup_show_as_text_and_run_no_script()
     {
         const string hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>";

@@ -132,6 +132,20 @@ public sealed class ResultFileTests
     }
 
     [Fact]
+    public void A_round_trip_keeps_a_custom_trends_per_slice_histogram_and_a_corrupt_one_is_a_format_error()
+    {
+        var summary = Runs.TypicalSummary() with { Timeline = Timelines.WithCustomMetrics(Runs.TypicalTimeline()) };
+
+        var back = RoundTrip(summary).Timeline;
+
+        Assert.Equal(summary.Timeline.Select(p => p.Series[Timelines.CheckoutTime.Name]), back.Select(p => p.Series[Timelines.CheckoutTime.Name]));
+        Assert.Equal(95, back[0].Series[Timelines.CheckoutTime.Name].Percentile(95)!.Value, 95 / 1024.0);
+        var encoded = summary.Timeline[0].Series[Timelines.CheckoutTime.Name].EncodedHistogram!;
+        var corrupt = Encoding.UTF8.GetString(Bytes(summary)).Replace(encoded, "AQ==", StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => Read(corrupt));
+    }
+
+    [Fact]
     public void A_file_written_before_timelines_reads_as_a_run_without_one()
     {
         var json = Encoding.UTF8.GetString(Bytes(Runs.TypicalSummary() with { Timeline = Runs.TypicalTimeline() }));

@@ -56,6 +56,40 @@ internal static class Timelines
             : Point(s, 1000, 5, 10 + 29 * (s - 9), vus: 10 * (s + 1))),
     ];
 
+    public static readonly MetricDefinition OrdersPlaced = new("orders_placed", MetricKind.Counter);
+    public static readonly MetricDefinition PaymentOk = new("payment_ok", MetricKind.Rate);
+    public static readonly MetricDefinition CheckoutTime = new("checkout_time", MetricKind.Trend, MetricContains.Time);
+
+    /// <summary>
+    /// <paramref name="points"/> with three custom metrics in every slice: 3 × (s + 1) orders placed, 9 payments of
+    /// 10 passing, and checkout times of 1..100 ms plus s × 10 ms (p95 95 ms + s × 10 ms, within 1/1024).
+    /// </summary>
+    public static List<TimelinePoint> WithCustomMetrics(IEnumerable<TimelinePoint> points) =>
+    [
+        .. points.Select(p =>
+        {
+            var s = (int)p.Start.TotalSeconds;
+            var checkout = new Histogram();
+            for (var ms = 1; ms <= 100; ms++)
+            {
+                checkout.Record(MetricAggregate.ToFixed(ms + (s * 10)));
+            }
+            var orders = 3.0 * (s + 1);
+            return p with
+            {
+                Series = new SortedDictionary<string, SliceStats>(StringComparer.Ordinal)
+                {
+                    [OrdersPlaced.Name] = new(1, orders, orders, orders),
+                    [PaymentOk.Name] = new(10, 9, 0.9, 0.9),
+                    [CheckoutTime.Name] = new(100, checkout.Sum / MetricAggregate.TrendScale, 1 + (s * 10), 100 + (s * 10))
+                    {
+                        EncodedHistogram = checkout.ToBase64(),
+                    },
+                },
+            };
+        }),
+    ];
+
     /// <summary>A healthy run: 20 s at 500 req/s, p95 12 ms, no failures.</summary>
     public static List<TimelinePoint> Flat() => [.. Enumerable.Range(0, 20).Select(s => Point(s, 500, 5, 12))];
 }

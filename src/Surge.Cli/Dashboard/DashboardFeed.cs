@@ -180,7 +180,7 @@ public sealed class DashboardFeed : IAsyncDisposable
         {
             json.WriteStartObject();
             json.WritePropertyName("point");
-            json.WriteRawValue(HtmlReport.PointData(update.Point), skipInputValidation: true);
+            json.WriteRawValue(HtmlReport.PointData(update.Point, update.SoFar), skipInputValidation: true);
             json.WritePropertyName("status");
             json.WriteRawValue(HtmlReport.StatusData(update.SoFar), skipInputValidation: true);
             json.WriteStartArray("scenarios");

@@ -27,9 +27,11 @@ public sealed class DashboardSink(DashboardFeed feed) : ILiveSink
         ArgumentNullException.ThrowIfNull(snapshot);
         var metrics = snapshot.Metrics;
         _startedAt ??= DateTimeOffset.UtcNow - metrics.Elapsed;
-        _timeline ??= new TimelineRecorder(_startedAt.Value);
+        // The test's own metrics join the headline ones, so that the page charts them over time as the report does.
+        var custom = metrics.Registry.Definitions.Where(d => BuiltinMetrics.Find(d.Name) is null).ToList();
+        _timeline ??= new TimelineRecorder(_startedAt.Value, custom: custom);
         _timeline.Add(metrics);
-        var definitions = Headline
+        var definitions = Headline.Concat(custom)
             .Concat(snapshot.Thresholds.Select(t => metrics.Registry.Find(t.Key.Metric)).OfType<MetricDefinition>())
             .DistinctBy(d => d.Name);
         var timeline = _timeline.ToTimeline();

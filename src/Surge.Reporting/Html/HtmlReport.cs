@@ -30,8 +30,12 @@ public static class HtmlReport
     public static string Data(RunSummary summary) =>
         Json(json => ReportData.Write(json, summary, RunFindings.From(summary)));
 
-    /// <summary>One timeline point as `SurgeReport.appendPoint(point)` takes it, e.g. sent as a server-sent event.</summary>
-    public static string PointData(TimelinePoint point) => Json(json => ReportData.WritePoint(json, point));
+    /// <summary>
+    /// One timeline point as `SurgeReport.appendPoint(point)` takes it, e.g. sent as a server-sent event, with the
+    /// values of the custom metrics among <paramref name="soFar"/>'s metrics.
+    /// </summary>
+    public static string PointData(TimelinePoint point, RunSummary? soFar = null) =>
+        Json(json => ReportData.WritePoint(json, point, soFar is null ? null : [.. ReportData.CustomMetrics(soFar).Select(m => m.Definition)]));
 
     /// <summary>
     /// The run so far as a live page refreshes it with `SurgeReport.update(status)`: the headline numbers (`run`) and

@@ -20,10 +20,11 @@ internal static class ReportData
     {
         json.WriteStartObject();
         WriteTiles(json, summary);
+        var custom = CustomMetrics(summary).Select(m => m.Definition).ToList();
         json.WriteStartArray("timeline");
         foreach (var point in summary.Timeline)
         {
-            WritePoint(json, point);
+            WritePoint(json, point, custom);
         }
         json.WriteEndArray();
         WriteEndpoints(json, summary, findings.Endpoints);
@@ -55,8 +56,8 @@ internal static class ReportData
         json.WriteEndObject();
     }
 
-    /// <summary>One timeline point as `SurgeReport.appendPoint` takes it.</summary>
-    public static void WritePoint(Utf8JsonWriter json, TimelinePoint point)
+    /// <summary>One timeline point as `SurgeReport.appendPoint` takes it, with the values of the <paramref name="custom"/> metrics the slice followed.</summary>
+    public static void WritePoint(Utf8JsonWriter json, TimelinePoint point, IReadOnlyList<MetricDefinition>? custom = null)
     {
         json.WriteStartObject();
         NumberOrNull(json, "t", point.Start.TotalSeconds);
@@ -81,7 +82,71 @@ internal static class ReportData
             }
         }
         WriteGenerator(json, point);
+        WriteCustomSlice(json, point, custom ?? []);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The test's own metrics in the slice, in the unit their chart shows: a counter per second, a rate's share of
+    /// passes (0..1), a gauge's average reading with its extremes, a trend's percentiles (milliseconds for time).
+    /// A metric without data in the slice is absent, so that its chart shows a gap.
+    /// </summary>
+    private static void WriteCustomSlice(Utf8JsonWriter json, TimelinePoint point, IReadOnlyList<MetricDefinition> custom)
+    {
+        json.WriteStartObject("custom");
+        foreach (var metric in custom)
+        {
+            if (point.Find(metric.Name) is not { } stats)
+            {
+                continue;
+            }
+            json.WriteStartObject(metric.Name);
+            switch (metric.Kind)
+            {
+                case MetricKind.Counter:
+                    NumberOrNull(json, "value", point.Length > TimeSpan.Zero ? stats.Sum / point.Length.TotalSeconds : null);
+                    break;
+                case MetricKind.Rate:
+                    NumberOrNull(json, "value", stats.Mean);
+                    break;
+                case MetricKind.Gauge:
+                    NumberOrNull(json, "value", stats.Mean);
+                    NumberOrNull(json, "min", stats.Min);
+                    NumberOrNull(json, "max", stats.Max);
+                    break;
+                default:
+                    NumberOrNull(json, "avg", stats.Mean);
+                    foreach (var (percentile, name) in TrendPercentiles)
+                    {
+                        NumberOrNull(json, name, stats.Percentile(percentile));
+                    }
+                    break;
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>The percentiles a custom trend's chart draws.</summary>
+    private static readonly (double Percentile, string Name)[] TrendPercentiles = [(50, "p50"), (95, "p95"), (99, "p99")];
+
+    /// <summary>What a custom metric's chart plots, for its axis label: "per second", "share of passes", "ms"...</summary>
+    private static string ChartUnit(MetricDefinition metric) => (metric.Kind, metric.Contains) switch
+    {
+        (MetricKind.Counter, MetricContains.Data) => "bytes per second",
+        (MetricKind.Counter, MetricContains.Time) => "ms per second",
+        (MetricKind.Counter, _) => "per second",
+        (MetricKind.Rate, _) => "share of passes",
+        (_, MetricContains.Time) => "ms",
+        (_, MetricContains.Data) => "bytes",
+        _ => "value",
+    };
+
+    /// <summary>The metrics the test declared itself, in the summary's order.</summary>
+    public static IEnumerable<MetricSummary> CustomMetrics(RunSummary summary)
+    {
+        var builtin = BuiltinMetrics.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        return summary.Metrics.Where(m => !builtin.Contains(m.Definition.Name));
     }
 
     /// <summary>The generator's health in the slice, or null when the run did not watch itself: shares 0..1, lag in ms.</summary>
@@ -208,9 +273,8 @@ internal static class ReportData
     /// </summary>
     private static void WriteCustomMetrics(Utf8JsonWriter json, RunSummary summary)
     {
-        var builtin = BuiltinMetrics.All.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         json.WriteStartArray("customMetrics");
-        foreach (var metric in summary.Metrics.Where(m => !builtin.Contains(m.Definition.Name)))
+        foreach (var metric in CustomMetrics(summary))
         {
             var definition = metric.Definition;
             var total = metric.Total;
@@ -227,6 +291,7 @@ internal static class ReportData
             json.WriteString("kind", definition.Kind.ToString().ToLowerInvariant());
             json.WriteString("value", value);
             json.WriteString("detail", detail);
+            json.WriteString("unit", ChartUnit(definition));
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -110,8 +110,29 @@
     return section('Scenarios and users', 'groups', parts);
   }
 
+  // --- the test's own metrics over time: one chart each, keyed 'custom:' + name ---
+  const CUSTOM_LINES = { trend: ['p50', 'p95', 'p99'], gauge: ['value', 'min', 'max'], counter: ['value'], rate: ['value'] };
+  const CUSTOM_COLORS = { p50: COLORS.p50, p95: COLORS.p95, p99: COLORS.p99, value: COLORS.rps, min: COLORS.vus, max: COLORS.errors };
+  const CUSTOM_FORMATS = { 'share of passes': fmt.pct, ms: fmt.ms, bytes: fmt.bytes, 'bytes per second': (v) => (v == null ? '–' : fmt.bytes(v) + '/s'),
+    'per second': fmt.rate };
+
+  function customMetric(kind) {
+    return kind.startsWith('custom:') ? (data.customMetrics || []).find((m) => 'custom:' + m.name === kind) : null;
+  }
+
+  function customKinds() {
+    return (data.customMetrics || []).filter((m) => CUSTOM_LINES[m.kind]).map((m) => 'custom:' + m.name);
+  }
+
   function chartData(kind) {
     const t = data.timeline.map((p) => p.t);
+    const custom = customMetric(kind);
+    if (custom) {
+      return [t, ...CUSTOM_LINES[custom.kind].map((field) => data.timeline.map((p) => {
+        const slice = p.custom && p.custom[custom.name];
+        return slice && slice[field] != null ? slice[field] : null;
+      }))];
+    }
     const perSecond = (field) => data.timeline.map((p) => (p.length > 0 ? p[field] / p.length : null));
     if (kind === 'throughput') {
       return [t, perSecond('requests'), perSecond('failed'), data.timeline.map((p) => p.vus)];
@@ -134,6 +155,13 @@
       return [0, last ? Math.max(last.t + last.length, 0.001) : 1];
     };
     const chart = (series, axes) => ({ width, height: 260, scales: { x: { time: false, range: xRange } }, series: [time, ...series], axes: [x, ...axes] });
+    const custom = customMetric(kind);
+    if (custom) {
+      const format = CUSTOM_FORMATS[custom.unit] || fmt.num;
+      return chart(
+        CUSTOM_LINES[custom.kind].map((field) => line(field === 'value' ? custom.name : field, CUSTOM_COLORS[field], 'y', format)),
+        [{ scale: 'y', label: custom.name + ' (' + custom.unit + ')', values: (u, ticks) => ticks.map(format), size: 70 }]);
+    }
     if (kind === 'throughput') {
       return chart(
         [line('requests/s', COLORS.rps, 'rate', fmt.rate), line('errors/s', COLORS.errors, 'rate', fmt.rate), line('VUs', COLORS.vus, 'vus', fmt.num)],
@@ -161,6 +189,12 @@
       el('h3', { textContent: 'Requests/s, errors/s and VUs' }), boxes[0],
       el('h3', { textContent: 'Latency percentiles (http_req_duration)' }), boxes[1],
       generator,
+      ...customKinds().flatMap((kind) => {
+        const m = customMetric(kind);
+        const what = { trend: 'p50, p95 and p99', gauge: 'average reading, min and max', counter: 'per second', rate: 'share of passes' }[m.kind];
+        return [el('h3', { textContent: m.name + ' (' + m.unit + '): ' + what }),
+          el('div', { className: 'chart custom-chart', id: 'chart-custom-' + m.name })];
+      }),
     ]);
     if (data.timeline.length === 0) {
       node.append(el('p', { className: 'empty', id: 'no-timeline', textContent: 'No timeline was recorded for this run.' }));
@@ -175,8 +209,8 @@
   function drawCharts() {
     const panel = document.getElementById('generator-panel');
     if (panel && hasGenerator()) panel.hidden = false;
-    for (const kind of ['throughput', 'latency', 'generator']) {
-      const box = document.getElementById('chart-' + kind);
+    for (const kind of ['throughput', 'latency', 'generator', ...customKinds()]) {
+      const box = document.getElementById('chart-' + kind.replace(':', '-'));
       if (charts[kind]) {
         charts[kind].setData(chartData(kind));
       } else if (data.timeline.length > 0 && (kind !== 'generator' || hasGenerator())) {

@@ -23,6 +23,7 @@ public sealed class TimelineRecorder
     private readonly List<TimelinePoint> _points = [];
     private readonly DateTimeOffset _startedAt;
     private readonly HashSet<string> _followed;
+    private readonly HashSet<string> _distributions;
     private Slice? _pending;
     private int _pendingSnapshots;
     private int _snapshotsPerPoint = 1;
@@ -31,12 +32,18 @@ public sealed class TimelineRecorder
     /// <param name="startedAt">The wall-clock time of the run's start, from which every slice's wall-clock stamp is counted.</param>
     /// <param name="series">
     /// Metrics to keep per slice as <see cref="SliceStats"/> (all tags merged), beside the fixed HTTP fields; null for
-    /// <see cref="DefaultSeries"/>. Custom metrics charted over time take the same road.
+    /// <see cref="DefaultSeries"/>.
     /// </param>
-    public TimelineRecorder(DateTimeOffset startedAt, IEnumerable<string>? series = null)
+    /// <param name="custom">
+    /// The test's own metrics, followed as well so that reports chart them over time; each trend among them also keeps
+    /// its per-slice histogram (<see cref="SliceStats.EncodedHistogram"/>), so that its percentiles over time stay exact.
+    /// </param>
+    public TimelineRecorder(DateTimeOffset startedAt, IEnumerable<string>? series = null, IEnumerable<MetricDefinition>? custom = null)
     {
         _startedAt = startedAt.ToUniversalTime();
-        _followed = new HashSet<string>(series ?? DefaultSeries, StringComparer.Ordinal);
+        var customMetrics = custom?.ToList() ?? [];
+        _followed = new HashSet<string>([.. series ?? DefaultSeries, .. customMetrics.Select(m => m.Name)], StringComparer.Ordinal);
+        _distributions = new HashSet<string>(customMetrics.Where(m => m.Kind == MetricKind.Trend).Select(m => m.Name), StringComparer.Ordinal);
     }
 
     public int SnapshotsPerPoint => _snapshotsPerPoint;
@@ -54,7 +61,7 @@ public sealed class TimelineRecorder
     public void Add(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Add(Slice.From(snapshot, _startedAt, _followed), snapshot.Elapsed);
+        Add(Slice.From(snapshot, _startedAt, _followed, _distributions), snapshot.Elapsed);
     }
 
     /// <summary>
@@ -64,7 +71,7 @@ public sealed class TimelineRecorder
     public void AddFinal(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var slice = Slice.From(snapshot, _startedAt, _followed);
+        var slice = Slice.From(snapshot, _startedAt, _followed, _distributions);
         if (slice.HasMeasurements)
         {
             Add(slice, snapshot.Elapsed);
@@ -147,6 +154,9 @@ public sealed class TimelineRecorder
     {
         private readonly SortedDictionary<int, long> _statuses = [];
         private readonly SortedDictionary<string, SliceStats> _series = new(StringComparer.Ordinal);
+
+        // Decoded while the slice is built, so that appending adds histograms without re-encoding each time.
+        private readonly Dictionary<string, Histogram> _histograms = new(StringComparer.Ordinal);
         private readonly Histogram _duration;
         private DateTimeOffset _runStartedAt;
         private TimeSpan _start;
@@ -190,12 +200,16 @@ public sealed class TimelineRecorder
             }
             foreach (var (metric, stats) in point.Series)
             {
-                slice._series[metric] = stats;
+                slice._series[metric] = stats with { EncodedHistogram = null };
+                if (stats.EncodedHistogram is { } encoded)
+                {
+                    slice._histograms[metric] = Histogram.FromBase64(encoded);
+                }
             }
             return slice;
         }
 
-        public static Slice From(MetricsSnapshot snapshot, DateTimeOffset runStartedAt, HashSet<string> followed)
+        public static Slice From(MetricsSnapshot snapshot, DateTimeOffset runStartedAt, HashSet<string> followed, HashSet<string> distributions)
         {
             var slice = new Slice(new Histogram())
             {
@@ -228,6 +242,10 @@ public sealed class TimelineRecorder
                     {
                         // Values are samples whatever their tags: the stats merge directly, with no histogram to build.
                         slice.AddSeries(name, SliceStats.From(interval)!.Value);
+                        if (distributions.Contains(name))
+                        {
+                            slice.AddHistogram(name, interval.Histogram!);
+                        }
                     }
                     else
                     {
@@ -304,6 +322,15 @@ public sealed class TimelineRecorder
         private void AddSeries(string metric, SliceStats stats) =>
             _series[metric] = _series.TryGetValue(metric, out var earlier) ? earlier.Merge(stats) : stats;
 
+        private void AddHistogram(string metric, Histogram values)
+        {
+            if (!_histograms.TryGetValue(metric, out var histogram))
+            {
+                _histograms[metric] = histogram = new Histogram();
+            }
+            histogram.Add(values);
+        }
+
         public void Append(Slice later)
         {
             _end = later._end;
@@ -329,6 +356,23 @@ public sealed class TimelineRecorder
             {
                 AddSeries(metric, stats);
             }
+            foreach (var (metric, histogram) in other._histograms)
+            {
+                AddHistogram(metric, histogram);
+            }
+        }
+
+        private SortedDictionary<string, SliceStats> SeriesWithHistograms()
+        {
+            var series = new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal);
+            foreach (var (metric, histogram) in _histograms)
+            {
+                if (series.TryGetValue(metric, out var stats))
+                {
+                    series[metric] = stats with { EncodedHistogram = histogram.ToBase64() };
+                }
+            }
+            return series;
         }
 
         public TimelinePoint ToPoint() => new()
@@ -346,7 +390,7 @@ public sealed class TimelineRecorder
             DataReceived = _dataReceived,
             Statuses = new SortedDictionary<int, long>(_statuses),
             EncodedDuration = _duration.ToBase64(),
-            Series = _series.Count == 0 ? TimelinePoint.NoSeries : new SortedDictionary<string, SliceStats>(_series, StringComparer.Ordinal),
+            Series = _series.Count == 0 ? TimelinePoint.NoSeries : SeriesWithHistograms(),
         };
     }
 }

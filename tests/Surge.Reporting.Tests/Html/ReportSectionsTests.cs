@@ -77,4 +77,37 @@ public sealed class ReportSectionsTests
         Assert.Matches(@"^p95 9[45]\.\d+ms$", tiles["checkout_time"].Item1); // 95 ms within the histogram's 1/1024
         Assert.Matches(@"^avg 50\.5ms, med 50(\.0\d)?ms, max 100ms$", tiles["checkout_time"].Item2); // avg and max are exact
     }
+
+    [Fact]
+    public void Each_timeline_point_carries_the_custom_metrics_counters_per_second_rates_as_a_share_trends_as_percentiles()
+    {
+        var run = Runs.Typical();
+        run.Series(Timelines.OrdersPlaced).AddCounter(630);
+        run.Series(Timelines.PaymentOk).AddRate(true, 180);
+        run.Series(Timelines.CheckoutTime).AddTrend(10);
+        var summary = run.Build([Runs.Browse]) with { Timeline = Timelines.WithCustomMetrics(Timelines.Flat()) };
+
+        var data = DataOf(summary);
+
+        var units = data.GetProperty("customMetrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("unit").GetString());
+        Assert.Equal("per second", units["orders_placed"]);
+        Assert.Equal("share of passes", units["payment_ok"]);
+        Assert.Equal("ms", units["checkout_time"]);
+        var points = data.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(20, points.Count);
+        for (var s = 0; s < points.Count; s++)
+        {
+            var custom = points[s].GetProperty("custom");
+            Assert.Equal(3.0 * (s + 1), custom.GetProperty("orders_placed").GetProperty("value").GetDouble());
+            Assert.Equal(0.9, custom.GetProperty("payment_ok").GetProperty("value").GetDouble(), 12);
+            var checkout = custom.GetProperty("checkout_time");
+            foreach (var (name, exact) in new[] { ("p50", 50.0), ("p95", 95.0), ("p99", 99.0) })
+            {
+                var expected = exact + (s * 10);
+                Assert.InRange(checkout.GetProperty(name).GetDouble(), expected, expected * (1 + (1 / 1024.0)));
+            }
+        }
+        // The generator's own metrics are not custom: they have their own chart.
+        Assert.False(points[0].GetProperty("custom").TryGetProperty("surge_generator_cpu", out _));
+    }
 }
