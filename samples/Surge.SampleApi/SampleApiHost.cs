@@ -41,11 +41,11 @@ public sealed class SampleApiHost : IAsyncDisposable
     /// <summary>Requests served to one route since start or the last reset, e.g. RequestsTo("GET", "/go/items/{id}").</summary>
     public long RequestsTo(string method, string route) => _stats.ByRoute().GetValueOrDefault($"{method} {route}");
 
-    /// <exception cref="ArgumentException">The host is not a loopback address, or the port is out of range.</exception>
+    /// <exception cref="ArgumentException">The host is not a loopback address (and no private address is given), or the port is out of range.</exception>
     public static async Task<SampleApiHost> StartAsync(SampleApiOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var address = ParseLoopback(options.Host);
+        var address = options.PrivateAddress ?? ParseLoopback(options.Host);
         if (options.Port is < 0 or > IPEndPoint.MaxPort)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 (any free port) and 65535.");

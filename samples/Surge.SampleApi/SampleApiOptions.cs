@@ -20,6 +20,12 @@ public sealed record SampleApiOptions
     /// <summary>A loopback address (127.0.0.1, ::1 or localhost); anything else is refused.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// A private address the caller gave this machine for the purpose, listened on instead of <see cref="Host"/>: tests
+    /// reach the API from network namespaces over veth pairs they created. In-process only; the command line stays loopback.
+    /// </summary>
+    public System.Net.IPAddress? PrivateAddress { get; init; }
+
     /// <summary>Where the store's files live; null means a fresh temporary directory that is deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
 

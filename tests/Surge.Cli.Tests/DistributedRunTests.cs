@@ -4,15 +4,17 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Surge.SampleApi;
+using Xunit.Abstractions;
 
 namespace Surge.Cli.Tests;
 
 /// <summary>
 /// One test split over three `surge run` processes with k6's execution segments, against the sample API's server-side
-/// counters. The processes are loopback processes on this machine (no network namespaces): what is tested is the
-/// partitioning and the start protocol, which do not depend on where the instances run.
+/// counters. The processes run on separate generator hosts where the test can make them: network namespaces with
+/// addresses of their own, resumed over the network by `surge resume` (see <see cref="GeneratorHosts"/>); elsewhere
+/// they are loopback processes on this machine, and the test output says which.
 /// </summary>
-public sealed class DistributedRunTests
+public sealed class DistributedRunTests(ITestOutputHelper output)
 {
     private const string Token = "distributed-test-token";
     private const string Thirds = "0,1/3,2/3,1";
@@ -31,7 +33,8 @@ public sealed class DistributedRunTests
     [Fact]
     public async Task Shared_iterations_over_three_paused_instances_send_nothing_until_resumed_then_exactly_the_whole_count()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions());
+        using var hosts = new GeneratorHosts(Segments.Length, output);
+        await using var api = await StartApiAsync(hosts);
         var test = Test(api.BaseAddress, """
                 executor: shared-iterations
                 vus: 6
@@ -39,10 +42,11 @@ public sealed class DistributedRunTests
                 requests:
                   - get: /health
             """);
-        var instances = Instances(test, "--paused", "--address", "127.0.0.1:0");
+        var instances = Instances(hosts, test, paused: true);
         try
         {
             var addresses = await Task.WhenAll(instances.Select(ReadyAddressAsync));
+            Assert.Equal(hosts.Hosts.Select(h => h.Address.ToString()), addresses.Select(a => a.Split(':')[0]));
 
             Assert.Equal(0, api.RequestCount);
             using var http = new HttpClient();
@@ -69,7 +73,8 @@ public sealed class DistributedRunTests
     [Fact]
     public async Task Per_vu_iterations_split_their_vus_as_k6_does_and_every_vu_keeps_its_iterations()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions());
+        using var hosts = new GeneratorHosts(Segments.Length, output);
+        await using var api = await StartApiAsync(hosts);
         var test = Test(api.BaseAddress, """
                 executor: per-vu-iterations
                 vus: 5
@@ -78,7 +83,7 @@ public sealed class DistributedRunTests
                   - get: /health
             """);
 
-        var exports = await RunInstancesAsync(test);
+        var exports = await RunInstancesAsync(hosts, test);
 
         // k6: 5 VUs over thirds are 2, 2 and 1.
         Assert.Equal([14, 14, 7], exports.Select(e => Count(e, "iterations")));
@@ -88,7 +93,8 @@ public sealed class DistributedRunTests
     [Fact]
     public async Task Constant_vus_split_their_vus_as_k6_does()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions());
+        using var hosts = new GeneratorHosts(Segments.Length, output);
+        await using var api = await StartApiAsync(hosts);
         var test = Test(api.BaseAddress, """
                 executor: constant-vus
                 vus: 4
@@ -97,7 +103,7 @@ public sealed class DistributedRunTests
                   - get: /health
             """);
 
-        var exports = await RunInstancesAsync(test);
+        var exports = await RunInstancesAsync(hosts, test);
 
         Assert.Equal([2, 1, 1], exports.Select(e => (long)Metric(e, "vus_max").GetProperty("max").GetDouble()));
         Assert.Equal(api.RequestCount, exports.Sum(e => Count(e, "http_reqs")));
@@ -106,29 +112,31 @@ public sealed class DistributedRunTests
     [Fact]
     public async Task Constant_arrival_rate_over_three_instances_starts_exactly_the_whole_schedule()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions());
+        using var hosts = new GeneratorHosts(Segments.Length, output);
+        await using var api = await StartApiAsync(hosts);
         var test = Test(api.BaseAddress, """
                 executor: constant-arrival-rate
                 rate: 300
-                duration: 2s
+                duration: 10s
                 preAllocatedVUs: 30
                 maxVUs: 90
                 requests:
                   - get: /health
             """);
 
-        var exports = await RunInstancesAsync(test, "--start-at", DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        var exports = await RunInstancesAsync(hosts, test, "--start-at", DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
 
-        // Arrivals are due at n/300 s for n = 0..599: 600 in the union, 200 striped to each third.
+        // Arrivals are due at n/300 s for n = 0..2999: 3000 in the union, 1000 striped to each third.
         var started = exports.Select(e => Count(e, "iterations") + Count(e, "dropped_iterations")).ToArray();
-        Assert.Equal([200, 200, 200], started);
+        Assert.Equal([1000, 1000, 1000], started);
         Assert.Equal(api.RequestCount, exports.Sum(e => Count(e, "iterations")));
     }
 
     [Fact]
     public async Task Three_hundred_sequential_csv_rows_over_three_instances_are_each_used_exactly_once()
     {
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions());
+        using var hosts = new GeneratorHosts(Segments.Length, output);
+        await using var api = await StartApiAsync(hosts);
         var csv = Path.Combine(Path.GetTempPath(), $"surge-rows-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(csv, "item\n" + string.Concat(Enumerable.Range(1, 300).Select(i => $"{i}\n")));
         var test = Test(api.BaseAddress, """
@@ -142,7 +150,7 @@ public sealed class DistributedRunTests
                     expectedStatuses: [201]
             """, $"data:\n  rows: {{ file: {csv} }}");
 
-        var exports = await RunInstancesAsync(test);
+        var exports = await RunInstancesAsync(hosts, test);
 
         using var http = new HttpClient();
         var orders = await http.GetFromJsonAsync<JsonElement>(new Uri(api.BaseAddress, "orders"));
@@ -296,17 +304,22 @@ public sealed class DistributedRunTests
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
-    private static SurgeProcess[] Instances(string test, params string[] extra) =>
+    private static Task<SampleApiHost> StartApiAsync(GeneratorHosts hosts) =>
+        SampleApiHost.StartAsync(new SampleApiOptions { PrivateAddress = hosts.TargetAddress });
+
+    // One instance per segment, each on its own generator host; paused ones serve the REST API at the host's address.
+    private static SurgeProcess[] Instances(GeneratorHosts hosts, string test, bool paused, params string[] extra) =>
     [
-        .. Segments.Select(segment => SurgeProcess.Start(null, Environment,
-            ["run", test, "--execution-segment", segment, "--execution-segment-sequence", Thirds, "--quiet", "--summary-export", ExportPath(test, segment), .. extra])),
+        .. Segments.Zip(hosts.Hosts, (segment, host) => SurgeProcess.StartUnder(host.Launcher, Environment,
+            ["run", test, "--execution-segment", segment, "--execution-segment-sequence", Thirds, "--quiet", "--summary-export", ExportPath(test, segment),
+             .. paused ? ["--paused", "--address", host.ApiAddress] : Array.Empty<string>(), .. extra])),
     ];
 
     private static string ExportPath(string test, string segment) => $"{test}.{segment.Replace('/', '_').Replace(':', '-')}.json";
 
-    private static async Task<JsonElement[]> RunInstancesAsync(string test, params string[] extra)
+    private static async Task<JsonElement[]> RunInstancesAsync(GeneratorHosts hosts, string test, params string[] extra)
     {
-        var instances = Instances(test, extra);
+        var instances = Instances(hosts, test, paused: false, extra);
         try
         {
             return await FinishAsync(instances, test);

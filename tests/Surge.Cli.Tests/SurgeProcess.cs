@@ -69,33 +69,34 @@ public sealed class SurgeProcess : IDisposable
     /// </summary>
     public static async Task<Outcome> RunOnOneCoreAsync(params string[] args)
     {
-        using var surge = Start(workingDirectory: null, new Dictionary<string, string>(), args, onOneCore: true);
+        // setsid gives the child its own autogroup, so raising that group's weight touches nothing else.
+        using var surge = Start(workingDirectory: null, new Dictionary<string, string>(), args,
+            ["setsid", "sh", "-c", "{ echo -20 > /proc/self/autogroup; } 2>/dev/null; exec nice -n -20 taskset -c 0 \"$@\"", "sh"]);
         return await surge.ExitAsync();
     }
 
     public static SurgeProcess Start(string? workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
 
     public static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
-        => Start(workingDirectory, environment, args, onOneCore: false);
+        => Start(workingDirectory, environment, args, launcher: []);
 
-    private static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args, bool onOneCore)
+    /// <summary>
+    /// Starts `LAUNCHER... dotnet surge.dll ARGS`: the launcher is a command that runs the rest, e.g. `ip netns exec NAME`
+    /// to run surge in a network namespace.
+    /// </summary>
+    public static SurgeProcess StartUnder(IReadOnlyList<string> launcher, IReadOnlyDictionary<string, string> environment, params string[] args)
+        => Start(workingDirectory: null, environment, args, launcher);
+
+    private static SurgeProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args, IReadOnlyList<string> launcher)
     {
-        var start = new ProcessStartInfo(onOneCore ? "setsid" : "dotnet")
+        string[] command = [.. launcher, "dotnet", Path.Combine(AppContext.BaseDirectory, "surge.dll"), .. args];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? "",
         };
-        if (onOneCore)
-        {
-            // setsid gives the child its own autogroup, so raising that group's weight touches nothing else.
-            foreach (var arg in new[] { "sh", "-c", "{ echo -20 > /proc/self/autogroup; } 2>/dev/null; exec nice -n -20 taskset -c 0 \"$@\"", "sh", "dotnet" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-        }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "surge.dll"));
-        foreach (var arg in args)
+        foreach (var arg in command.Skip(1))
         {
             start.ArgumentList.Add(arg);
         }
