@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Xunit.Abstractions;
 
 namespace Surge.Cli.Tests;
@@ -32,9 +33,10 @@ public sealed class GeneratorHosts : IDisposable
         {
             Hosts = [.. Enumerable.Range(0, count).Select(i => CreateNamespace($"{prefix}-{i}", i))];
             TargetAddress = _hereAddresses[0];
+            CheckEveryHostReaches(TargetAddress);
             output.WriteLine($"generator hosts: {count} network namespaces ({string.Join(", ", Hosts.Select(h => h.Address))}); target at {TargetAddress}");
         }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is InvalidOperationException or SocketException or System.ComponentModel.Win32Exception)
         {
             RemoveAll();
             Hosts = [.. Enumerable.Range(0, count).Select(_ => new Host([], IPAddress.Loopback, "127.0.0.1:0"))];
@@ -72,6 +74,30 @@ public sealed class GeneratorHosts : IDisposable
         Ip("-n", name, "link", "set", inside, "up");
         Ip("-n", name, "route", "add", "10.213.0.0/16", "via", here);
         return new Host(["ip", "netns", "exec", name], IPAddress.Parse(there), $"{there}:6565");
+    }
+
+    // Namespaces can be made on machines whose firewall or policy still drops their traffic: each host opens a TCP
+    // connection to the target's address before any test relies on it, or the hosts fall back to loopback.
+    private void CheckEveryHostReaches(IPAddress target)
+    {
+        using var listener = new TcpListener(target, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        foreach (var host in Hosts)
+        {
+            var start = new ProcessStartInfo(host.Launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in host.Launcher.Skip(1).Concat(["timeout", "5", "bash", "-c", $"exec 3<>/dev/tcp/{target}/{port}"]))
+            {
+                start.ArgumentList.Add(arg);
+            }
+            using var probe = Process.Start(start)!;
+            var stderr = probe.StandardError.ReadToEnd();
+            probe.WaitForExit();
+            if (probe.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{host.Address} cannot reach {target}:{port}: {stderr}");
+            }
+        }
     }
 
     // A third octet that no address of this machine uses yet, so that parallel test runs pick different subnets.
