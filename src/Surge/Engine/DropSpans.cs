@@ -1,4 +1,4 @@
-using System.Globalization;
+using Surge.Results;
 
 namespace Surge.Engine;
 
@@ -27,15 +27,10 @@ internal sealed class DropSpans
     public override string ToString()
     {
         const int shown = 3;
-        var parts = _spans.Take(shown).Select(s => Clock(s.From) == Clock(s.To) ? Clock(s.From) : $"{Clock(s.From)}-{Clock(s.To)}").ToList();
+        var parts = _spans.Take(shown).Select(s => RunTime.Format(s.From) == RunTime.Format(s.To) ? RunTime.Format(s.From) : $"{RunTime.Format(s.From)}-{RunTime.Format(s.To)}").ToList();
         var more = _spans.Count - shown;
         return more > 0
             ? $"at {string.Join(", ", parts)} and {more} more span{(more == 1 ? "" : "s")}"
             : parts.Count == 1 ? $"at {parts[0]}" : $"at {string.Join(", ", parts[..^1])} and {parts[^1]}";
     }
-
-    private static string Clock(TimeSpan at) =>
-        at.TotalHours >= 1
-            ? at.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
-            : at.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

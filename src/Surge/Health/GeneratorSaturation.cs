@@ -75,7 +75,7 @@ public static class GeneratorSaturation
         {
             return null;
         }
-        var when = string.Join(" and ", spans.Select(s => $"from {Clock(s.Start)} to {Clock(s.End)}"));
+        var when = string.Join(" and ", spans.Select(s => $"from {RunTime.Format(s.Start)} to {RunTime.Format(s.End)}"));
         var cpu = spans.Max(s => s.PeakCpu);
         var lag = spans.Max(s => s.PeakLag);
         var why = new List<string>();
@@ -87,14 +87,9 @@ public static class GeneratorSaturation
         {
             why.Add($"its 1 ms timer {Math.Round(lag.Value).ToString(CultureInfo.InvariantCulture)} ms late");
         }
-        return $"the generator was the bottleneck {when}: figures after {Clock(spans[0].Start)} describe Surge, not the server ({string.Join(", ", why)})";
+        return $"the generator was the bottleneck {when}: figures after {RunTime.Format(spans[0].Start)} describe Surge, not the server ({string.Join(", ", why)})";
     }
 
-    /// <summary>m:ss, or h:mm:ss past an hour, as the drop warnings write times.</summary>
-    public static string Clock(TimeSpan at) =>
-        at.TotalHours >= 1
-            ? at.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
-            : at.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 }
