@@ -30,27 +30,42 @@ public sealed class FindCapacityCommandTests
         // bursts that short are absorbed by the server's line of 50 and do not move the capacity; a step starved longer
         // is inconclusive and retried.
         var capacity = new CapacityOptions { Concurrency = 10, ServiceTime = TimeSpan.FromMilliseconds(20) };
-        await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Capacity = capacity });
         var report = Path.Combine(Path.GetTempPath(), $"surge-capacity-{Guid.NewGuid():N}.html");
+        var attempts = new List<string>();
 
         try
         {
-            var run = await SurgeProcess.RunAsync("find-capacity", CapacityTest(api.BaseAddress),
-                "--start-rate", "125", "--step-duration", "3s", "--max-start-delay", "50ms", "--retries", "3", "--json", "--report", report);
+            // A first step at a quarter of the capacity can only fail when the machine stalled the server (it answered
+            // 503s to a burst its line of 50 could not hold): that attempt measured the machine, not the search, so a
+            // fresh server is tried, up to three times.
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                await using var api = await SampleApiHost.StartAsync(new SampleApiOptions { Capacity = capacity });
+                var run = await SurgeProcess.RunAsync("find-capacity", CapacityTest(api.BaseAddress),
+                    "--start-rate", "125", "--step-duration", "3s", "--max-start-delay", "50ms", "--retries", "3", "--json", "--report", report);
+                attempts.Add($"attempt {attempt}: exit {run.ExitCode}; stdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
+                if (run.ExitCode == 99 && run.Stdout.Contains("even the first step", StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
-            using var result = JsonDocument.Parse(run.Stdout);
-            var found = result.RootElement.GetProperty("capacity").GetDouble();
-            Assert.True(found >= capacity.RequestsPerSecond * 0.9 && found <= capacity.RequestsPerSecond * 1.1,
-                $"found {found}/s of {capacity.RequestsPerSecond}/s; stderr:\n{run.Stderr}");
-            var steps = result.RootElement.GetProperty("steps").EnumerateArray().ToList();
-            Assert.Contains(steps, s => s.GetProperty("verdict").GetString() == "failed");
-            // Every iteration a step counted as completed is a request the server answered.
-            var completed = steps.Sum(s => Math.Round(s.GetProperty("achievedRate").GetDouble() * s.GetProperty("durationSeconds").GetDouble()));
-            Assert.True(api.RequestCount >= completed, $"the server saw {api.RequestCount} requests, the steps completed {completed}");
-            var html = await File.ReadAllTextAsync(report);
-            Assert.Contains("<svg", html, StringComparison.Ordinal);
-            Assert.Contains("http_req_failed by rate", html, StringComparison.Ordinal);
+                Assert.True(run.ExitCode == 0, string.Join("\n", attempts));
+                using var result = JsonDocument.Parse(run.Stdout);
+                var found = result.RootElement.GetProperty("capacity").GetDouble();
+                Assert.True(found >= capacity.RequestsPerSecond * 0.9 && found <= capacity.RequestsPerSecond * 1.1,
+                    $"found {found}/s of {capacity.RequestsPerSecond}/s; stderr:\n{run.Stderr}");
+                var steps = result.RootElement.GetProperty("steps").EnumerateArray().ToList();
+                Assert.Contains(steps, s => s.GetProperty("verdict").GetString() == "failed");
+                // Every iteration a step counted as completed is a request the server answered.
+                var completed = steps.Sum(s => Math.Round(s.GetProperty("achievedRate").GetDouble() * s.GetProperty("durationSeconds").GetDouble()));
+                Assert.True(api.RequestCount >= completed, $"the server saw {api.RequestCount} requests, the steps completed {completed}");
+                var html = await File.ReadAllTextAsync(report);
+                Assert.Contains("<svg", html, StringComparison.Ordinal);
+                Assert.Contains("http_req_failed by rate", html, StringComparison.Ordinal);
+                return;
+            }
+
+            Assert.Fail("every attempt failed its first step, at a quarter of the capacity:\n" + string.Join("\n", attempts));
         }
         finally
         {
