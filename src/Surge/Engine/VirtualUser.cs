@@ -1,6 +1,7 @@
 using Surge.Http;
 using Surge.Engine.Steps;
 using Surge.Http.Http1;
+using Surge.Http.Http2;
 using Surge.Plans;
 
 namespace Surge.Engine;
@@ -16,6 +17,7 @@ public sealed class VirtualUser : IDisposable
     private IHttpTransport? _http1;
     private PerVuConnections? _ownConnections;
     private IHttpTransport? _http2;
+    private Http2Connections? _ownHttp2;
     private HttpResponseBuffer? _response;
     private HttpSession? _session;
     private VuContext? _code;
@@ -62,13 +64,15 @@ public sealed class VirtualUser : IDisposable
     /// <summary>What C# steps see of this VU, made on first use.</summary>
     internal VuContext Code => _code ??= new VuContext(this);
 
-    /// <summary>HTTP/1.1 on our own sockets; anything else through HttpClient.</summary>
+    /// <summary>HTTP/1.1 on our own sockets; HTTP/2 through HttpClient on the VU's own multiplexed connection (or the run's shared ones).</summary>
     public IHttpTransport Http(HttpProtocol protocol)
     {
         var engine = _scenario.Engine;
         if (protocol != HttpProtocol.Http11)
         {
-            return _http2 ??= Debugged(new HttpClientTransport(engine.Http, Session));
+            return _http2 ??= Debugged(engine.SharedHttp2 is { } shared
+                ? new HttpClientTransport(shared, Session)
+                : new HttpClientTransport(_ownHttp2 = new Http2Connections(engine.Http, shared: false), Session));
         }
         return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
@@ -103,11 +107,26 @@ public sealed class VirtualUser : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the VU's HTTP/2 connections once its scenario ended and hands back the wire bytes no request claimed:
+    /// frames that came after its last request (a PING acknowledgement, a WINDOW_UPDATE) and what closing wrote.
+    /// </summary>
+    internal (long Sent, long Received) CloseHttp2()
+    {
+        if (_ownHttp2 is not { } connections)
+        {
+            return default;
+        }
+        connections.Dispose();
+        return connections.Counter.Claim();
+    }
+
     public void Dispose()
     {
         _iteration.Dispose();
         _http1?.Dispose();
         _ownConnections?.Dispose();
         _http2?.Dispose();
+        _ownHttp2?.Dispose();
     }
 }
