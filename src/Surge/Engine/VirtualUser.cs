@@ -70,15 +70,16 @@ public sealed class VirtualUser : IDisposable
         var engine = _scenario.Engine;
         if (protocol != HttpProtocol.Http11)
         {
-            return _http2 ??= Debugged(engine.SharedHttp2 is { } shared
+            return _http2 ??= Debugged(http2: true, engine.SharedHttp2 is { } shared
                 ? new HttpClientTransport(shared, Session)
                 : new HttpClientTransport(_ownHttp2 = new Http2Connections(engine.Http, shared: false), Session));
         }
-        return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
+        return _http1 ??= Debugged(http2: false, new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
 
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
-    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session) : transport;
+    private IHttpTransport Debugged(bool http2, IHttpTransport transport) =>
+        _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session, http2) : transport;
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }

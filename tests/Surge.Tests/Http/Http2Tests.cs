@@ -15,9 +15,9 @@ public sealed class Http2Tests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly HttpOptions AnyCertificate = new() { InsecureSkipTlsVerify = true };
 
-    private static TestPlan Plan(Uri baseUrl, int vus, int iterations, Func<VuContext, Task>? code = null) => new()
+    private static TestPlan Plan(Uri baseUrl, int vus, int iterations, Func<VuContext, Task>? code = null, bool shared = false) => new()
     {
-        Http = AnyCertificate,
+        Http = AnyCertificate with { Connections = shared ? ConnectionSharing.Shared : ConnectionSharing.PerVu },
         Scenarios =
         [
             new ScenarioPlan
@@ -55,6 +55,36 @@ public sealed class Http2Tests
         Assert.Equal(3, server.ConnectionsOpened);
         Assert.Equal(server.Received, Sum(summary, "data_sent"));
         Assert.Equal(server.Sent, Sum(summary, "data_received"));
+    }
+
+    [Fact]
+    public async Task With_shared_connections_every_vu_multiplexes_onto_one_connection_and_the_bytes_still_add_up()
+    {
+        await using var server = await Http2CountingServer.StartAsync();
+
+        var summary = await TestRun.RunAsync(Plan(server.PlainUrl, vus: 4, iterations: 10, shared: true)).WaitAsync(Bound);
+        await server.WaitForConnectionsToEndAsync();
+
+        Assert.Equal(80, Sum(summary, "http_reqs{proto:HTTP/2.0,status:200}"));
+        Assert.Equal(1, server.ConnectionsOpened);
+        Assert.Equal(server.Received, Sum(summary, "data_sent"));
+        Assert.Equal(server.Sent, Sum(summary, "data_received"));
+    }
+
+    [Fact]
+    public async Task Http_debug_prints_an_http2_request_as_pseudo_headers_and_its_status()
+    {
+        await using var server = await Http2CountingServer.StartAsync();
+        var output = new StringWriter();
+        using var transport = new HttpDebug(output, bodies: false).Transport(new HttpClientTransport(AnyCertificate), http2: true);
+        var request = new HttpRequest("GET", new Uri(server.PlainUrl, "bytes/5?x=1"), [new("Accept", "text/plain")], null, TimeSpan.FromSeconds(5));
+
+        var timings = await transport.SendAsync(request, null, CancellationToken.None).AsTask().WaitAsync(Bound);
+
+        Assert.Equal(200, timings.Status);
+        var text = output.ToString();
+        Assert.StartsWith($"Request:\n:method: GET\n:scheme: http\n:authority: {server.PlainUrl.Authority}\n:path: /bytes/5?x=1\naccept: text/plain\n", text, StringComparison.Ordinal);
+        Assert.Contains("Response:\n:status: 200\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
