@@ -14,7 +14,8 @@ namespace Surge.Tests.Http;
 /// <summary>
 /// Kestrel speaking only HTTP/2: h2c with prior knowledge on one port, TLS with ALPN h2 on another. A connection
 /// middleware under TLS counts every raw byte in and out of each connection (the ground truth for data_sent and
-/// data_received) and the connections opened. /reset resets its stream (RST_STREAM); /cut sends part of a body and
+/// data_received; what the server writes after the client closed is left out, since no client can read it) and the
+/// connections opened. /reset resets its stream (RST_STREAM); /cut sends part of a body and
 /// then drops the whole connection.
 /// </summary>
 internal sealed class Http2CountingServer : IAsyncDisposable
@@ -123,10 +124,16 @@ internal sealed class Http2CountingServer : IAsyncDisposable
     }
 
     /// <summary>The connection's pipes seen through a reader and a writer that count what passes.</summary>
-    private sealed class CountedPipe(IDuplexPipe inner) : IDuplexPipe
+    private sealed class CountedPipe : IDuplexPipe
     {
-        private readonly CountingReader _reader = new(inner.Input);
-        private readonly CountingWriter _writer = new(inner.Output);
+        private readonly CountingReader _reader;
+        private readonly CountingWriter _writer;
+
+        public CountedPipe(IDuplexPipe inner)
+        {
+            _reader = new CountingReader(inner.Input);
+            _writer = new CountingWriter(inner.Output, _reader);
+        }
 
         public PipeReader Input => _reader;
 
@@ -143,13 +150,17 @@ internal sealed class Http2CountingServer : IAsyncDisposable
     private sealed class CountingReader(PipeReader inner) : PipeReader
     {
         private ReadOnlySequence<byte> _last;
+        private volatile bool _clientClosed;
 
         public long Consumed;
+
+        /// <summary>Whether the client closed its side: what the server writes after that never reaches it.</summary>
+        public bool ClientClosed => _clientClosed;
 
         public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
             var result = await inner.ReadAsync(cancellationToken);
-            _last = result.Buffer;
+            Note(result);
             return result;
         }
 
@@ -158,9 +169,15 @@ internal sealed class Http2CountingServer : IAsyncDisposable
             var read = inner.TryRead(out result);
             if (read)
             {
-                _last = result.Buffer;
+                Note(result);
             }
             return read;
+        }
+
+        private void Note(ReadResult result)
+        {
+            _last = result.Buffer;
+            _clientClosed |= result.IsCompleted;
         }
 
         public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
@@ -202,13 +219,18 @@ internal sealed class Http2CountingServer : IAsyncDisposable
         }
     }
 
-    private sealed class CountingWriter(PipeWriter inner) : PipeWriter
+    // Bytes written once the client had closed (Kestrel's GOAWAY on seeing the end of the connection) were never read
+    // by it, so they are not what a client can count: they are left out.
+    private sealed class CountingWriter(PipeWriter inner, CountingReader reader) : PipeWriter
     {
         public long Written;
 
         public override void Advance(int bytes)
         {
-            Interlocked.Add(ref Written, bytes);
+            if (!reader.ClientClosed)
+            {
+                Interlocked.Add(ref Written, bytes);
+            }
             inner.Advance(bytes);
         }
 
