@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Compares Surge with wrk, hey, ab and Locust against one private nginx, then measures Surge's memory per VU
-# and its arrival-rate accuracy. The one command: `bash bench/run.sh` (see bench/README.md).
+# Compares Surge with wrk, hey, ab and Locust against one private nginx, Surge's HTTP/2 with h2load, then
+# measures Surge's memory per VU and its arrival-rate accuracy. The one command: `bash bench/run.sh` (see bench/README.md).
 #
-#   bench/run.sh [compare] [memory] [arrival] [open-model]   parts to run; none (or `all`) runs all four
+#   bench/run.sh [compare] [h2] [memory] [arrival] [open-model]   parts to run; none (or `all`) runs all five
 #
 # Environment (defaults in brackets):
 #   DURATION [8s]            each generator's run in `compare`, whole seconds
 #   CONNECTIONS [50]         keep-alive connections (VUs, users) per generator
 #   GENERATORS [wrk hey ab locust surge]
+#   H2_DURATION [8s]         each generator's run in `h2` (surge and h2load over h2c, CONNECTIONS connections,
+#                            one stream in flight on each, as a VU sends one request at a time)
 #   MEMORY_VUS [20000]       VUs of the big memory run (capped by the open-files hard limit, with a warning)
 #   MEMORY_BASELINE_VUS [100]
 #   MEMORY_DURATION [25s]    planned length of each memory run; RSS is sampled at MEMORY_SAMPLE_AT [20s]
@@ -38,6 +40,7 @@ seconds() {
 }
 
 duration_s=$(seconds "${DURATION:-8s}")
+h2_duration_s=$(seconds "${H2_DURATION:-8s}")
 connections=${CONNECTIONS:-50}
 generators=${GENERATORS:-wrk hey ab locust surge}
 memory_vus=${MEMORY_VUS:-20000}
@@ -56,12 +59,12 @@ open_repeat=${OPEN_REPEAT:-3}
 parts=()
 for arg in "$@"; do
     case $arg in
-        compare | memory | arrival | open-model) parts+=("$arg") ;;
-        all) parts+=(compare arrival open-model memory) ;;
-        *) die "unknown part '$arg'; use compare, memory, arrival, open-model or all" ;;
+        compare | h2 | memory | arrival | open-model) parts+=("$arg") ;;
+        all) parts+=(compare h2 arrival open-model memory) ;;
+        *) die "unknown part '$arg'; use compare, h2, memory, arrival, open-model or all" ;;
     esac
 done
-[[ ${#parts[@]} -gt 0 ]] || parts=(compare arrival open-model memory)
+[[ ${#parts[@]} -gt 0 ]] || parts=(compare h2 arrival open-model memory)
 wants() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -74,6 +77,7 @@ install_missing() {
     command -v hey > /dev/null || missing+=(hey)
     command -v ab > /dev/null || missing+=(apache2-utils)
     command -v locust > /dev/null || missing+=(python3-locust)
+    command -v h2load > /dev/null || missing+=(nghttp2-client)
     [[ -x /usr/bin/time ]] || missing+=(time)
     command -v taskset > /dev/null || missing+=(util-linux)
     command -v python3 > /dev/null || missing+=(python3)
@@ -112,6 +116,8 @@ trap 'exit 130' INT TERM
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target="http://127.0.0.1:$port/"
+h2_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+h2_target="http://127.0.0.1:$h2_port/"
 worker_connections=$((hard_nofile - 64 < 65536 ? hard_nofile - 64 : 65536))
 
 # Starts nginx with WORKERS workers, all on core 1. One worker for the comparison; the memory run needs more,
@@ -137,6 +143,14 @@ http {
     keepalive_timeout 300s;
     server {
         listen 127.0.0.1:$port backlog=4096 reuseport;
+        location / {
+            default_type text/plain;
+            return 200 "hello world\n";
+        }
+    }
+    # h2c with prior knowledge (no TLS, no upgrade), as h2load and Surge's httpVersion "2" speak it on http://.
+    server {
+        listen 127.0.0.1:$h2_port http2 backlog=4096 reuseport;
         location / {
             default_type text/plain;
             return 200 "hello world\n";
@@ -198,6 +212,12 @@ run_generator() {
             timed surge "$surge" run "$target" --vus "$connections" --duration "${duration_s}s" --quiet \
                 --summary-export "$work/surge.json"
             ;;
+        h2load) timed h2load h2load -t1 -c "$connections" -m 1 -D "$h2_duration_s" "$h2_target" ;;
+        surge-h2)
+            sed -e "s/^    vus: 50$/    vus: $connections/" -e "s/^    duration: 8s$/    duration: ${h2_duration_s}s/" \
+                "$bench_dir/plans/http2.yaml" > "$work/http2.yaml"
+            timed surge-h2 "$surge" run "$work/http2.yaml" --base-url "$h2_target" --quiet --summary-export "$work/surge-h2.json"
+            ;;
         *) die "unknown generator '$1'; use wrk, hey, ab, locust or surge" ;;
     esac
 }
@@ -237,18 +257,26 @@ elif name == "locust":
     rows = {row["Name"]: row for row in csv.DictReader(open(f"{work}/locust_stats.csv"))}
     total = rows["Aggregated"]
     count, rate, errors = float(total["Request Count"]), float(total["Requests/s"]), float(total["Failure Count"])
-elif name == "surge":
-    metrics = json.load(open(f"{work}/surge.json"))["metrics"]
+elif name == "h2load":
+    out = text("out")
+    rate = number(r"^finished in [\d.]+\w*, ([\d.]+) req/s", out)
+    count = number(r"^requests: \d+ total, \d+ started, (\d+) done", out)
+    errors = number(r"^requests: .* (\d+) failed", out) + number(r"^requests: .* (\d+) errored", out)
+    errors += sum(int(n) for n in re.findall(r"([1-9]\d*) [345]xx", out))
+elif name in ("surge", "surge-h2"):
+    metrics = json.load(open(f"{work}/{name}.json"))["metrics"]
     count, rate = metrics["http_reqs"]["count"], metrics["http_reqs"]["rate"]
     errors = metrics.get("http_req_failed", {}).get("passes", 0)
 print(int(count), rate, int(errors))
 EOF
 }
 
-if wants compare; then
-    echo "bench: compare, ${connections} keep-alive connections for ${duration_s}s each: $generators" >&2
+# Runs each generator named after the heading ($1) in turn and prints the table, with ratios to the first one.
+compare_generators() {
+    local heading=$1
+    shift
     : > "$work/compare.tsv"
-    for generator in $generators; do
+    for generator in "$@"; do
         echo "bench:   $generator" >&2
         status=0
         run_generator "$generator" || status=$?
@@ -261,9 +289,9 @@ if wants compare; then
         printf '%s\t%s\t%s\n' "$generator" "$(parse_generator "$generator")" "$(tail -1 "$work/$generator.time")" \
             >> "$work/compare.tsv"
     done
-    python3 - "$work/compare.tsv" "$connections" "$duration_s" << 'EOF' | report
+    python3 - "$work/compare.tsv" "$heading" "$1" << 'EOF' | report
 import sys
-path, connections, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
+path, heading, baseline = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = []
 for line in open(path):
     fields = line.rstrip("\n").split("\t")
@@ -276,18 +304,32 @@ for line in open(path):
     rows.append((fields[0], dict(count=int(count), rate=float(rate), errors=int(errors), cpu=cpu,
                                  cpu_per_100k=cpu / int(count) * 100_000 if int(count) else None,
                                  rss_mb=int(rss_kb) / 1024)))
-wrk = dict(rows).get("wrk")
-print(f"\n## Keep-alive GET, {connections} connections, {seconds} s, generator alone on one core\n")
-print("| generator | requests/s | CPU-s per 100k req | peak RSS MB | ratio to wrk (req/s) | CPU per req vs wrk | errors |")
+base = dict(rows).get(baseline)
+print(f"\n## {heading}\n")
+print(f"| generator | requests/s | CPU-s per 100k req | peak RSS MB | ratio to {baseline} (req/s) | CPU per req vs {baseline} | errors |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for name, r in rows:
     if r is None or r["cpu_per_100k"] is None:
         print(f"| {name} | {'failed' if r is None else 'no requests'} | | | | | |")
         continue
-    ratio = f"{r['rate'] / wrk['rate']:.2f}" if wrk else "n/a"
-    cpu_ratio = f"{r['cpu_per_100k'] / wrk['cpu_per_100k']:.1f}x" if wrk else "n/a"
+    ratio = f"{r['rate'] / base['rate']:.2f}" if base else "n/a"
+    cpu_ratio = f"{r['cpu_per_100k'] / base['cpu_per_100k']:.1f}x" if base else "n/a"
     print(f"| {name} | {r['rate']:,.0f} | {r['cpu_per_100k']:.2f} | {r['rss_mb']:.0f} | {ratio} | {cpu_ratio} | {r['errors']} |")
 EOF
+}
+
+if wants compare; then
+    echo "bench: compare, ${connections} keep-alive connections for ${duration_s}s each: $generators" >&2
+    # shellcheck disable=SC2086 # a word list
+    compare_generators "Keep-alive GET, ${connections} connections, ${duration_s} s, generator alone on one core" $generators
+fi
+
+# --- h2: HTTP/2 over h2c, Surge beside h2load on nginx's http2 port -----------------------------------------
+if wants h2; then
+    start_nginx 1
+    echo "bench: h2, ${connections} h2c connections with one stream in flight each, ${h2_duration_s}s each: h2load surge" >&2
+    compare_generators "HTTP/2 (h2c) GET, ${connections} connections with one stream in flight each, ${h2_duration_s} s, generator alone on one core" \
+        h2load surge-h2
 fi
 
 # --- arrival-rate accuracy (before the memory part, whose 20,000 closing connections disturb the next seconds) ---

@@ -34,6 +34,13 @@ public sealed class VuHttp
     /// <summary>This VU's cookies (the same jar its YAML steps use), or null when the test runs with the jar off.</summary>
     public CookieJar? Cookies => _vu.Session.Cookies;
 
+    /// <summary>
+    /// HTTP/1.1 (the default) or HTTP/2: h2c with prior knowledge on http://, ALPN h2 on https://, over this VU's one
+    /// multiplexed connection per endpoint, which its YAML steps with `httpVersion: "2"` share; concurrent requests
+    /// (Task.WhenAll) go out as concurrent streams on it. Requests are tagged `proto` HTTP/2.0.
+    /// </summary>
+    public HttpProtocol Protocol { get; set; } = HttpProtocol.Http11;
+
     /// <summary>Statuses that do not count as failed in http_req_failed; k6's default is 200-399.</summary>
     public StatusRanges ExpectedStatuses { get; set; } = StatusRanges.Default;
 
@@ -66,13 +73,13 @@ public sealed class VuHttp
         // A fresh buffer per request: results stay valid while the step keeps them, and C# steps are not the hot path.
         var response = new HttpResponseBuffer();
         var timings = HttpRequest.TryCreate(method, url, _vu.Scenario.Engine.Http, Headers(headers), body, Timeout, out var request, out var problem)
-            ? await _vu.Http(HttpProtocol.Http11).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false)
+            ? await _vu.Http(Protocol).SendAsync(request, response, _context.CancellationToken).ConfigureAwait(false)
             : RequestRunner.Refuse(_vu, $"request '{name ?? url}'", problem, response);
         if (request is not null && MaxRedirects > 0 && Redirects.IsRedirect(timings.Status))
         {
             var expected = ExpectedStatuses;
             timings = await Redirects.FollowAsync(_vu, request, timings, metrics, (hopMethod, hopUrl) => MetricsFor(hopMethod, name ?? url, expected, hopUrl),
-                MaxRedirects, HttpProtocol.Http11, response, _context.CancellationToken).ConfigureAwait(false);
+                MaxRedirects, Protocol, response, _context.CancellationToken).ConfigureAwait(false);
             metrics = _vu.FinalHop ?? metrics;
             _vu.FinalHop = null;
         }
@@ -98,7 +105,7 @@ public sealed class VuHttp
     {
         var registry = _vu.Scenario.Recorder.Registry;
         var endpoints = _vu.Scenario.CodeEndpoints;
-        (TagSet Tags, string Expected) key = (RequestMetrics.EndpointTags(_context.Tags, name, method, HttpProtocol.Http11, url), string.Join(',', expected.Ranges));
+        (TagSet Tags, string Expected) key = (RequestMetrics.EndpointTags(_context.Tags, name, method, Protocol, url), string.Join(',', expected.Ranges));
         if (endpoints.TryGetValue(key, out var metrics))
         {
             return metrics;

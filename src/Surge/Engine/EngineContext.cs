@@ -1,5 +1,6 @@
 using Surge.Http;
 using Surge.Http.Http1;
+using Surge.Http.Http2;
 using Surge.Metrics;
 using Surge.Plans;
 
@@ -12,6 +13,7 @@ namespace Surge.Engine;
 public sealed class EngineContext : IDisposable
 {
     private int _nextVuId;
+    private Http2Connections? _sharedHttp2;
 
     public EngineContext(MetricsRecorder recorder, TagSet runTags, CancellationToken hardStop, HttpOptions? http = null,
         Action<string>? log = null)
@@ -50,12 +52,28 @@ public sealed class EngineContext : IDisposable
     /// <summary>The run's connection pool when <see cref="HttpOptions.Connections"/> is shared; null when each VU has its own.</summary>
     public SharedConnections? SharedConnections { get; }
 
+    /// <summary>The run's HTTP/2 connections when <see cref="HttpOptions.Connections"/> is shared (made on first use); null when each VU has its own.</summary>
+    public Http2Connections? SharedHttp2 => Http.Connections == ConnectionSharing.Shared
+        ? LazyInitializer.EnsureInitialized(ref _sharedHttp2, () => new Http2Connections(Http, shared: true))
+        : null;
+
     public MetricsRecorder Recorder { get; }
 
     public TagSet RunTags { get; }
 
     /// <summary>Cancelled when in-flight iterations must end at once (a second Ctrl-C, an aborting threshold).</summary>
     public CancellationToken HardStop { get; }
+
+    /// <summary>Once every scenario ended: closes the shared HTTP/2 connections and records the bytes no request claimed.</summary>
+    internal void CloseSharedHttp2()
+    {
+        if (Volatile.Read(ref _sharedHttp2) is { } shared)
+        {
+            shared.Dispose();
+            var (sent, received) = shared.Counter.Claim();
+            Steps.RequestMetrics.RecordUnclaimed(Recorder, RunTags, sent, received);
+        }
+    }
 
     internal int NextVuId() => Interlocked.Increment(ref _nextVuId);
 
@@ -66,5 +84,6 @@ public sealed class EngineContext : IDisposable
     {
         Watchdog.Dispose();
         SharedConnections?.Dispose();
+        _sharedHttp2?.Dispose();
     }
 }

@@ -43,6 +43,7 @@ public sealed class LoadEngine : IDisposable
             _context.SetupOutputs.Publish(_setup.Vus[0].Variables.Own);
         }
         await Task.WhenAll(Scenarios.Select(scenario => RunScenarioAsync(scenario, stop))).ConfigureAwait(false);
+        _context.CloseSharedHttp2();
         if (_teardown is not null)
         {
             await RunScenarioAsync(_teardown, CancellationToken.None).ConfigureAwait(false);
@@ -81,6 +82,7 @@ public sealed class LoadEngine : IDisposable
         scenario.MarkStarted();
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(stop, scenario.WindDownToken);
         await scenario.RunWithinLimitsAsync(ExecutorFactory.Create(scenario.Plan.Executor).RunAsync(scenario, ends.Token), stop).ConfigureAwait(false);
+        scenario.CloseHttp2Connections();
     }
 
     public void Dispose()

@@ -524,6 +524,22 @@ public sealed class ScenarioRuntime : IDisposable
     private bool IsIdle(IReadOnlyCollection<Task>? loops) =>
         ActiveVus == 0 && (loops is null || loops.All(t => t.IsCompleted));
 
+    /// <summary>After the last iteration: closes the VUs' HTTP/2 connections and records the bytes no request claimed, so data_sent and data_received hold every byte on the wire.</summary>
+    internal void CloseHttp2Connections()
+    {
+        long sent = 0, received = 0;
+        lock (_vusLock)
+        {
+            foreach (var vu in _vus)
+            {
+                var (vuSent, vuReceived) = vu.CloseHttp2();
+                sent += vuSent;
+                received += vuReceived;
+            }
+        }
+        Steps.RequestMetrics.RecordUnclaimed(Recorder, Tags, sent, received);
+    }
+
     public void Dispose()
     {
         lock (_vusLock)

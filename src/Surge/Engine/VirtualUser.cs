@@ -1,6 +1,7 @@
 using Surge.Http;
 using Surge.Engine.Steps;
 using Surge.Http.Http1;
+using Surge.Http.Http2;
 using Surge.Plans;
 
 namespace Surge.Engine;
@@ -16,6 +17,7 @@ public sealed class VirtualUser : IDisposable
     private IHttpTransport? _http1;
     private PerVuConnections? _ownConnections;
     private IHttpTransport? _http2;
+    private Http2Connections? _ownHttp2;
     private HttpResponseBuffer? _response;
     private HttpSession? _session;
     private VuContext? _code;
@@ -62,19 +64,22 @@ public sealed class VirtualUser : IDisposable
     /// <summary>What C# steps see of this VU, made on first use.</summary>
     internal VuContext Code => _code ??= new VuContext(this);
 
-    /// <summary>HTTP/1.1 on our own sockets; anything else through HttpClient.</summary>
+    /// <summary>HTTP/1.1 on our own sockets; HTTP/2 through HttpClient on the VU's own multiplexed connection (or the run's shared ones).</summary>
     public IHttpTransport Http(HttpProtocol protocol)
     {
         var engine = _scenario.Engine;
         if (protocol != HttpProtocol.Http11)
         {
-            return _http2 ??= Debugged(new HttpClientTransport(engine.Http, Session));
+            return _http2 ??= Debugged(http2: true, engine.SharedHttp2 is { } shared
+                ? new HttpClientTransport(shared, Session)
+                : new HttpClientTransport(_ownHttp2 = new Http2Connections(engine.Http, shared: false), Session));
         }
-        return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
+        return _http1 ??= Debugged(http2: false, new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
 
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
-    private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session) : transport;
+    private IHttpTransport Debugged(bool http2, IHttpTransport transport) =>
+        _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session, http2) : transport;
 
     /// <summary>How late the current iteration started against its schedule, in ticks; 0 in closed models.</summary>
     public long StartDelayTicks { get; internal set; }
@@ -103,11 +108,26 @@ public sealed class VirtualUser : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the VU's HTTP/2 connections once its scenario ended and hands back the wire bytes no request claimed:
+    /// frames that came after its last request (a PING acknowledgement, a WINDOW_UPDATE) and what closing wrote.
+    /// </summary>
+    internal (long Sent, long Received) CloseHttp2()
+    {
+        if (_ownHttp2 is not { } connections)
+        {
+            return default;
+        }
+        connections.Dispose();
+        return connections.Counter.Claim();
+    }
+
     public void Dispose()
     {
         _iteration.Dispose();
         _http1?.Dispose();
         _ownConnections?.Dispose();
         _http2?.Dispose();
+        _ownHttp2?.Dispose();
     }
 }

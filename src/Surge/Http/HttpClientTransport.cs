@@ -1,87 +1,45 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using Surge.Engine;
+using Surge.Http.Http1;
+using Surge.Http.Http2;
 
 namespace Surge.Http;
 
 /// <summary>
-/// HTTP/2 through SocketsHttpHandler, one handler per VU like k6's per-VU connections (HTTP/1.1 takes the faster
-/// <see cref="Http1.Http1Client"/>). The connect callback times DNS and TCP connect, the plaintext filter (called
-/// once TLS is up) the handshake; headers arriving mark the end of waiting. Blocked is k6's: the wait for a usable
-/// connection, connecting and TLS included. The handler hides sending, so that phase reads 0 and data sent is the
-/// HTTP/1.1 size of the message. Every failure, an interrupt included, is classified into a named error, never thrown.
+/// HTTP/2 through SocketsHttpHandler on <see cref="Http2Connections"/>: h2c with prior knowledge on http://, ALPN h2
+/// on https:// (HTTP/1.1 takes the faster <see cref="Http1.Http1Client"/>). Data sent and received are the wire bytes
+/// the request's connection moved since the previous request claimed them (<see cref="WireCounter.Claim"/>): exact in
+/// total, exact per request while one request is in flight on the connection. The request that opens a connection
+/// gets its DNS, connect and TLS phases (blocked is k6's: the wait for a usable connection, connecting and TLS
+/// included); sending ends with the connection's last write before the response headers, waiting with the headers,
+/// receiving with the body. Every failure, an interrupt included, is classified into a named error, never thrown.
+/// Safe for concurrent requests (a C# step's Task.WhenAll): all per-request state lives in the call.
 /// </summary>
-public sealed class HttpClientTransport : IHttpTransport
+public sealed class HttpClientTransport(Http2Connections connections, HttpSession? session = null, bool ownsConnections = false) : IHttpTransport
 {
-    private readonly HttpMessageInvoker _invoker;
-    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private readonly Http1.ConnectAttempt _attempt = new();
-    private readonly HttpSession? _session;
-    private bool _opening;
+    private const int BufferSize = 16 * 1024;
 
-    /// <param name="session">The VU's cookies and redirect notes, shared with its HTTP/1.1 client.</param>
+    /// <summary>A transport on connections of its own, as a VU has.</summary>
     public HttpClientTransport(Plans.HttpOptions options, HttpSession? session = null)
+        : this(new Http2Connections(options, shared: false), session, ownsConnections: true)
     {
-        _session = session;
-        var handler = new SocketsHttpHandler
-        {
-            // Every redirect is a request of its own in the metrics, as in k6; following them silently would hide them.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = 1,
-            ConnectCallback = ConnectAsync,
-            PlaintextStreamFilter = Opened,
-        };
-        handler.SslOptions.RemoteCertificateValidationCallback = TlsPolicy.ValidationFor(options);
-        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
-    }
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        _attempt.Start(context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttps);
-        _opening = true;
-        var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
-        _attempt.Resolved();
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        _attempt.Connected();
-        return new NetworkStream(socket, ownsSocket: true);
-    }
-
-    // Called once the connection is usable: after the TLS handshake for https, right after connecting otherwise.
-    private ValueTask<Stream> Opened(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
-    {
-        _attempt.Opened();
-        return ValueTask.FromResult(context.PlaintextStream);
     }
 
     public async ValueTask<HttpTimings> SendAsync(HttpRequest request, HttpResponseBuffer? keep, CancellationToken cancellationToken)
     {
-        var timings = new HttpTimings { BytesSent = request.Wire.Length };
-        _opening = false;
+        var timings = default(HttpTimings);
+        var attempt = new ConnectAttempt();
         var started = MonotonicClock.Now;
         long headersAt = 0;
+        long lastWriteAt = 0;
         using var message = new HttpRequestMessage(request.Method, request.Uri)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
+        message.Options.Set(CountingConnection.AttemptKey, attempt);
         if (request.Body is not null)
         {
             message.Content = new ByteArrayContent(request.Body);
@@ -94,28 +52,28 @@ public sealed class HttpClientTransport : IHttpTransport
                 (message.Content ??= new ByteArrayContent([])).Headers.TryAddWithoutValidation(name, value);
             }
         }
-        if (_session?.CookieHeaderFor(request) is { } cookies)
+        if (session?.CookieHeaderFor(request) is { } cookies)
         {
             message.Headers.TryAddWithoutValidation("Cookie", cookies);
-            timings.BytesSent += "Cookie: \r\n".Length + cookies.Length;
         }
-        _session?.BeginResponse();
+        session?.BeginResponse();
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
         try
         {
-            using var response = await _invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            using var response = await connections.Invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
             headersAt = MonotonicClock.Now;
+            lastWriteAt = connections.Counter.LastWriteAt;
             timings.Status = (int)response.StatusCode;
-            timings.BytesReceived = ReadHead(response, keep, _session);
+            ReadHead(response, keep, session);
             var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
                 int read;
-                while ((read = await body.ReadAsync(_buffer, timeout.Token).ConfigureAwait(false)) > 0)
+                while ((read = await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0)
                 {
-                    timings.BytesReceived += read;
-                    if (keep is not null && !keep.AppendBody(_buffer.AsSpan(0, read)))
+                    if (keep is not null && !keep.AppendBody(buffer.AsSpan(0, read)))
                     {
                         timings.Error = NetworkError.ResponseTooLarge;
                         timings.Status = 0;
@@ -125,7 +83,7 @@ public sealed class HttpClientTransport : IHttpTransport
             }
             if (timings.Error is null)
             {
-                _session?.StoreCookies(request);
+                session?.StoreCookies(request);
             }
         }
         catch (Exception exception)
@@ -137,39 +95,48 @@ public sealed class HttpClientTransport : IHttpTransport
                 keep?.Clear(); // checks and captures must not read the previous response
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         var ended = MonotonicClock.Now;
         timings.EndedAt = ended;
+        (timings.BytesSent, timings.BytesReceived) = connections.Counter.Claim();
         // A connection opened for this request: until it was usable the request was blocked (k6's blocked includes
         // connecting and TLS); one that never became usable took all the time there was.
         var ready = started;
-        if (_opening)
+        if (attempt.StartedAt != 0)
         {
-            var opening = _attempt.Phases(ended);
+            var opening = attempt.Phases(ended);
             timings.Connecting = opening.Connect;
             timings.TlsHandshaking = opening.Tls;
-            ready = _attempt.OpenedAt == 0 ? ended : Math.Max(started, _attempt.OpenedAt);
+            ready = attempt.OpenedAt == 0 ? ended : Math.Max(started, attempt.OpenedAt);
             timings.Blocked = ready - started;
         }
         var firstByte = headersAt == 0 ? ended : headersAt;
-        timings.Waiting = Math.Max(0, firstByte - ready);
+        var sent = Math.Clamp(lastWriteAt, ready, Math.Max(ready, firstByte));
+        timings.Sending = sent - ready;
+        timings.Waiting = Math.Max(0, firstByte - sent);
         timings.Receiving = ended - firstByte;
         return timings;
     }
 
     /// <summary>
-    /// One walk over the response headers: estimates the head's size on the wire (for data_received), notes Set-Cookie
-    /// and Location for the session and, when a check or capture needs them, keeps status and header lines.
+    /// One walk over the response headers: notes Set-Cookie and Location for the session and, when a check or capture
+    /// needs them, keeps status and header lines.
     /// </summary>
-    private static long ReadHead(HttpResponseMessage response, HttpResponseBuffer? keep, HttpSession? session)
+    private static void ReadHead(HttpResponseMessage response, HttpResponseBuffer? keep, HttpSession? session)
     {
         keep?.Clear();
         keep?.SetStatus((int)response.StatusCode);
-        long bytes = 17 + (response.ReasonPhrase?.Length ?? 0) + 2;
+        if (keep is null && session is null)
+        {
+            return;
+        }
         foreach (var header in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
         {
             foreach (var value in header.Value)
             {
-                bytes += header.Key.Length + 4 + value.Length;
                 if (session is not null && header.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
                 {
                     session.NoteSetCookie(System.Text.Encoding.Latin1.GetBytes(value));
@@ -181,12 +148,13 @@ public sealed class HttpClientTransport : IHttpTransport
                 keep?.AppendHead(System.Text.Encoding.Latin1.GetBytes($"{header.Key}: {value}"));
             }
         }
-        return bytes;
     }
 
     public void Dispose()
     {
-        _invoker.Dispose();
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (ownsConnections)
+        {
+            connections.Dispose();
+        }
     }
 }

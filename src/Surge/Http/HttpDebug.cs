@@ -16,7 +16,32 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
     public bool Bodies { get; } = bodies;
 
     /// <summary>The VU's transport, printing each exchange after it ends (with the cookies <paramref name="session"/>'s jar added).</summary>
-    public IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null) => new DebuggingTransport(inner, this, session);
+    /// <param name="http2">Prints requests as HTTP/2 sends them: pseudo-headers and lower-case names, no request line.</param>
+    public IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null, bool http2 = false) =>
+        new DebuggingTransport(inner, this, session, http2);
+
+    /// <summary>The head of <paramref name="request"/> as HTTP/2 header fields (before HPACK), as an HTTP/1.1-shaped wire for <see cref="Write"/>.</summary>
+    internal static byte[] Http2Head(HttpRequest request, string? cookies)
+    {
+        var head = new StringBuilder()
+            .Append(":method: ").Append(request.Method.Method).Append("\r\n")
+            .Append(":scheme: ").Append(request.Uri.Scheme).Append("\r\n")
+            .Append(":authority: ").Append(request.Uri.Authority).Append("\r\n")
+            .Append(":path: ").Append(request.Uri.PathAndQuery).Append("\r\n");
+        foreach (var (name, value) in request.Headers)
+        {
+            // Connection-specific fields have no place in HTTP/2 (RFC 9113 8.2.2); HttpClient drops them too.
+            if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            {
+                head.Append(name.ToLowerInvariant()).Append(": ").Append(value).Append("\r\n");
+            }
+        }
+        if (cookies is not null)
+        {
+            head.Append("cookie: ").Append(cookies).Append("\r\n");
+        }
+        return Encoding.Latin1.GetBytes(head.Append("\r\n").ToString());
+    }
 
     internal void Write(HttpRequest request, ReadOnlySpan<byte> wire, in HttpTimings timings, HttpResponseBuffer? response)
     {
@@ -39,7 +64,7 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
             text.Append("Response:\n");
             if (!responseHead.StartsWith("HTTP/", StringComparison.Ordinal))
             {
-                text.Append("HTTP ").Append(response.Status).Append('\n'); // HttpClient gives no status line
+                text.Append(":status: ").Append(response.Status).Append('\n'); // HTTP/2 has no status line
             }
             text.Append(responseHead);
             if (Bodies && response.Body.Length + response.DroppedBodyBytes > 0)
@@ -65,7 +90,7 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
         }
     }
 
-    private sealed class DebuggingTransport(IHttpTransport inner, HttpDebug debug, HttpSession? session) : IHttpTransport
+    private sealed class DebuggingTransport(IHttpTransport inner, HttpDebug debug, HttpSession? session, bool http2) : IHttpTransport
     {
         // Used when no check needs the response: it keeps at most what is printed, so debugging never fails a response
         // that a normal run would take (no response_too_large) and measures the same bytes.
@@ -76,7 +101,8 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
             var response = keep ?? _own;
             response.Clear();
             // Taken before sending: the response may change the jar.
-            var wire = session is null ? request.Wire : session.WireFor(request).ToArray();
+            var wire = http2 ? Http2Head(request, session?.CookieHeaderFor(request))
+                : session is null ? request.Wire : session.WireFor(request).ToArray();
             var timings = await inner.SendAsync(request, response, cancellationToken).ConfigureAwait(false);
             debug.Write(request, wire, timings, response);
             return timings;

@@ -21,6 +21,12 @@ public static class NetworkError
     public const string ProtocolError = "protocol_error";
     public const string ResponseTooLarge = "response_too_large";
     public const string ConnectionError = "connection_error";
+
+    /// <summary>An HTTP/2 server reset the request's stream (RST_STREAM); the connection lives on.</summary>
+    public const string StreamReset = "stream_reset";
+
+    /// <summary>An HTTP/2 server ended the connection with an error (GOAWAY) while the request was on it.</summary>
+    public const string GoAway = "goaway";
     public const string Unknown = "unknown";
 
     /// <summary>The run ended (gracefulStop expired, a hard stop) while the request was in flight; its time so far is kept.</summary>
@@ -40,7 +46,7 @@ public static class NetworkError
     public static readonly IReadOnlyList<string> All =
     [
         Timeout, ConnectionRefused, ConnectionReset, Dns, Tls, Unreachable, ResponseEnded, InvalidResponse,
-        ProtocolError, ResponseTooLarge, ConnectionError, Interrupted, InvalidMethod, InvalidUrl, InvalidHeader,
+        ProtocolError, ResponseTooLarge, ConnectionError, StreamReset, GoAway, Interrupted, InvalidMethod, InvalidUrl, InvalidHeader,
         TooManyRedirects, InvalidRedirect, Unknown,
     ];
 
@@ -57,6 +63,10 @@ public static class NetworkError
         if (FindSocketError(exception) is { } socketError)
         {
             return FromSocketError(socketError);
+        }
+        if (FindHttp2Error(exception) is { } http2)
+        {
+            return http2;
         }
         if (exception is HttpRequestException http)
         {
@@ -92,6 +102,22 @@ public static class NetworkError
         SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown => Unreachable,
         _ => ConnectionError,
     };
+
+    // An HTTP/2 RST_STREAM and a GOAWAY with an error both surface as HttpProtocolException carrying the peer's error
+    // code; only the message tells which frame it was (.NET's runtime libraries ship no translations on Linux).
+    private static string? FindHttp2Error(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is HttpProtocolException protocol)
+            {
+                return protocol.Message.Contains("reset the stream", StringComparison.Ordinal) ? StreamReset
+                    : protocol.Message.Contains("closed the connection", StringComparison.Ordinal) ? GoAway
+                    : ProtocolError;
+            }
+        }
+        return null;
+    }
 
     private static SocketError? FindSocketError(Exception? exception)
     {

@@ -49,6 +49,21 @@ internal sealed class RequestMetrics(TagSet baseTags, MetricRegistry registry, S
         }
     }
 
+    /// <summary>
+    /// Wire bytes of HTTP/2 connections that no request claimed (frames after a VU's last request, closing), under the
+    /// scenario's (or run's) tags, as k6 books a connection's bytes outside requests.
+    /// </summary>
+    public static void RecordUnclaimed(MetricsRecorder recorder, TagSet tags, long sent, long received)
+    {
+        if (sent == 0 && received == 0)
+        {
+            return;
+        }
+        using var writer = recorder.BeginWrite();
+        writer.AddCounter(recorder.Registry.GetSeries(BuiltinMetrics.DataSent, tags), sent);
+        writer.AddCounter(recorder.Registry.GetSeries(BuiltinMetrics.DataReceived, tags), received);
+    }
+
     /// <summary>Whether http_req_failed counts this outcome as a failure: a network error or an unexpected status.</summary>
     public bool IsFailure(in HttpTimings timings) => timings.Error is not null || !expectedStatuses.Contains(timings.Status);
 

@@ -271,6 +271,9 @@ public sealed class ConnectAttempt
 
     public void Opened() => _opened = MonotonicClock.Now;
 
+    /// <summary>When the attempt started, or 0 when it never did (the request reused a connection).</summary>
+    public long StartedAt => _started;
+
     /// <summary>When the connection became usable, or 0 while it is not (yet).</summary>
     public long OpenedAt => _opened;
 
