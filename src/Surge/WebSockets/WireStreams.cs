@@ -120,6 +120,8 @@ internal sealed class PongWatchStream(Stream inner) : PassThroughStream(inner)
     private int _pongFilled;
     private long _expected = -1;
     private TaskCompletionSource? _pong;
+    private int _headEndMatched; // of "\r\n\r\n": the HTTP response to the upgrade comes first, then frames
+    private bool _inHead = true;
 
     /// <summary>Writes a masked ping frame carrying <paramref name="sequence"/>; <see cref="PongReceived"/> completes when its pong arrives.</summary>
     public async ValueTask SendPingAsync(long sequence, CancellationToken cancellationToken)
@@ -144,6 +146,12 @@ internal sealed class PongWatchStream(Stream inner) : PassThroughStream(inner)
 
     protected override void OnRead(ReadOnlySpan<byte> bytes)
     {
+        while (_inHead && !bytes.IsEmpty)
+        {
+            _headEndMatched = bytes[0] == (_headEndMatched % 2 == 0 ? (byte)'\r' : (byte)'\n') ? _headEndMatched + 1 : bytes[0] == '\r' ? 1 : 0;
+            _inHead = _headEndMatched < 4;
+            bytes = bytes[1..];
+        }
         while (!bytes.IsEmpty)
         {
             if (_payloadLeft == 0)
