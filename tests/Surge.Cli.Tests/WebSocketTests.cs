@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Surge.Metrics;
 using Surge.Results;
 using Surge.SampleApi;
@@ -177,5 +178,50 @@ public sealed class WebSocketTests : IAsyncLifetime
         Assert.Equal(0, Count(summary, "ws_msgs_sent"));
         Assert.Equal(3, Count(summary, "checks"));
         Assert.Equal(3, Count(summary, "iterations"));
+    }
+
+    [Fact]
+    public async Task The_websocket_example_runs_from_the_cli_and_its_counts_match_the_servers()
+    {
+        var export = Path.Combine(Path.GetTempPath(), $"surge-ws-example-{Guid.NewGuid():N}.json");
+
+        var run = await SurgeProcess.RunAsync("run", ExampleTests.Example("websocket.yaml"), "--base-url", _api.BaseAddress.ToString().TrimEnd('/'),
+            "--duration", "3s", "--quiet", "--summary-export", export);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(export));
+        File.Delete(export);
+        var failed = ExampleTests.FailedThresholds(summary).ToList();
+        Assert.True(failed.All(f => f.JudgesSpeed), $"failed: {string.Join(", ", failed.Select(f => f.Key))}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Equal(failed.Count == 0 ? 0 : 99, run.ExitCode);
+        long Metric(string name) => summary.RootElement.GetProperty("metrics").GetProperty(name).GetProperty("count").GetInt64();
+        var stats = _api.WebSockets;
+        Assert.True(stats.Sessions > 0);
+        Assert.Equal(stats.Sessions, Metric("ws_sessions"));
+        Assert.Equal(stats.MessagesReceived, Metric("ws_msgs_sent"));
+        Assert.Equal(stats.MessagesSent, Metric("ws_msgs_received"));
+    }
+
+    [Fact]
+    public async Task A_bad_ws_step_exits_104_naming_its_line_and_column_before_any_connection()
+    {
+        var file = SurgeProcess.WriteTestFile($$"""
+            options:
+              baseUrl: {{_api.BaseAddress}}
+            scenarios:
+              s:
+                executor: shared-iterations
+                requests:
+                  - ws: /ws/echo
+                    actions:
+                      - receive: { contains: a, regex: b }
+            """);
+
+        var run = await SurgeProcess.RunAsync("run", file);
+
+        Assert.Equal(104, run.ExitCode);
+        Assert.Contains($"{file}:9:37: receive takes one matcher", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _api.WebSockets.Sessions);
+        Assert.Equal(0, _api.RequestCount);
     }
 }
