@@ -34,18 +34,8 @@ public sealed class WebSocketTests : IAsyncLifetime
             {string.Join('\n', steps.Split('\n').Select(line => "      " + line))}
             """, "ws.yaml").RunAsync();
 
-    // A counter's sum, a rate's passes, a trend's sample count, over the series with these tags.
-    private static long Count(RunSummary summary, string metric, params (string Key, string Value)[] tags)
-    {
-        var values = summary.Aggregate(new MetricKey(metric, TagSet.From(tags.Select(t => new KeyValuePair<string, string>(t.Key, t.Value)))));
-        return values?.Kind switch
-        {
-            null => 0,
-            MetricKind.Trend => values.Histogram!.TotalCount,
-            MetricKind.Rate => values.Passes,
-            _ => (long)values.Sum,
-        };
-    }
+    private static long Count(RunSummary summary, string metric, params (string Key, string Value)[] tags) =>
+        CookieAndRedirectTests.Count(summary, metric, tags);
 
     private static long Samples(RunSummary summary, string metric) =>
         summary.Aggregate(new MetricKey(metric, TagSet.Empty))?.Samples ?? 0;

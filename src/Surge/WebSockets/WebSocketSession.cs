@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -37,6 +38,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
     private long _pings;
     private bool _ended;
     private bool _closing;
+    private CancellationTokenRegistration _abortOnDeadline;
 
     private WebSocketSession(VirtualUser vu, WebSocketMetrics metrics, int maxMessageBytes, CancellationToken iteration)
     {
@@ -138,6 +140,9 @@ internal sealed class WebSocketSession : IAsyncDisposable
         {
             await socket.ConnectAsync(url, _invoker, _deadline.Token).ConfigureAwait(false);
             Status = (int)socket.HttpStatusCode;
+            // Sends and receives pass no token: a token per operation costs a registration each (about 2 KB per
+            // message in all); the deadline aborts the socket instead, registered once.
+            _abortOnDeadline = _deadline.Token.UnsafeRegister(static state => ((ClientWebSocket)state!).Abort(), socket);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or HttpRequestException or IOException)
         {
@@ -172,6 +177,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
     }
 
     /// <summary>Sends one whole message; false when the session is over (see <see cref="Error"/>).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type, TimeSpan timeout)
     {
         if (!IsOpen)
@@ -181,7 +187,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
         _deadline.CancelAfter(timeout);
         try
         {
-            await _socket!.SendAsync(message, type, endOfMessage: true, _deadline.Token).ConfigureAwait(false);
+            await _socket!.SendAsync(message, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or IOException)
         {
@@ -201,6 +207,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
     /// Reads messages until <paramref name="accept"/> takes one (null takes the first), which is then <see cref="Message"/>;
     /// false when the timeout passed or the session ended first (see <see cref="Error"/>).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReceiveAsync(Func<ReadOnlyMemory<byte>, WebSocketMessageType, bool>? accept, TimeSpan timeout)
     {
         _deadline.CancelAfter(timeout);
@@ -285,13 +292,14 @@ internal sealed class WebSocketSession : IAsyncDisposable
         {
             Grow();
         }
-        return _socket!.ReceiveAsync(_buffer.AsMemory(_length), _deadline.Token).AsTask();
+        return _socket!.ReceiveAsync(_buffer.AsMemory(_length), CancellationToken.None).AsTask();
     }
 
     /// <summary>
     /// Reads frames into the buffer until a message is whole (or, with <paramref name="untilWhole"/> false, only the
     /// frame a ping left pending); true with <see cref="Message"/> set when one is.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> NextMessageAsync(string timeoutError, bool untilWhole = true)
     {
         try
@@ -310,7 +318,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
                     {
                         return false;
                     }
-                    frame = await _socket!.ReceiveAsync(_buffer.AsMemory(_length), _deadline.Token).ConfigureAwait(false);
+                    frame = await _socket!.ReceiveAsync(_buffer.AsMemory(_length), CancellationToken.None).ConfigureAwait(false);
                 }
                 if (frame.MessageType == WebSocketMessageType.Close)
                 {
@@ -397,6 +405,7 @@ internal sealed class WebSocketSession : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
         _ended = true;
+        _abortOnDeadline.Dispose();
         _socket?.Abort();
         _socket?.Dispose();
         _invoker?.Dispose();

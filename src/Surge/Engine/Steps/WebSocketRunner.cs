@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -103,6 +104,7 @@ public sealed class WebSocketRunner : IStepRunner
     }
 
     // Whether it went through shows in session.IsOpen, which the loop reads before the next action.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask Ignore(ValueTask<bool> operation) => await operation.ConfigureAwait(false);
 
     /// <summary>A receive: its matcher, and the checks and captures run on the message it stops at.</summary>
@@ -154,6 +156,7 @@ public sealed class WebSocketRunner : IStepRunner
             };
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask RunAsync(VirtualUser vu, WebSocketSession session, CancellationToken cancellationToken)
         {
             var started = MonotonicClock.Now;
