@@ -1,3 +1,5 @@
+using Surge.SampleApi.Hosting;
+
 namespace Surge.SampleApi;
 
 public sealed record Item(int Id, string Name, decimal Price);
@@ -18,7 +20,7 @@ internal sealed record CartLine(int ItemId, long Quantity);
 
 internal sealed record CartView(IReadOnlyList<CartLine> Items, long TotalQuantity);
 
-internal sealed record StatsView(long Requests, IReadOnlyDictionary<string, long> ByRoute, string Store);
+internal sealed record StatsView(long Requests, IReadOnlyDictionary<string, long> ByRoute, string Store, WebSocketStatsView WebSockets);
 
 internal sealed record DelayResult(int DelayedMs);
 

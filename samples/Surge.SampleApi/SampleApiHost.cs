@@ -41,6 +41,9 @@ public sealed class SampleApiHost : IAsyncDisposable
     /// <summary>Requests served to one route since start or the last reset, e.g. RequestsTo("GET", "/go/items/{id}").</summary>
     public long RequestsTo(string method, string route) => _stats.ByRoute().GetValueOrDefault($"{method} {route}");
 
+    /// <summary>WebSocket sessions and messages counted on /ws routes since start or the last reset.</summary>
+    public WebSocketStats WebSockets => _app.Services.GetRequiredService<WebSocketStats>();
+
     /// <exception cref="ArgumentException">The host is not a loopback address (and no private address is given), or the port is out of range.</exception>
     public static async Task<SampleApiHost> StartAsync(SampleApiOptions options, CancellationToken cancellationToken = default)
     {
@@ -136,6 +139,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         services.Replace(ServiceDescriptor.Singleton<IHostLifetime, NoSignalHostLifetime>());
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton(stats);
+        services.AddSingleton<WebSocketStats>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Carts>();
         services.AddSingleton(new CapacityLimiter(options.Capacity));
@@ -168,6 +172,7 @@ public sealed class SampleApiHost : IAsyncDisposable
         app.MapBrowserEndpoints();
         app.MapTestHelperEndpoints();
         app.MapCapacityEndpoints();
+        app.MapWebSocketEndpoints();
         return app;
     }
 

@@ -72,6 +72,10 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             map.AllowOnly(["loop", "as", "steps"]);
             return Loop(map, loopKey, node);
         }
+        if (map.KeyNode("ws") is not null)
+        {
+            return new WebSocketReader(source, this, baseUrl).Read(source.Map(node, "a WebSocket step"), node);
+        }
         if (map.KeyNode("log") is not null)
         {
             map.AllowOnly(["log"]);
@@ -182,15 +186,17 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return new LoopStep(steps) { Count = source.Int(value, "loop (a count or a list)", 1), Variable = variable, Location = source.At(node) };
     }
 
-    private List<CheckPlan> Checks(YamlNode node)
+    /// <summary>`checks:`; <paramref name="keys"/> narrows what a check may look at (a WebSocket message has no status or header).</summary>
+    internal List<CheckPlan> Checks(YamlNode node, IReadOnlyList<string>? keys = null)
     {
+        keys ??= CheckKeys;
         var checks = new List<CheckPlan>();
-        foreach (var item in source.Sequence(node, "checks", "- status: 200"))
+        foreach (var item in source.Sequence(node, "checks", keys.Contains("status") ? "- status: 200" : "- bodyContains: ok"))
         {
             var map = source.Map(item, "a check");
-            map.AllowOnly(CheckKeys);
-            var kind = CheckKeys.Skip(1).Where(k => k != "equals").FirstOrDefault(k => map.KeyNode(k) is not null)
-                ?? throw source.Error(item, "a check needs one of status, header, jsonPath, bodyContains, bodyMatches, duration");
+            map.AllowOnly(keys);
+            var kind = keys.Skip(1).Where(k => k != "equals").FirstOrDefault(k => map.KeyNode(k) is not null)
+                ?? throw source.Error(item, $"a check needs one of {string.Join(", ", keys.Skip(1).Where(k => k != "equals"))}");
             var value = map.Optional(kind)!;
             var expected = map.Optional("equals") is { } equals ? source.TextOrEmpty(equals, "equals") : null;
             var check = kind switch
@@ -220,7 +226,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
     private StatusRanges StatusesOf(YamlNode node, YamlNode key) =>
         node is YamlSequenceNode ? Statuses(node, key) : Statuses(new YamlSequenceNode(node), key);
 
-    private string JsonPathText(YamlNode node)
+    internal string JsonPathText(YamlNode node)
     {
         var text = source.Text(node, "jsonPath");
         try
@@ -234,7 +240,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         }
     }
 
-    private string RegexText(YamlNode node)
+    internal string RegexText(YamlNode node)
     {
         var text = source.Text(node, "a regular expression");
         try
@@ -298,13 +304,14 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             : throw source.Error(node, $"value '{text}' is not a number");
     }
 
-    private List<CapturePlan> Captures(YamlNode node)
+    /// <summary>`capture:`; <paramref name="keys"/> narrows where a capture may read from.</summary>
+    internal List<CapturePlan> Captures(YamlNode node, IReadOnlyList<string>? keys = null)
     {
         var captures = new List<CapturePlan>();
         foreach (var item in source.Sequence(node, "capture", "- { var: token, jsonPath: $.token }"))
         {
             var map = source.Map(item, "a capture");
-            map.AllowOnly(CaptureKeys);
+            map.AllowOnly(keys ?? CaptureKeys);
             var variable = source.Text(map.Required("var", "name the VU variable, e.g. var: token"), "var");
             CapturePlan capture;
             if (map.Optional("jsonPath") is { } path)
@@ -386,7 +393,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         return IsHttpUrl(url) || IsTemplated(url) ? url : throw source.Error(node, $"'{url}' (baseUrl + url) is not a valid URL");
     }
 
-    private List<KeyValuePair<string, string>> Headers(YamlNode node) => NamedValues(node, "headers", "header", value =>
+    internal List<KeyValuePair<string, string>> Headers(YamlNode node) => NamedValues(node, "headers", "header", value =>
         value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal)
             ? "must be one line; a line break would end the header"
             : null);

@@ -39,7 +39,7 @@ public sealed class CookieAndRedirectTests : IAsyncLifetime
     }
 
     // A counter's sum, a rate's passes, a trend's sample count, over the series with these tags.
-    private static long Count(RunSummary summary, string metric, params (string Key, string Value)[] tags)
+    internal static long Count(RunSummary summary, string metric, params (string Key, string Value)[] tags)
     {
         var values = summary.Aggregate(new MetricKey(metric, TagSet.From(tags.Select(t => new KeyValuePair<string, string>(t.Key, t.Value)))));
         return values?.Kind switch

@@ -9,14 +9,15 @@ internal static class StatsEndpoints
     {
         app.MapGet("/health", () => TypedResults.Text("ok"));
 
-        app.MapGet("/stats", (RequestStats stats, IDataStore store) => TypedResults.Json(
-                new StatsView(stats.Total, stats.ByRoute(), StoreKindNames.ToName(store.Kind)),
+        app.MapGet("/stats", (RequestStats stats, IDataStore store, WebSocketStats webSockets) => TypedResults.Json(
+                new StatsView(stats.Total, stats.ByRoute(), StoreKindNames.ToName(store.Kind), webSockets.View()),
                 SampleApiJsonContext.Instance.StatsView))
             .WithMetadata(ExcludedFromStats.Instance);
 
-        app.MapPost("/stats/reset", (RequestStats stats, CapacityLimiter capacity) =>
+        app.MapPost("/stats/reset", (RequestStats stats, CapacityLimiter capacity, WebSocketStats webSockets) =>
             {
                 stats.Reset();
+                webSockets.Reset();
                 capacity.Reset();
                 return TypedResults.NoContent();
             })

@@ -18,9 +18,13 @@ public sealed class VuContext
     {
         _vu = vu;
         Http = new VuHttp(vu, this);
+        WebSockets = new VuWebSockets(vu, this);
     }
 
     public VuHttp Http { get; }
+
+    /// <summary>WebSocket sessions that record k6's ws_* metrics by themselves.</summary>
+    public VuWebSockets WebSockets { get; }
 
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int VuId => _vu.Id;

@@ -34,6 +34,20 @@ public static class BuiltinMetrics
     public static readonly MetricDefinition Checks = new("checks", MetricKind.Rate, Description: "share of passed checks");
     public static readonly MetricDefinition GroupDuration = new("group_duration", MetricKind.Trend, MetricContains.Time, "time for one group");
 
+    // WebSocket, under k6's names (k6/ws and k6/websockets); ws_session_failed is Surge's, the way http_req_failed
+    // counts failed requests. Sessions and their duration are recorded when a session ends, tagged with its outcome.
+    public static readonly MetricDefinition WsConnecting = new("ws_connecting", MetricKind.Trend, MetricContains.Time, "time to connect and upgrade a WebSocket (TCP, TLS, handshake)");
+    public static readonly MetricDefinition WsSessionDuration = new("ws_session_duration", MetricKind.Trend, MetricContains.Time, "time from the start of connecting to the end of a WebSocket session");
+    public static readonly MetricDefinition WsSessions = new("ws_sessions", MetricKind.Counter, Description: "WebSocket sessions started, failed ones included (tagged error_code)");
+    public static readonly MetricDefinition WsSessionFailed = new("ws_session_failed", MetricKind.Rate, Description: "share of WebSocket sessions that ended in an error");
+    public static readonly MetricDefinition WsMsgsSent = new("ws_msgs_sent", MetricKind.Counter, Description: "WebSocket messages sent");
+    public static readonly MetricDefinition WsMsgsReceived = new("ws_msgs_received", MetricKind.Counter, Description: "WebSocket messages received");
+    public static readonly MetricDefinition WsPing = new("ws_ping", MetricKind.Trend, MetricContains.Time, "round trip of a WebSocket ping to its pong");
+
+    /// <summary>The WebSocket metrics, in the order summaries show them.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> WebSocket =
+        [WsConnecting, WsSessionDuration, WsSessions, WsSessionFailed, WsMsgsSent, WsMsgsReceived, WsPing];
+
     // The generator watching itself, sampled every interval by Surge.Health.GeneratorSampler. k6 has no
     // equivalents, hence the surge_ prefix. Shares and queue lengths are trends of one sample per interval, so that
     // thresholds can ask for max, avg or p(95) over the run's seconds.
@@ -66,7 +80,7 @@ public static class BuiltinMetrics
         HttpReqs, HttpReqDuration, HttpReqBlocked, HttpReqConnecting, HttpReqTlsHandshaking, HttpReqSending,
         HttpReqWaiting, HttpReqReceiving, HttpReqFailed, HttpReqLatency, IterationStartDelay, Iterations,
         IterationDuration, DroppedIterations, DataSent, DataReceived, Vus, VusMax, Checks, GroupDuration,
-        .. Generator,
+        .. WebSocket, .. Generator,
     ];
 
     public static MetricDefinition? Find(string name) => All.FirstOrDefault(m => m.Name == name);

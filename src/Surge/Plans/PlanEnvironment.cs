@@ -59,6 +59,8 @@ public static partial class PlanEnvironment
         GroupStep group => group.Steps.SelectMany(Texts),
         LoopStep loop => loop.Steps.SelectMany(Texts),
         LogStep log => [(log.Message, log.Location)],
+        WebSocketStep ws => [(ws.Url, ws.Location), .. ws.Headers.Select(h => (h.Value, ws.Location)),
+            .. ws.Actions.OfType<WebSocketSend>().Select(send => (send.Text ?? "", send.Location))],
         _ => [],
     };
 

@@ -35,6 +35,7 @@ public static class StepCompiler
         LoopStep loop => new LoopRunner(loop, context),
         LogStep log => new LogRunner(log, context),
         CodeStep code => new CodeRunner(code, context),
+        WebSocketStep webSocket => new WebSocketRunner(webSocket, context),
         _ => throw new PlanException($"steps of type {step.GetType().Name} are not supported", step.Location),
     };
 
