@@ -69,12 +69,13 @@ internal sealed class StreamRecording
             : exception;
     }
 
-    /// <summary>A client-streaming call's single response: its arrival ends the stream.</summary>
+    /// <summary>A client-streaming call's single response, a message received like any other: its arrival ends the stream.</summary>
     public async Task<TResponse> ResponseAsync<TResponse>(Task<TResponse> response)
     {
         try
         {
             var result = await response.ConfigureAwait(false);
+            Received();
             Ended();
             return result;
         }
