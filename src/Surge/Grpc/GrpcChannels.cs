@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Surge.Http;
+using Surge.Http.Http2;
 using Surge.Plans;
 
 namespace Surge.Grpc;
@@ -30,30 +28,18 @@ internal sealed class GrpcChannels(HttpOptions options, bool shared) : IDisposab
 }
 
 /// <summary>
-/// One Grpc.Net.Client channel on a SocketsHttpHandler of its own, whose connections count their bytes. A channel
-/// for one VU keeps one HTTP/2 connection (as k6 does); a shared one opens more when a connection's stream limit is
-/// reached.
+/// One Grpc.Net.Client channel on a SocketsHttpHandler of its own whose connections count their wire bytes
+/// (<see cref="CountingConnection"/>, shared with the HTTP/2 client). A channel for one VU keeps one HTTP/2
+/// connection (as k6 does); a shared one opens more when a connection's stream limit is reached.
 /// </summary>
 internal sealed class GrpcConnection : IDisposable
 {
     public GrpcConnection(Uri address, HttpOptions options, bool shared)
     {
         Address = address;
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            EnableMultipleHttp2Connections = shared,
-            ConnectCallback = ConnectAsync,
-        };
-        handler.SslOptions.RemoteCertificateValidationCallback = TlsPolicy.ValidationFor(options);
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = CountingConnection.CreateHandler(Bytes, TlsPolicy.ValidationFor(options), multipleConnections: shared),
             DisposeHttpClient = true,
             // Load tests read whatever the service sends; the 4 MB default would turn a large answer into a failure.
             MaxReceiveMessageSize = null,
@@ -64,23 +50,8 @@ internal sealed class GrpcConnection : IDisposable
 
     public GrpcChannel Channel { get; }
 
-    /// <summary>Bytes on this channel's sockets not yet recorded as data_sent / data_received.</summary>
-    public ByteCounter Bytes { get; } = new();
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        return new CountingStream(new NetworkStream(socket, ownsSocket: true), Bytes);
-    }
+    /// <summary>Bytes on this channel's sockets; each call claims those not yet recorded as data_sent / data_received.</summary>
+    public WireCounter Bytes { get; } = new();
 
     public void Dispose() => Channel.Dispose();
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Surge.Engine;
 using Surge.Http;
+using Surge.Http.Http2;
 using Surge.Metrics;
 
 namespace Surge.Grpc;
@@ -17,7 +18,7 @@ namespace Surge.Grpc;
 public sealed class RecordingCallInvoker : CallInvoker
 {
     private readonly CallInvoker _inner;
-    private readonly ByteCounter _bytes;
+    private readonly WireCounter _bytes;
     private readonly MetricsRecorder _recorder;
     private readonly IGrpcCallScope _scope;
     private LastMethod? _last;
@@ -142,7 +143,7 @@ public sealed class RecordingCallInvoker : CallInvoker
     {
         var elapsed = MonotonicClock.Now - started;
         var series = metrics.For(status, error);
-        var (sent, received) = _bytes.Take();
+        var (sent, received) = _bytes.Claim();
         using var writer = _recorder.BeginWrite();
         writer.AddTrendFixed(series.Duration, MonotonicClock.ToMicroseconds(elapsed));
         writer.AddRate(series.Failed, status != StatusCode.OK);
