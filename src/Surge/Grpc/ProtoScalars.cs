@@ -199,7 +199,8 @@ internal static class ProtoScalars
         }
         if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
         {
-            return text.Length > 0 && (char.IsAsciiDigit(text[^1]) || text.Contains('e', StringComparison.OrdinalIgnoreCase))
+            // A number too large for a decimal is out of range; anything else is not a number.
+            return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _)
                 ? $"is out of range ({min} to {max})"
                 : "needs a whole number";
         }
