@@ -260,11 +260,20 @@ public sealed class MessageDecoder
         switch (field.Type)
         {
             case FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64:
-                writer.WriteStringValue(Integer(field.Type, type, value).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            {
+                // int64 as a JSON string, formatted without allocating one.
+                Span<byte> digits = stackalloc byte[20];
+                System.Buffers.Text.Utf8Formatter.TryFormat(Integer(field.Type, type, value), digits, out var written);
+                writer.WriteStringValue(digits[..written]);
                 break;
+            }
             case FieldType.UInt64 or FieldType.Fixed64:
-                writer.WriteStringValue((type == WireType.Fixed64 ? BinaryPrimitives.ReadUInt64LittleEndian(value) : ReadVarint(value)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            {
+                Span<byte> digits = stackalloc byte[20];
+                System.Buffers.Text.Utf8Formatter.TryFormat(type == WireType.Fixed64 ? BinaryPrimitives.ReadUInt64LittleEndian(value) : ReadVarint(value), digits, out var written);
+                writer.WriteStringValue(digits[..written]);
                 break;
+            }
             case FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32:
                 writer.WriteNumberValue((int)Integer(field.Type, type, value));
                 break;

@@ -140,6 +140,33 @@ public sealed class ProtoJsonCodecTests
         Assert.Equal("message field 'inner.count' needs a whole number, got \"lots\" from {{ n }}", error.Message);
     }
 
+    [Fact]
+    public void A_constant_message_and_the_decoding_of_a_response_allocate_nothing_once_warm()
+    {
+        var encoder = MessageEncoder.Compile(Surge.SampleApi.Grpc.Cashiers.CreateCashierRequest.Descriptor, ProtoJsonNode.Parse("""{ "name": "ada", "registers": ["r1"], "labels": { "team": "a" } }"""));
+        var cashier = new Surge.SampleApi.Grpc.Cashiers.Cashier { Id = "c1", Name = "ada", Version = 42, Registers = { "r1", "r2" }, Labels = { ["team"] = "a" }, Role = Surge.SampleApi.Grpc.Cashiers.CashierRole.Supervisor }.ToByteArray();
+        var decoder = MessageDecoder.For(Surge.SampleApi.Grpc.Cashiers.Cashier.Descriptor);
+        var buffer = new WireBuffer();
+        var json = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using var writer = MessageDecoder.CreateWriter(json);
+        void Once()
+        {
+            buffer.Clear();
+            encoder.Write(buffer, Surge.Templating.DictionaryVariables.Empty);
+            json.ResetWrittenCount();
+            writer.Reset(json);
+            decoder.Write(cashier, writer);
+            writer.Flush();
+        }
+        Once();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Once();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static bool JsonEquals(JsonElement a, JsonElement b)
     {
         if (a.ValueKind != b.ValueKind)
