@@ -186,12 +186,19 @@ public sealed class MessageDecoder
                 (valueType, hasValue) = (type, true);
             }
         }
-        writer.WritePropertyName(hasKey ? KeyText(field.Key, keyType, key) : field.Key.Type switch
+        if (hasKey && field.Key.Type == FieldType.String)
         {
-            FieldType.String => "",
-            FieldType.Bool => "false",
-            _ => "0",
-        });
+            writer.WritePropertyName(key); // straight from the wire, no string made
+        }
+        else
+        {
+            writer.WritePropertyName(hasKey ? KeyText(field.Key, keyType, key) : field.Key.Type switch
+            {
+                FieldType.String => "",
+                FieldType.Bool => "false",
+                _ => "0",
+            });
+        }
         if (hasValue)
         {
             WriteValue(field.Value, valueType, value, writer);
