@@ -19,12 +19,15 @@ public sealed class VuContext
         _vu = vu;
         Http = new VuHttp(vu, this);
         WebSockets = new VuWebSockets(vu, this);
+        Grpc = new VuGrpc(vu, this);
     }
 
     public VuHttp Http { get; }
 
     /// <summary>WebSocket sessions that record k6's ws_* metrics by themselves.</summary>
     public VuWebSockets WebSockets { get; }
+    /// <summary>Typed gRPC clients on this VU's channels, recording k6's gRPC metrics.</summary>
+    public VuGrpc Grpc { get; }
 
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int VuId => _vu.Id;

@@ -24,6 +24,7 @@ public sealed class EngineContext : IDisposable
         HardStop = hardStop;
         Http = http ?? HttpOptions.Default;
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
+        SharedGrpc = Http.Connections == ConnectionSharing.Shared ? new Grpc.GrpcChannels(Http, shared: true) : null;
     }
 
     /// <summary>The run's `-e` / `.env` variables, for templates' env().</summary>
@@ -56,6 +57,8 @@ public sealed class EngineContext : IDisposable
     public Http2Connections? SharedHttp2 => Http.Connections == ConnectionSharing.Shared
         ? LazyInitializer.EnsureInitialized(ref _sharedHttp2, () => new Http2Connections(Http, shared: true))
         : null;
+    /// <summary>The run's gRPC channels when VUs share connections; null when each VU has its own.</summary>
+    internal Grpc.GrpcChannels? SharedGrpc { get; }
 
     public MetricsRecorder Recorder { get; }
 
@@ -85,5 +88,6 @@ public sealed class EngineContext : IDisposable
         Watchdog.Dispose();
         SharedConnections?.Dispose();
         _sharedHttp2?.Dispose();
+        SharedGrpc?.Dispose();
     }
 }

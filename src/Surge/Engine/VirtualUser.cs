@@ -18,6 +18,7 @@ public sealed class VirtualUser : IDisposable
     private PerVuConnections? _ownConnections;
     private IHttpTransport? _http2;
     private Http2Connections? _ownHttp2;
+    private Grpc.GrpcChannels? _grpc;
     private HttpResponseBuffer? _response;
     private HttpSession? _session;
     private VuContext? _code;
@@ -77,6 +78,9 @@ public sealed class VirtualUser : IDisposable
         return _http1 ??= Debugged(http2: false, new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
 
+    /// <summary>This VU's gRPC channels (made on first use), or the run's when the test shares connections.</summary>
+    internal Grpc.GrpcChannels GrpcChannels => _scenario.Engine.SharedGrpc ?? (_grpc ??= new Grpc.GrpcChannels(_scenario.Engine.Http, shared: false));
+
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
     private IHttpTransport Debugged(bool http2, IHttpTransport transport) =>
         _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session, http2) : transport;
@@ -129,5 +133,6 @@ public sealed class VirtualUser : IDisposable
         _ownConnections?.Dispose();
         _http2?.Dispose();
         _ownHttp2?.Dispose();
+        _grpc?.Dispose();
     }
 }

@@ -21,7 +21,7 @@ internal sealed class ResponseRules
     {
     }
 
-    /// <summary>Rules on anything read into a response buffer: a WebSocket receive's message, say.</summary>
+    /// <summary>Rules of any response kept as a status and a body: a WebSocket message, or a gRPC call's code and message as proto3 JSON.</summary>
     public ResponseRules(IReadOnlyList<CheckPlan> checks, IReadOnlyList<CapturePlan> captures, IReadOnlyList<RecordPlan> records, TagSet baseTags, MetricRegistry registry)
     {
         _checks = [.. checks.Select(check => new CompiledCheck(check, registry.GetSeries(BuiltinMetrics.Checks, baseTags.With("check", check.Name))))];
