@@ -64,7 +64,11 @@ internal static class GrpcBench
     {
         var message = new EchoMessage { Text = "hello" };
 
-        using var bare = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { UseProxy = false } });
+        // The same handler settings as a VU's channel (no cookies, proxy, redirects or decompression), without the byte counting.
+        using var bare = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None },
+        });
         var bareClient = new ChaosService.ChaosServiceClient(bare);
         var bareBytes = await BytesPerCallAsync(() => bareClient.EchoAsync(message).ResponseAsync);
 
@@ -73,11 +77,19 @@ internal static class GrpcBench
         var plan = new ScenarioPlan { Name = "alloc", Executor = new ConstantVusExecutor(1, TimeSpan.FromMinutes(1)), Steps = [] };
         using var scenario = new ScenarioRuntime(plan, engine, StepCompiler.Compile);
         using var vu = scenario.CreateVu();
-        var recordingClient = new ChaosService.ChaosServiceClient(GrpcCalls.Invoker(vu, address, new Scope(scenario.Tags)));
+        var recordingClient = new ChaosService.ChaosServiceClient(GrpcCalls.Invoker(vu, address, new Scope(scenario.Tags, null)));
         var recordingBytes = await BytesPerCallAsync(() => recordingClient.EchoAsync(message).ResponseAsync);
+        // ctx.Grpc gives every call k6's 60 s deadline unless it sets one; Grpc.Net.Client then arms a timer per call.
+        var deadlineClient = new ChaosService.ChaosServiceClient(GrpcCalls.Invoker(vu, address, new Scope(scenario.Tags, TimeSpan.FromSeconds(60))));
+        var deadlineBytes = await BytesPerCallAsync(() => deadlineClient.EchoAsync(message).ResponseAsync);
+        var bareDeadlineBytes = await BytesPerCallAsync(() => bareClient.EchoAsync(message, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync);
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bare Grpc.Net.Client: {bareBytes} B/call; through Surge's recording layer: {recordingBytes} B/call ({recordingBytes - bareBytes:+0;-0;0} B)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            | unary Echo call | bare Grpc.Net.Client | through Surge's recording layer | difference |
+            |---|---:|---:|---:|
+            | no deadline | {bareBytes} B | {recordingBytes} B | {recordingBytes - bareBytes:+0;-0;0} B |
+            | 60 s deadline (ctx.Grpc's default) | {bareDeadlineBytes} B | {deadlineBytes} B | {deadlineBytes - bareDeadlineBytes:+0;-0;0} B |
+            """));
     }
 
     // Process-wide and precise: continuations resume on pool threads and the HTTP/2 read loop runs on its own, so
@@ -101,11 +113,11 @@ internal static class GrpcBench
         return best;
     }
 
-    private sealed class Scope(TagSet tags) : IGrpcCallScope
+    private sealed class Scope(TagSet tags, TimeSpan? timeout) : IGrpcCallScope
     {
         public TagSet Tags => tags;
         public CancellationToken CancellationToken => CancellationToken.None;
-        public TimeSpan? Timeout => TimeSpan.FromSeconds(60);
+        public TimeSpan? Timeout => timeout;
         public Metadata? Metadata => null;
     }
 
