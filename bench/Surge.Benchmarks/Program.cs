@@ -12,8 +12,13 @@ public static class Program
     /// the memory diagnoser counts bytes allocated on every thread, so allocations after an await that resumed on
     /// another thread are included.
     /// </summary>
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
+        if (args is ["grpc-server", ..] or ["grpc-alloc", ..])
+        {
+            await GrpcBench.RunAsync(args);
+            return;
+        }
         var config = DefaultConfig.Instance
             .AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).AsDefault())
             .AddDiagnoser(MemoryDiagnoser.Default);

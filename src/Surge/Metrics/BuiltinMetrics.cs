@@ -18,7 +18,9 @@ public static class BuiltinMetrics
 
     /// <summary>One sample per call, unary or stream, recorded when its status is known; tagged name, status, rpc_type.</summary>
     public static readonly MetricDefinition GrpcReqDuration = new("grpc_req_duration", MetricKind.Trend, MetricContains.Time, "gRPC call time, from start to status");
+    /// <summary>Surge's gRPC counterpart of http_req_failed: a pass for every call whose status was not OK.</summary>
     public static readonly MetricDefinition GrpcReqFailed = new("grpc_req_failed", MetricKind.Rate, Description: "share of gRPC calls whose status was not OK");
+    /// <summary>Streams opened (server, client and bidirectional streaming calls), tagged like their calls without status.</summary>
     public static readonly MetricDefinition GrpcStreams = new("grpc_streams", MetricKind.Counter, Description: "gRPC streams opened");
     public static readonly MetricDefinition GrpcStreamsMsgsSent = new("grpc_streams_msgs_sent", MetricKind.Counter, Description: "messages sent on gRPC streams");
     public static readonly MetricDefinition GrpcStreamsMsgsReceived = new("grpc_streams_msgs_received", MetricKind.Counter, Description: "messages received on gRPC streams");

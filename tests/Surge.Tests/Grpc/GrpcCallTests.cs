@@ -211,6 +211,55 @@ public sealed class GrpcCallTests
     }
 
     [Fact]
+    public async Task A_server_that_closes_the_socket_mid_call_gives_a_named_error_never_a_crash()
+    {
+        // Reads the client's preface and first frames, then closes the connection without a word.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var closer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var socket = await listener.AcceptSocketAsync(stop.Token);
+                await socket.ReceiveAsync(new byte[64], SocketFlags.None, stop.Token);
+                socket.Close();
+            }
+        });
+        var statuses = new List<StatusCode>();
+
+        var summary = await Load.Plan()
+            .BaseUrl($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}")
+            .Scenario("closed", s => s.Iterations(vus: 1, iterations: 4).Run(async ctx =>
+            {
+                try
+                {
+                    await ctx.Grpc.Client<ChaosService.ChaosServiceClient>().EchoAsync(new EchoMessage { Text = "anyone?" });
+                }
+                catch (RpcException e)
+                {
+                    statuses.Add(e.StatusCode);
+                }
+            }))
+            .Build()
+            .RunAsync();
+        await stop.CancelAsync();
+        await closer.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // Grpc.Net.Client says UNAVAILABLE, or INTERNAL when the close came while it was still writing the request.
+        Assert.Equal(4, statuses.Count);
+        Assert.All(statuses, status => Assert.True(status is StatusCode.Unavailable or StatusCode.Internal, $"status {status}"));
+        var series = summary.Find("grpc_req_duration")!.Series;
+        Assert.Equal(4, series.Sum(s => s.Values.Histogram!.TotalCount));
+        Assert.All(series, s =>
+        {
+            Assert.True(s.Tags["status"] is "13" or "14", $"status {s.Tags["status"]}");
+            Assert.Contains(s.Tags["error_code"], Surge.Grpc.GrpcErrors.All);
+        });
+        Assert.Equal(4, summary.Scenarios.Single().CompletedIterations);
+    }
+
+    [Fact]
     public async Task Calls_over_TLS_need_the_certificate_trusted_or_insecureSkipTLSVerify_and_fail_as_tls_otherwise()
     {
         await using var server = await GrpcTestServer.StartAsync(tls: true);
