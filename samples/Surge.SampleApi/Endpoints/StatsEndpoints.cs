@@ -1,3 +1,4 @@
+using Surge.SampleApi.Domain;
 using Surge.SampleApi.Hosting;
 using Surge.SampleApi.Stores;
 
@@ -9,15 +10,17 @@ internal static class StatsEndpoints
     {
         app.MapGet("/health", () => TypedResults.Text("ok"));
 
-        app.MapGet("/stats", (RequestStats stats, IDataStore store) => TypedResults.Json(
-                new StatsView(stats.Total, stats.ByRoute(), StoreKindNames.ToName(store.Kind)),
+        app.MapGet("/stats", (RequestStats stats, IDataStore store, GrpcStats grpc, DomainStats domain) => TypedResults.Json(
+                new StatsView(stats.Total, stats.ByRoute(), StoreKindNames.ToName(store.Kind), grpc.Snapshot(), domain.View()),
                 SampleApiJsonContext.Instance.StatsView))
             .WithMetadata(ExcludedFromStats.Instance);
 
-        app.MapPost("/stats/reset", (RequestStats stats, CapacityLimiter capacity) =>
+        app.MapPost("/stats/reset", (RequestStats stats, CapacityLimiter capacity, GrpcStats grpc, DomainStats domain) =>
             {
                 stats.Reset();
                 capacity.Reset();
+                grpc.Reset();
+                domain.Reset();
                 return TypedResults.NoContent();
             })
             .WithMetadata(ExcludedFromStats.Instance);
