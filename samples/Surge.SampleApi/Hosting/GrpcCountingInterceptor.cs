@@ -48,34 +48,37 @@ internal sealed class GrpcCountingInterceptor(GrpcStats stats) : Interceptor
         });
     }
 
+    // What is read from the context is read before the call: once the framework has answered (a deadline passed),
+    // the context's HTTP request may already be recycled.
     private async Task<T> CountAsync<T>(ServerCallContext context, Func<Task<T>> call)
     {
+        var method = context.Method;
+        var deadline = context.Deadline;
+        var state = context.UserState;
+        var status = GrpcStats.NameOf(StatusCode.Unknown);
         try
         {
             var result = await call();
-            stats.RecordCall(context.Method, StatusOf(context, context.Status.StatusCode));
+            status = GrpcStats.NameOf(context.Status.StatusCode);
             return result;
         }
         catch (RpcException e)
         {
-            stats.RecordCall(context.Method, StatusOf(context, e.StatusCode));
+            status = GrpcStats.NameOf(e.StatusCode);
             throw;
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The framework answers DEADLINE_EXCEEDED itself when the caller's deadline passed; otherwise the caller left.
-            stats.RecordCall(context.Method, StatusOf(context, context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled));
+            // DEADLINE_EXCEEDED when the server's own deadline timer ended the call; CANCELLED when the caller reset the
+            // stream first, which a client whose deadline passed does a moment before the server's timer fires.
+            status = GrpcStats.NameOf(deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled);
             throw;
         }
-        catch (Exception)
+        finally
         {
-            stats.RecordCall(context.Method, StatusOf(context, StatusCode.Unknown));
-            throw;
+            stats.RecordCall(method, state.ContainsKey(ResetKey) ? GrpcStats.StreamReset : status);
         }
     }
-
-    private static string StatusOf(ServerCallContext context, StatusCode code) =>
-        context.UserState.ContainsKey(ResetKey) ? GrpcStats.StreamReset : GrpcStats.NameOf(code);
 
     private sealed class CountingReader<T>(IAsyncStreamReader<T> inner, GrpcStats stats) : IAsyncStreamReader<T>
     {
