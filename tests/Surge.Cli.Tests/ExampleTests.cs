@@ -13,7 +13,7 @@ public sealed class ExampleTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private static string Example(string name)
+    internal static string Example(string name)
     {
         var folder = AppContext.BaseDirectory;
         while (!Directory.Exists(Path.Combine(folder, "examples")))
@@ -50,7 +50,7 @@ public sealed class ExampleTests : IAsyncLifetime
     /// Each failed threshold of a k6 summary export, and whether it judges speed: a trend's statistic (its metric has
     /// an avg), or a counter's per-second rate (a count and a rate, but no passes as rate metrics have).
     /// </summary>
-    private static IEnumerable<(string Key, bool JudgesSpeed)> FailedThresholds(JsonDocument summary)
+    internal static IEnumerable<(string Key, bool JudgesSpeed)> FailedThresholds(JsonDocument summary)
     {
         foreach (var metric in summary.RootElement.GetProperty("metrics").EnumerateObject())
         {
