@@ -55,16 +55,7 @@ internal sealed partial class ReferenceDomain(DomainStats stats)
         return cashier;
     }
 
-    public Outcome<Cashier> GetCashier(string id, ApiProtocol protocol)
-    {
-        if (!_cashiers.TryGetValue(id, out var entry))
-        {
-            return Refuse(protocol, Failure.NotFound, NotFound("cashier", id));
-        }
-
-        stats.Record(protocol, DomainEvent.CashierRead);
-        return entry.Message;
-    }
+    public Outcome<Cashier> GetCashier(string id, ApiProtocol protocol) => Get(_cashiers, "cashier", id, protocol, DomainEvent.CashierRead);
 
     /// <summary>Every cashier in the order they were created, up to <paramref name="limit"/> (0 means all).</summary>
     public Outcome<IReadOnlyList<Cashier>> ListCashiers(int limit, ApiProtocol protocol)
@@ -146,16 +137,7 @@ internal sealed partial class ReferenceDomain(DomainStats stats)
         return invoice;
     }
 
-    public Outcome<Invoice> GetInvoice(string id, ApiProtocol protocol)
-    {
-        if (!_invoices.TryGetValue(id, out var entry))
-        {
-            return Refuse(protocol, Failure.NotFound, NotFound("invoice", id));
-        }
-
-        stats.Record(protocol, DomainEvent.InvoiceRead);
-        return entry.Message;
-    }
+    public Outcome<Invoice> GetInvoice(string id, ApiProtocol protocol) => Get(_invoices, "invoice", id, protocol, DomainEvent.InvoiceRead);
 
     /// <summary>Pays an open invoice in full: amountCents is its total, or 0 for "the total".</summary>
     public Outcome<Invoice> PayInvoice(PayInvoiceRequest request, ApiProtocol protocol)
@@ -237,6 +219,18 @@ internal sealed partial class ReferenceDomain(DomainStats stats)
     {
         stats.Record(protocol, failure);
         return new DomainError(failure, message);
+    }
+
+    private Outcome<T> Get<T>(ConcurrentDictionary<string, Entry<T>> records, string what, string id, ApiProtocol protocol, DomainEvent read)
+        where T : class
+    {
+        if (!records.TryGetValue(id, out var entry))
+        {
+            return Refuse(protocol, Failure.NotFound, NotFound(what, id));
+        }
+
+        stats.Record(protocol, read);
+        return entry.Message;
     }
 
     // Compare-and-swap on the entry read: a concurrent change replaces the entry, the swap fails, and the retry then

@@ -9,28 +9,12 @@ internal static class CashierEndpoints
 {
     public static void MapCashierEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cashiers", CreateAsync);
+        app.MapPost("/cashiers", (HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken) =>
+            ProtoJson.CreateAsync<CreateCashierRequest, Cashier>(request, domain, "/cashiers", domain.CreateCashier, cancellationToken));
         app.MapGet("/cashiers", List);
         app.MapGet("/cashiers/{id}", (string id, ReferenceDomain domain) => ProtoJson.Respond(domain.GetCashier(id, ApiProtocol.Rest)));
         app.MapPut("/cashiers/{id}", UpdateAsync);
         app.MapDelete("/cashiers/{id}", Delete);
-    }
-
-    private static async Task<IResult> CreateAsync(HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken)
-    {
-        var input = await ProtoJson.ReadAsync<CreateCashierRequest>(request, domain, cancellationToken);
-        if (input.Error is { } invalid)
-        {
-            return ProtoJson.Refused(invalid);
-        }
-
-        var created = domain.CreateCashier(input.Value!, ApiProtocol.Rest);
-        if (created.Value is { } cashier)
-        {
-            request.HttpContext.Response.Headers.Location = "/cashiers/" + cashier.Id;
-        }
-
-        return ProtoJson.Respond(created, StatusCodes.Status201Created);
     }
 
     private static IResult List(string? limit, ReferenceDomain domain) =>

@@ -8,30 +8,14 @@ internal static class InvoiceEndpoints
 {
     public static void MapInvoiceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/invoices", CreateAsync);
+        app.MapPost("/invoices", (HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken) =>
+            ProtoJson.CreateAsync<CreateInvoiceRequest, Invoice>(request, domain, "/invoices", domain.CreateInvoice, cancellationToken));
         app.MapPost("/invoices/import", ImportAsync);
         app.MapGet("/invoices/{id}", (string id, ReferenceDomain domain) => ProtoJson.Respond(domain.GetInvoice(id, ApiProtocol.Rest)));
         app.MapPost("/invoices/{id}/pay", (string id, HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken) =>
             ChangeAsync<PayInvoiceRequest>(id, request, domain, domain.PayInvoice, cancellationToken));
         app.MapPost("/invoices/{id}/cancel", (string id, HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken) =>
             ChangeAsync<CancelInvoiceRequest>(id, request, domain, domain.CancelInvoice, cancellationToken));
-    }
-
-    private static async Task<IResult> CreateAsync(HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken)
-    {
-        var input = await ProtoJson.ReadAsync<CreateInvoiceRequest>(request, domain, cancellationToken);
-        if (input.Error is { } invalid)
-        {
-            return ProtoJson.Refused(invalid);
-        }
-
-        var created = domain.CreateInvoice(input.Value!, ApiProtocol.Rest);
-        if (created.Value is { } invoice)
-        {
-            request.HttpContext.Response.Headers.Location = "/invoices/" + invoice.Id;
-        }
-
-        return ProtoJson.Respond(created, StatusCodes.Status201Created);
     }
 
     /// <summary>POST /invoices/import with a JSON array of invoices: all stored, or none (as the gRPC ImportInvoices stream).</summary>

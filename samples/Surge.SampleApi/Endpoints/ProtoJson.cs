@@ -35,6 +35,27 @@ internal static class ProtoJson
         _ => StatusCodes.Status400BadRequest,
     }, error.Message);
 
+    /// <summary>POST of a new record: 201 with its Location (<paramref name="collection"/>/id), or the refusal.</summary>
+    public static async Task<IResult> CreateAsync<TRequest, TRecord>(
+        HttpRequest request, ReferenceDomain domain, string collection, Func<TRequest, ApiProtocol, Outcome<TRecord>> create, CancellationToken cancellationToken)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TRecord : class, IMessage
+    {
+        var input = await ReadAsync<TRequest>(request, domain, cancellationToken);
+        if (input.Error is { } invalid)
+        {
+            return Refused(invalid);
+        }
+
+        var created = create(input.Value!, ApiProtocol.Rest);
+        if (created.Value is { } record)
+        {
+            request.HttpContext.Response.Headers.Location = collection + "/" + record.Descriptor.FindFieldByName("id").Accessor.GetValue(record);
+        }
+
+        return Respond(created, StatusCodes.Status201Created);
+    }
+
     /// <summary>The body as one message, or the refusal (counted as invalid) that names what is wrong with it.</summary>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, ReferenceDomain domain, CancellationToken cancellationToken)
         where T : class, IMessage<T>, new()
