@@ -263,7 +263,7 @@ public static class ConsoleSummary
             case MetricKind.Rate:
                 var share = DisplayFormat.Percent(values.Stat("rate", elapsed)!.Value);
                 var fails = values.Samples - values.Passes;
-                cells = definition.Name == BuiltinMetrics.HttpReqFailed.Name
+                cells = definition.Name == BuiltinMetrics.HttpReqFailed.Name || definition.Name == BuiltinMetrics.GrpcReqFailed.Name
                     ? [new(share), new(Invariant($"{values.Passes} out of {values.Samples}"))]
                     : [new(share), new(Invariant($"✓ {values.Passes}"), CellStyle.Pass), new(Invariant($"✗ {fails}"), CellStyle.Fail)];
                 break;

@@ -6,7 +6,7 @@ namespace Surge.Scripting;
 
 /// <summary>
 /// What a test file compiles against: the running framework's assemblies (from the host's trusted platform
-/// assemblies, as reference packs need not be installed where surge runs) plus Surge.Core. Built once per process:
+/// assemblies, as reference packs need not be installed where surge runs) plus Surge.Core and the gRPC client libraries. Built once per process:
 /// reading ~170 assemblies' metadata is most of a warm compile's cost.
 /// </summary>
 internal static class FrameworkReferences
@@ -40,6 +40,10 @@ internal static class FrameworkReferences
                 .Where(path => string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal)));
         }
         paths.Add(surgeCore);
+        // gRPC: the client types Surge's API speaks (CallInvoker, Metadata, GrpcChannel) and what generated stubs need.
+        paths.Add(typeof(global::Grpc.Core.CallInvoker).Assembly.Location);
+        paths.Add(typeof(global::Grpc.Net.Client.GrpcChannel).Assembly.Location);
+        paths.Add(typeof(global::Google.Protobuf.IMessage).Assembly.Location);
         return [.. paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }
 }

@@ -103,8 +103,9 @@ public static class TestFileCompiler
     private static (byte[] Image, EntryPoint EntryPoint) Emit(string source, string fileName, CancellationToken cancellationToken)
     {
         var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, fileName, Encoding.UTF8, cancellationToken);
+        var stubs = ProtoStubs.Generate(ProtoStubs.Named(source, fileName), ParseOptions, cancellationToken);
         var compilation = CSharpCompilation.Create(
-            AssemblyNameFor(fileName), [ImplicitUsingsTree, tree], FrameworkReferences.All, CompilationOptions);
+            AssemblyNameFor(fileName), [ImplicitUsingsTree, tree, .. stubs], FrameworkReferences.All, CompilationOptions);
 
         using var image = new MemoryStream();
         var result = compilation.Emit(image, options: EmitOptions, cancellationToken: cancellationToken);

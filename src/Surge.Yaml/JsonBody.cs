@@ -79,33 +79,52 @@ internal static partial class JsonBody
 
     private static void WriteScalar(Utf8JsonWriter writer, YamlScalarNode scalar)
     {
+        var (kind, text) = Classify(scalar);
+        switch (kind)
+        {
+            case Surge.Grpc.ProtoJsonKind.Null:
+                writer.WriteNullValue();
+                break;
+            case Surge.Grpc.ProtoJsonKind.Bool:
+                writer.WriteBooleanValue(text == "true");
+                break;
+            case Surge.Grpc.ProtoJsonKind.Number:
+                // Written as given, so 1.50 or 12345678901234567890 are not rounded through a double.
+                writer.WriteRawValue(text);
+                break;
+            default:
+                writer.WriteStringValue(text);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The JSON kind of a YAML scalar and its JSON text: quoted (or !!str) scalars are strings; plain ones that YAML's
+    /// core schema reads as null, booleans or numbers keep that type (numbers as written when JSON spells them so).
+    /// </summary>
+    public static (Surge.Grpc.ProtoJsonKind Kind, string Text) Classify(YamlScalarNode scalar)
+    {
         var text = scalar.Value ?? "";
         if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && scalar.Tag.Value == StringTag))
         {
-            writer.WriteStringValue(text);
+            return (Surge.Grpc.ProtoJsonKind.String, text);
         }
-        else if (YamlSource.IsNull(scalar))
+        if (YamlSource.IsNull(scalar))
         {
-            writer.WriteNullValue();
+            return (Surge.Grpc.ProtoJsonKind.Null, "null");
         }
-        else if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        if (text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
         {
-            writer.WriteBooleanValue(text[0] is 't' or 'T');
+            return (Surge.Grpc.ProtoJsonKind.Bool, text[0] is 't' or 'T' ? "true" : "false");
         }
-        else if (JsonNumber().IsMatch(text))
+        if (JsonNumber().IsMatch(text))
         {
-            // Written as given, so 1.50 or 12345678901234567890 are not rounded through a double.
-            writer.WriteRawValue(text);
+            return (Surge.Grpc.ProtoJsonKind.Number, text);
         }
-        else if (YamlNumber().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            // YAML numbers that JSON spells differently: +1, 007, .5, 1.
-            writer.WriteNumberValue(number);
-        }
-        else
-        {
-            writer.WriteStringValue(text);
-        }
+        // YAML numbers that JSON spells differently: +1, 007, .5, 1.
+        return YamlNumber().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? (Surge.Grpc.ProtoJsonKind.Number, number.ToString("R", CultureInfo.InvariantCulture))
+            : (Surge.Grpc.ProtoJsonKind.String, text);
     }
 
     /// <summary>Values and bytes written so far: aliases repeat nodes, so a few lines can expand without end.</summary>

@@ -10,7 +10,7 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
 {
     private static readonly string[] TopLevelKeys = ["options", "profiles", "metrics", "thresholds", "data", "setup", "teardown", "verify", "scenarios", "vus", "duration", "iterations", "stages", "requests"];
     private static readonly string[] ShortcutKeys = ["vus", "duration", "iterations", "stages", "requests"];
-    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections", "maxRedirects", "cookieJar", "noCookiesReset"];
+    private static readonly string[] OptionKeys = ["baseUrl", "summaryTrendStats", "tags", "maxSeriesPerMetric", "insecureSkipTLSVerify", "connections", "maxRedirects", "cookieJar", "noCookiesReset", "grpc"];
     private static readonly string[] ConnectionModes = ["per-vu", "shared"];
     private const string DefaultScenarioName = "default";
 
@@ -31,6 +31,10 @@ internal sealed class PlanReader(YamlSource source, YamlLoadSettings settings)
         options.AllowOnly(OptionKeys);
         var metrics = root.Optional("metrics") is { } metricsNode ? CustomMetrics(metricsNode) : [];
         var requests = new RequestReader(source, BaseUrl(options), metrics);
+        if (options.Optional("grpc") is { } grpcOptions)
+        {
+            requests.GrpcOptions(grpcOptions);
+        }
         var thresholds = root.Optional("thresholds") is { } thresholdsNode ? new ThresholdReader(source, metrics).ReadAll(thresholdsNode) : [];
         var executors = new ExecutorReader(source);
         var data = root.Optional("data") is { } dataNode ? new DataReader(source).ReadAll(dataNode) : new Dictionary<string, DataSourcePlan>();

@@ -9,7 +9,7 @@ namespace Surge.Yaml;
 /// Reads a scenario's `requests:` list into <see cref="RequestStep"/>s, resolving relative URLs, and
 /// `- think: 2s` (or `1s-3s`) items into <see cref="ThinkStep"/>s.
 /// </summary>
-internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnlyList<MetricDefinition> customMetrics)
+internal sealed partial class RequestReader(YamlSource source, string? baseUrl, IReadOnlyList<MetricDefinition> customMetrics)
 {
     private static readonly string[] Keys = ["name", "method", "url", "headers", "body", "json", "expectedStatuses", "timeout", "tags", "httpVersion", "checks", "capture", "record", "cookies", "maxRedirects"];
     private static readonly string[] Verbs = ["get", "post", "put", "patch", "delete", "head"];
@@ -76,6 +76,10 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         {
             map.AllowOnly(["log"]);
             return new LogStep(source.TextOrEmpty(map.Optional("log")!, "log")) { Location = source.At(map.Optional("log")!) };
+        }
+        if (map.KeyNode("grpc") is not null)
+        {
+            return Grpc(source.Map(node, "a grpc step"), node);
         }
         map = source.Map(node, "a request");
         var verb = Verbs.FirstOrDefault(v => map.KeyNode(v) is not null);
@@ -196,6 +200,7 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
             var check = kind switch
             {
                 "status" => new CheckPlan($"status is {Describe(value)}", CheckKind.Status) { Statuses = StatusesOf(value, map.KeyNode(kind)!) },
+                "header" when _readingGrpc => throw source.Error(map.KeyNode(kind)!, "a grpc step's checks read status, jsonPath, bodyContains, bodyMatches or duration; the response's metadata is not checked"),
                 "header" => new CheckPlan($"header {source.Text(value, "header")}" + (expected is null ? " exists" : $" is {expected}"), CheckKind.Header)
                     { Subject = source.Text(value, "header"), Expected = expected },
                 "jsonPath" => new CheckPlan($"{source.Text(value, "jsonPath")}" + (expected is null ? " exists" : $" is {expected}"), CheckKind.JsonPath)
@@ -218,7 +223,8 @@ internal sealed class RequestReader(YamlSource source, string? baseUrl, IReadOnl
         : source.Text(node, "status");
 
     private StatusRanges StatusesOf(YamlNode node, YamlNode key) =>
-        node is YamlSequenceNode ? Statuses(node, key) : Statuses(new YamlSequenceNode(node), key);
+        _readingGrpc ? GrpcStatuses(node)
+        : node is YamlSequenceNode ? Statuses(node, key) : Statuses(new YamlSequenceNode(node), key);
 
     private string JsonPathText(YamlNode node)
     {

@@ -52,6 +52,37 @@ public sealed class CSharpTestFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_proto_the_test_file_names_exits_104_at_the_protos_line_before_any_request()
+    {
+        var folder = Directory.CreateTempSubdirectory("surge-proto-");
+        try
+        {
+            var proto = Path.Combine(folder.FullName, "orders.proto");
+            File.WriteAllText(proto, "syntax = \"proto3\";\npackage orders;\nservice Orders {\n  rpc Get (Missing) returns (Missing);\n}\n");
+            var file = Path.Combine(folder.FullName, "orders.cs");
+            File.WriteAllText(file, $$"""
+                // surge:proto orders.proto
+                public static class OrdersTest
+                {
+                    public static TestPlan Plan() => Load.Plan()
+                        .Scenario("items", s => s.Iterations(vus: 1, iterations: 5).Get("{{_api.BaseAddress}}items"))
+                        .Build();
+                }
+                """);
+
+            var run = await SurgeProcess.RunAsync("run", file, "--quiet");
+
+            Assert.Equal(104, run.ExitCode);
+            Assert.Contains($"{proto}:4:12: \"Missing\" is not defined.", run.Stderr, StringComparison.Ordinal);
+            Assert.Equal(0, _api.RequestCount);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_exception_in_the_plan_method_exits_107_with_its_line()
     {
         var file = WriteCSharp("public static class Failing\n{\n    public static TestPlan Plan() =>\n        throw new InvalidOperationException(\"no plan today\");\n}\n");

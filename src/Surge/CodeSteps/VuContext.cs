@@ -18,9 +18,13 @@ public sealed class VuContext
     {
         _vu = vu;
         Http = new VuHttp(vu, this);
+        Grpc = new VuGrpc(vu, this);
     }
 
     public VuHttp Http { get; }
+
+    /// <summary>Typed gRPC clients on this VU's channels, recording k6's gRPC metrics.</summary>
+    public VuGrpc Grpc { get; }
 
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int VuId => _vu.Id;

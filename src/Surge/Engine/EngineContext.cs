@@ -22,6 +22,7 @@ public sealed class EngineContext : IDisposable
         HardStop = hardStop;
         Http = http ?? HttpOptions.Default;
         SharedConnections = Http.Connections == ConnectionSharing.Shared ? new SharedConnections() : null;
+        SharedGrpc = Http.Connections == ConnectionSharing.Shared ? new Grpc.GrpcChannels(Http, shared: true) : null;
     }
 
     /// <summary>The run's `-e` / `.env` variables, for templates' env().</summary>
@@ -50,6 +51,9 @@ public sealed class EngineContext : IDisposable
     /// <summary>The run's connection pool when <see cref="HttpOptions.Connections"/> is shared; null when each VU has its own.</summary>
     public SharedConnections? SharedConnections { get; }
 
+    /// <summary>The run's gRPC channels when VUs share connections; null when each VU has its own.</summary>
+    internal Grpc.GrpcChannels? SharedGrpc { get; }
+
     public MetricsRecorder Recorder { get; }
 
     public TagSet RunTags { get; }
@@ -66,5 +70,6 @@ public sealed class EngineContext : IDisposable
     {
         Watchdog.Dispose();
         SharedConnections?.Dispose();
+        SharedGrpc?.Dispose();
     }
 }

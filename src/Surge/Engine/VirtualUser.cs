@@ -16,6 +16,7 @@ public sealed class VirtualUser : IDisposable
     private IHttpTransport? _http1;
     private PerVuConnections? _ownConnections;
     private IHttpTransport? _http2;
+    private Grpc.GrpcChannels? _grpc;
     private HttpResponseBuffer? _response;
     private HttpSession? _session;
     private VuContext? _code;
@@ -73,6 +74,9 @@ public sealed class VirtualUser : IDisposable
         return _http1 ??= Debugged(new Http1Client((IConnectionSource?)engine.SharedConnections ?? (_ownConnections = new PerVuConnections()), engine.Http, engine.Watchdog, Session));
     }
 
+    /// <summary>This VU's gRPC channels (made on first use), or the run's when the test shares connections.</summary>
+    internal Grpc.GrpcChannels GrpcChannels => _scenario.Engine.SharedGrpc ?? (_grpc ??= new Grpc.GrpcChannels(_scenario.Engine.Http, shared: false));
+
     // Once per VU and protocol: a run without --http-debug keeps the bare transport.
     private IHttpTransport Debugged(IHttpTransport transport) => _scenario.Engine.HttpDebug is { } debug ? debug.Transport(transport, Session) : transport;
 
@@ -109,5 +113,6 @@ public sealed class VirtualUser : IDisposable
         _http1?.Dispose();
         _ownConnections?.Dispose();
         _http2?.Dispose();
+        _grpc?.Dispose();
     }
 }

@@ -13,6 +13,16 @@ public static class BuiltinMetrics
     public static readonly MetricDefinition HttpReqReceiving = new("http_req_receiving", MetricKind.Trend, MetricContains.Time, "time reading the response body");
     public static readonly MetricDefinition HttpReqFailed = new("http_req_failed", MetricKind.Rate, Description: "share of requests with an unexpected status or a network error");
 
+    // gRPC, under k6's names (k6/net/grpc). k6 has no failure rate for gRPC; grpc_req_failed is Surge's, shaped like
+    // http_req_failed: a call fails when its status is not OK (a broken connection or reset stream included).
+
+    /// <summary>One sample per call, unary or stream, recorded when its status is known; tagged name, status, rpc_type.</summary>
+    public static readonly MetricDefinition GrpcReqDuration = new("grpc_req_duration", MetricKind.Trend, MetricContains.Time, "gRPC call time, from start to status");
+    public static readonly MetricDefinition GrpcReqFailed = new("grpc_req_failed", MetricKind.Rate, Description: "share of gRPC calls whose status was not OK");
+    public static readonly MetricDefinition GrpcStreams = new("grpc_streams", MetricKind.Counter, Description: "gRPC streams opened");
+    public static readonly MetricDefinition GrpcStreamsMsgsSent = new("grpc_streams_msgs_sent", MetricKind.Counter, Description: "messages sent on gRPC streams");
+    public static readonly MetricDefinition GrpcStreamsMsgsReceived = new("grpc_streams_msgs_received", MetricKind.Counter, Description: "messages received on gRPC streams");
+
     /// <summary>
     /// Latency seen by a user who arrived on schedule: service time plus the delay between the iteration's
     /// intended start and its actual start. Only open-model (arrival-rate) scenarios have an intended start,
@@ -64,7 +74,8 @@ public static class BuiltinMetrics
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
         HttpReqs, HttpReqDuration, HttpReqBlocked, HttpReqConnecting, HttpReqTlsHandshaking, HttpReqSending,
-        HttpReqWaiting, HttpReqReceiving, HttpReqFailed, HttpReqLatency, IterationStartDelay, Iterations,
+        HttpReqWaiting, HttpReqReceiving, HttpReqFailed, HttpReqLatency, GrpcReqDuration, GrpcReqFailed, GrpcStreams,
+        GrpcStreamsMsgsSent, GrpcStreamsMsgsReceived, IterationStartDelay, Iterations,
         IterationDuration, DroppedIterations, DataSent, DataReceived, Vus, VusMax, Checks, GroupDuration,
         .. Generator,
     ];

@@ -52,7 +52,7 @@ internal sealed class TlsServer : IAsyncDisposable
     }
 
     // Exported and re-imported as PFX so that SslStream on the server side can use the private key.
-    private static X509Certificate2 SelfSignedCertificate()
+    internal static X509Certificate2 SelfSignedCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);

@@ -17,10 +17,16 @@ internal sealed class ResponseRules
     private readonly CompiledRecord[] _records;
 
     public ResponseRules(RequestStep step, TagSet baseTags, MetricRegistry registry)
+        : this(step.Checks, step.Captures, step.Records, baseTags, registry)
     {
-        _checks = [.. step.Checks.Select(check => new CompiledCheck(check, registry.GetSeries(BuiltinMetrics.Checks, baseTags.With("check", check.Name))))];
-        _captures = [.. step.Captures.Select(capture => new CompiledCapture(capture))];
-        _records = [.. step.Records.Select(record => new CompiledRecord(record, registry.GetSeries(record.Metric, baseTags)))];
+    }
+
+    /// <summary>Rules of any response kept as a status and a body: gRPC steps keep the code and the message as proto3 JSON.</summary>
+    public ResponseRules(IReadOnlyList<CheckPlan> checks, IReadOnlyList<CapturePlan> captures, IReadOnlyList<RecordPlan> records, TagSet baseTags, MetricRegistry registry)
+    {
+        _checks = [.. checks.Select(check => new CompiledCheck(check, registry.GetSeries(BuiltinMetrics.Checks, baseTags.With("check", check.Name))))];
+        _captures = [.. captures.Select(capture => new CompiledCapture(capture))];
+        _records = [.. records.Select(record => new CompiledRecord(record, registry.GetSeries(record.Metric, baseTags)))];
         NeedsResponse = _captures.Length > 0 || _checks.Any(c => c.Plan.Kind is not (CheckKind.Status or CheckKind.Duration))
             || _records.Any(r => r.Plan.JsonPath is not null);
     }

@@ -30,6 +30,7 @@ public static class StepCompiler
     internal static IStepRunner Compile(Step step, StepContext context) => step switch
     {
         RequestStep request => new RequestRunner(request, context),
+        GrpcStep grpc => new GrpcRunner(grpc, context),
         ThinkStep think => new ThinkRunner(think),
         GroupStep group => new GroupRunner(group, context),
         LoopStep loop => new LoopRunner(loop, context),
