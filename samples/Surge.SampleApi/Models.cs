@@ -20,7 +20,13 @@ internal sealed record CartLine(int ItemId, long Quantity);
 
 internal sealed record CartView(IReadOnlyList<CartLine> Items, long TotalQuantity);
 
-internal sealed record StatsView(long Requests, IReadOnlyDictionary<string, long> ByRoute, string Store, WebSocketStatsView WebSockets);
+internal sealed record StatsView(
+    long Requests,
+    IReadOnlyDictionary<string, long> ByRoute,
+    string Store,
+    WebSocketStatsView WebSockets,
+    Hosting.GrpcCounts Grpc,
+    Domain.DomainStatsView Domain);
 
 internal sealed record DelayResult(int DelayedMs);
 

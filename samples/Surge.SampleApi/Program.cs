@@ -41,13 +41,23 @@ catch (ArgumentException e)
 }
 catch (IOException e)
 {
-    Console.Error.WriteLine($"error: cannot listen on {options.Host}:{options.Port}: {e.Message}");
+    Console.Error.WriteLine($"error: cannot listen on {options.Host}: {e.Message}");
     return 1;
 }
 
 await using (host)
 {
-    Console.WriteLine($"Surge sample API ({StoreKindNames.ToName(host.Store)} store) listening on {host.BaseAddress}");
+    Console.WriteLine($"Surge sample API ({StoreKindNames.ToName(host.Store)} store) listening on {host.BaseAddress} (HTTP/1.1)");
+    if (host.H2cAddress is { } h2c)
+    {
+        Console.WriteLine($"  gRPC and REST over HTTP/2 without TLS (h2c, prior knowledge) on {h2c}");
+    }
+
+    if (host.TlsAddress is { } tls)
+    {
+        Console.WriteLine($"  gRPC and REST over TLS (HTTP/1.1 and HTTP/2 by ALPN) on {tls}, self-signed certificate SHA-256 {host.TlsCertificate!.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
+    }
+
     var capacity = options.Capacity;
     Console.WriteLine(FormattableString.Invariant(
         $"GET /capacity: {capacity.Concurrency} at a time, {capacity.ServiceTime.TotalMilliseconds} ms each, {capacity.Queue} may wait: capacity {capacity.RequestsPerSecond:0.#} requests/s"));

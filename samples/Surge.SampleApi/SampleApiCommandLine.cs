@@ -7,16 +7,21 @@ namespace Surge.SampleApi;
 internal static class SampleApiCommandLine
 {
     public const int DefaultPort = 5000;
+    public const int DefaultH2cPort = 5001;
+    public const int DefaultTlsPort = 5002;
 
     private const int MaxServiceMs = 60_000;
     private const int MaxSlots = 100_000;
 
     public const string Usage = """
-        Usage: Surge.SampleApi [--store json-file|sqlite] [--port N] [--host 127.0.0.1] [--data DIR]
-                               [--capacity-concurrency N] [--capacity-service-ms MS] [--capacity-queue N]
+        Usage: Surge.SampleApi [--store json-file|sqlite] [--port N] [--h2c-port N] [--tls-port N] [--host 127.0.0.1]
+                               [--data DIR] [--capacity-concurrency N] [--capacity-service-ms MS] [--capacity-queue N]
           --store                 json-file: naive data.json store that loses records under concurrent writes
                                   sqlite:    SQLite database in WAL mode, a committed transaction per write (default)
-          --port                  TCP port, 0 for any free port (default 5000)
+          --port                  TCP port for HTTP/1.1, 0 for any free port (default 5000)
+          --h2c-port              TCP port for HTTP/2 without TLS (prior knowledge), where gRPC is served (default 5001)
+          --tls-port              TCP port for TLS, HTTP/1.1 and HTTP/2 by ALPN, gRPC too, with a self-signed
+                                  certificate made at start (default 5002)
           --host                  loopback address to bind: 127.0.0.1, ::1 or localhost (default 127.0.0.1)
           --data                  directory for the store's files (default: a temporary directory deleted on exit)
           --capacity-concurrency  GET /capacity serves this many requests at once (default 4)
@@ -30,7 +35,7 @@ internal static class SampleApiCommandLine
 
     public static Result Parse(IReadOnlyList<string> args)
     {
-        var options = new SampleApiOptions { Port = DefaultPort };
+        var options = new SampleApiOptions { Port = DefaultPort, H2cPort = DefaultH2cPort, TlsPort = DefaultTlsPort };
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -39,7 +44,7 @@ internal static class SampleApiCommandLine
                 return new Result(null, ShowHelp: true, null);
             }
 
-            if (name is not ("--store" or "--port" or "--host" or "--data" or "--capacity-concurrency" or "--capacity-service-ms" or "--capacity-queue"))
+            if (name is not ("--store" or "--port" or "--h2c-port" or "--tls-port" or "--host" or "--data" or "--capacity-concurrency" or "--capacity-service-ms" or "--capacity-queue"))
             {
                 return Fail($"unknown argument '{name}'");
             }
@@ -61,8 +66,14 @@ internal static class SampleApiCommandLine
                 case "--port" when TryReadInt(value, 0, 65535, out var port):
                     options = options with { Port = port };
                     break;
-                case "--port":
-                    return Fail($"--port must be a number from 0 to 65535, not '{value}'");
+                case "--h2c-port" when TryReadInt(value, 0, 65535, out var port):
+                    options = options with { H2cPort = port };
+                    break;
+                case "--tls-port" when TryReadInt(value, 0, 65535, out var port):
+                    options = options with { TlsPort = port };
+                    break;
+                case "--port" or "--h2c-port" or "--tls-port":
+                    return Fail($"{name} must be a number from 0 to 65535, not '{value}'");
                 case "--host":
                     options = options with { Host = value };
                     break;

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Surge.SampleApi.Domain;
 using Surge.SampleApi.Endpoints;
 using Surge.SampleApi.Hosting;
+using Surge.SampleApi.Services;
 using Surge.SampleApi.Stores;
 
 namespace Surge.SampleApi;
@@ -15,20 +17,45 @@ public sealed class SampleApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RequestStats _stats;
+    private readonly GrpcStats _grpcStats;
+    private readonly DomainStats _domainStats;
     private readonly string? _ownedDataDirectory;
     private int _disposed;
 
-    private SampleApiHost(WebApplication app, RequestStats stats, Uri baseAddress, StoreKind store, string? ownedDataDirectory)
+    private SampleApiHost(WebApplication app, Listeners listeners, StoreKind store, string? ownedDataDirectory)
     {
         _app = app;
-        _stats = stats;
-        BaseAddress = baseAddress;
+        _stats = app.Services.GetRequiredService<RequestStats>();
+        _grpcStats = app.Services.GetRequiredService<GrpcStats>();
+        _domainStats = app.Services.GetRequiredService<DomainStats>();
+        BaseAddress = listeners.UriOf(Uri.UriSchemeHttp, listeners.Http)!;
+        H2cAddress = listeners.UriOf(Uri.UriSchemeHttp, listeners.H2c);
+        TlsAddress = listeners.UriOf(Uri.UriSchemeHttps, listeners.Tls);
+        TlsCertificate = listeners.Certificate;
         Store = store;
         _ownedDataDirectory = ownedDataDirectory;
     }
 
     /// <summary>Where the API listens, with a trailing slash, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The h2c port (HTTP/2 only, prior knowledge) that serves gRPC and the REST API, or null without one.</summary>
+    public Uri? H2cAddress { get; }
+
+    /// <summary>The TLS port (HTTP/1.1 and HTTP/2 by ALPN) that serves gRPC and the REST API, or null without one.</summary>
+    public Uri? TlsAddress { get; }
+
+    /// <summary>The TLS port's self-signed certificate, for a client that trusts exactly this one; null without the port.</summary>
+    public X509Certificate2? TlsCertificate { get; }
+
+    /// <summary>gRPC calls by method and status, and stream messages, since start or the last POST /stats/reset.</summary>
+    public GrpcCounts Grpc => _grpcStats.Snapshot();
+
+    /// <summary>What the cashiers/invoices domain did for REST requests since start or the last reset.</summary>
+    public DomainCounts RestDomain => _domainStats.Snapshot(ApiProtocol.Rest);
+
+    /// <summary>What the cashiers/invoices domain did for gRPC calls since start or the last reset.</summary>
+    public DomainCounts GrpcDomain => _domainStats.Snapshot(ApiProtocol.Grpc);
 
     public StoreKind Store { get; }
 
@@ -49,9 +76,12 @@ public sealed class SampleApiHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var address = options.PrivateAddress ?? ParseLoopback(options.Host);
-        if (options.Port is < 0 or > IPEndPoint.MaxPort)
+        foreach (var port in new[] { options.Port, options.H2cPort, options.TlsPort })
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 (any free port) and 65535.");
+            if (port is < 0 or > IPEndPoint.MaxPort)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), port, "Port must be between 0 (any free port) and 65535.");
+            }
         }
 
         if (options.Capacity is { Concurrency: < 1 } or { Queue: < 0 } || options.Capacity.ServiceTime <= TimeSpan.Zero)
@@ -65,17 +95,14 @@ public sealed class SampleApiHost : IAsyncDisposable
             : null;
         var dataDirectory = options.DataDirectory ?? ownedDataDirectory!;
         WebApplication? app = null;
+        var listeners = new Listeners(address, options.TlsPort is null ? null : SelfSignedCertificate.Create(address));
         try
         {
             Directory.CreateDirectory(dataDirectory);
-            var stats = new RequestStats();
-            app = Build(options, new IPEndPoint(address, options.Port), dataDirectory, stats);
+            app = Build(options, listeners, dataDirectory);
             await app.Services.GetRequiredService<IDataStore>().InitializeAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
-            var port = new Uri(app.Services.GetRequiredService<IServer>().Features
-                .GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-            var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-            return new SampleApiHost(app, stats, new UriBuilder(Uri.UriSchemeHttp, host, port, "/").Uri, options.Store, ownedDataDirectory);
+            return new SampleApiHost(app, listeners, options.Store, ownedDataDirectory);
         }
         catch
         {
@@ -84,6 +111,7 @@ public sealed class SampleApiHost : IAsyncDisposable
                 await app.DisposeAsync();
             }
 
+            listeners.Certificate?.Dispose();
             DeleteDirectory(ownedDataDirectory);
             throw;
         }
@@ -98,6 +126,7 @@ public sealed class SampleApiHost : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
+        TlsCertificate?.Dispose();
         DeleteDirectory(_ownedDataDirectory);
     }
 
@@ -118,8 +147,9 @@ public sealed class SampleApiHost : IAsyncDisposable
             nameof(host));
     }
 
-    private static WebApplication Build(SampleApiOptions options, IPEndPoint endPoint, string dataDirectory, RequestStats stats)
+    private static WebApplication Build(SampleApiOptions options, Listeners listeners, string dataDirectory)
     {
+        var stats = new RequestStats();
         // The empty builder reads no appsettings or ASPNETCORE_* variables, so the host behaves the same wherever
         // it is started from, and it registers no per-request logging.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
@@ -131,7 +161,25 @@ public sealed class SampleApiHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(endPoint);
+            kestrel.Listen(listeners.Address, options.Port, listen => listeners.Http = listen);
+            if (options.H2cPort is { } h2c)
+            {
+                kestrel.Listen(listeners.Address, h2c, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listeners.H2c = listen;
+                });
+            }
+
+            if (options.TlsPort is { } tls)
+            {
+                kestrel.Listen(listeners.Address, tls, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(listeners.Certificate!);
+                    listeners.Tls = listen;
+                });
+            }
         });
 
         var services = builder.Services;
@@ -143,6 +191,11 @@ public sealed class SampleApiHost : IAsyncDisposable
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Carts>();
         services.AddSingleton(new CapacityLimiter(options.Capacity));
+        services.AddSingleton<GrpcStats>();
+        services.AddSingleton<DomainStats>();
+        services.AddSingleton<ReferenceDomain>();
+        services.AddGrpc(grpc => grpc.Interceptors.Add<GrpcCountingInterceptor>());
+        services.AddGrpcReflection();
         services.AddSingleton<IDataStore>(_ => options.Store switch
         {
             StoreKind.JsonFile => new JsonFileStore(Path.Combine(dataDirectory, "data.json")),
@@ -173,7 +226,38 @@ public sealed class SampleApiHost : IAsyncDisposable
         app.MapTestHelperEndpoints();
         app.MapCapacityEndpoints();
         app.MapWebSocketEndpoints();
+        app.MapCashierEndpoints();
+        app.MapInvoiceEndpoints();
+        app.MapGrpcService<CashierGrpcService>();
+        app.MapGrpcService<InvoiceGrpcService>();
+        app.MapGrpcService<ChaosGrpcService>();
+        app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>The address, the TLS certificate, and each port's listen options, which Kestrel fills in with the bound port.</summary>
+    private sealed class Listeners(IPAddress address, X509Certificate2? certificate)
+    {
+        public IPAddress Address => address;
+
+        public X509Certificate2? Certificate => certificate;
+
+        public ListenOptions? Http { get; set; }
+
+        public ListenOptions? H2c { get; set; }
+
+        public ListenOptions? Tls { get; set; }
+
+        public Uri? UriOf(string scheme, ListenOptions? listen)
+        {
+            if (listen is null)
+            {
+                return null;
+            }
+
+            var host = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+            return new UriBuilder(scheme, host, listen.IPEndPoint!.Port, "/").Uri;
+        }
     }
 
     private static void DeleteDirectory(string? directory)

@@ -26,6 +26,18 @@ public sealed record SampleApiOptions
     /// </summary>
     public System.Net.IPAddress? PrivateAddress { get; init; }
 
+    /// <summary>
+    /// A cleartext HTTP/2-only port (h2c with prior knowledge) for gRPC and HTTP/2 clients: 0 picks a free one, null
+    /// listens on none. The HTTP/1.1 <see cref="Port"/> serves no gRPC, since gRPC needs HTTP/2.
+    /// </summary>
+    public int? H2cPort { get; init; }
+
+    /// <summary>
+    /// A TLS port serving HTTP/1.1 and HTTP/2, chosen by ALPN, with a self-signed certificate made in memory at start
+    /// (<see cref="SampleApiHost.TlsCertificate"/>): 0 picks a free one, null listens on none.
+    /// </summary>
+    public int? TlsPort { get; init; }
+
     /// <summary>Where the store's files live; null means a fresh temporary directory that is deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
 

@@ -276,9 +276,9 @@ internal sealed partial class RequestReader(YamlSource source, string? baseUrl, 
             var record = new RecordPlan(metric) { Location = source.At(item) };
             if (map.KeyNode("status") is { } statusKey)
             {
-                record = metric.Kind == MetricKind.Rate
+                record = metric.Kind is MetricKind.Rate or MetricKind.Counter
                     ? record with { PassWhenStatus = StatusesOf(map.Optional("status")!, statusKey) }
-                    : throw source.Error(statusKey, $"status: passes or fails a rate; '{name}' is a {metric.Kind.ToString().ToLowerInvariant()}");
+                    : throw source.Error(statusKey, $"status: passes or fails a rate, or counts into a counter; '{name}' is a {metric.Kind.ToString().ToLowerInvariant()}");
             }
             else if (map.Optional("duration") is { } duration && source.Boolean(duration, "duration"))
             {

@@ -3,20 +3,20 @@ namespace Surge.SampleApi.Tests;
 public sealed class CommandLineTests
 {
     [Fact]
-    public void No_arguments_mean_the_sqlite_store_on_port_5000_of_127_0_0_1()
+    public void No_arguments_mean_the_sqlite_store_on_port_5000_of_127_0_0_1_with_h2c_on_5001_and_tls_on_5002()
     {
         var result = SampleApiCommandLine.Parse([]);
 
-        Assert.Equal(new SampleApiOptions { Store = StoreKind.Sqlite, Port = 5000, Host = "127.0.0.1" }, result.Options);
+        Assert.Equal(new SampleApiOptions { Store = StoreKind.Sqlite, Port = 5000, H2cPort = 5001, TlsPort = 5002, Host = "127.0.0.1" }, result.Options);
     }
 
     [Fact]
     public void Every_option_is_read()
     {
-        var result = SampleApiCommandLine.Parse(["--store", "json-file", "--port", "0", "--host", "localhost", "--data", "/tmp/d"]);
+        var result = SampleApiCommandLine.Parse(["--store", "json-file", "--port", "0", "--h2c-port", "6001", "--tls-port", "0", "--host", "localhost", "--data", "/tmp/d"]);
 
         Assert.Equal(
-            new SampleApiOptions { Store = StoreKind.JsonFile, Port = 0, Host = "localhost", DataDirectory = "/tmp/d" },
+            new SampleApiOptions { Store = StoreKind.JsonFile, Port = 0, H2cPort = 6001, TlsPort = 0, Host = "localhost", DataDirectory = "/tmp/d" },
             result.Options);
         Assert.Null(result.Error);
     }
@@ -57,6 +57,9 @@ public sealed class CommandLineTests
     [InlineData("--port -1", "--port must be a number from 0 to 65535, not '-1'")]
     [InlineData("--port abc", "--port must be a number from 0 to 65535, not 'abc'")]
     [InlineData("--port", "--port needs a value")]
+    [InlineData("--h2c-port 65536", "--h2c-port must be a number from 0 to 65535, not '65536'")]
+    [InlineData("--tls-port https", "--tls-port must be a number from 0 to 65535, not 'https'")]
+    [InlineData("--tls-port", "--tls-port needs a value")]
     [InlineData("--verbose", "unknown argument '--verbose'")]
     [InlineData("--capacity-concurrency 0", "--capacity-concurrency must be a whole number from 1 to 100000, not '0'")]
     [InlineData("--capacity-queue -1", "--capacity-queue must be a whole number from 0 to 100000, not '-1'")]

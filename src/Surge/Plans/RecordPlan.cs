@@ -8,7 +8,7 @@ namespace Surge.Plans;
 /// </summary>
 public sealed record RecordPlan(MetricDefinition Metric)
 {
-    /// <summary>Rate: the sample passes when the status is one of these.</summary>
+    /// <summary>Rate: the sample passes when the status is one of these. Counter: a response with one of these counts 1.</summary>
     public StatusRanges? PassWhenStatus { get; init; }
 
     /// <summary>Trend: the request's http_req_duration.</summary>

@@ -235,11 +235,14 @@ public sealed class FlowTests
         var created = new Surge.Metrics.MetricDefinition("created", Surge.Metrics.MetricKind.Rate);
         var tokenTime = new Surge.Metrics.MetricDefinition("token_time", Surge.Metrics.MetricKind.Trend, Surge.Metrics.MetricContains.Time);
         var items = new Surge.Metrics.MetricDefinition("items_reported", Surge.Metrics.MetricKind.Counter);
+        var conflicts = new Surge.Metrics.MetricDefinition("conflicts", Surge.Metrics.MetricKind.Counter);
         var plan = Flow(
             Get(server, "status/201", "create") with { Records = [new RecordPlan(created) { PassWhenStatus = new StatusRanges([(201, 201)]) }] },
             Get(server, "status/500", "fail") with { Records = [new RecordPlan(created) { PassWhenStatus = new StatusRanges([(201, 201)]) }] },
-            Get(server, "token") with { Records = [new RecordPlan(tokenTime) { Duration = true }, new RecordPlan(items) { JsonPath = "$.count" }] })
-            with { Metrics = [created, tokenTime, items] };
+            Get(server, "token") with { Records = [new RecordPlan(tokenTime) { Duration = true }, new RecordPlan(items) { JsonPath = "$.count" }] },
+            Get(server, "status/409", "stale") with { Records = [new RecordPlan(conflicts) { PassWhenStatus = new StatusRanges([(409, 409)]) }] },
+            Get(server, "status/201", "fresh") with { Records = [new RecordPlan(conflicts) { PassWhenStatus = new StatusRanges([(409, 409)]) }] })
+            with { Metrics = [created, tokenTime, items, conflicts] };
 
         var summary = await TestRun.RunAsync(plan);
 
@@ -247,5 +250,6 @@ public sealed class FlowTests
         Assert.Equal(20, summary.Find("created")!.Total.Samples);
         Assert.Equal(10, summary.Find("token_time")!.Total.Histogram!.TotalCount);
         Assert.Equal(20, summary.Find("items_reported")!.Total.Sum); // 10 responses reporting count = 2
+        Assert.Equal(10, summary.Find("conflicts")!.Total.Sum); // a counter on status 409 counts the 10 409s, not the 201s
     }
 }

@@ -94,7 +94,15 @@ internal sealed class ResponseRules
             double value;
             if (plan.PassWhenStatus is { } statuses)
             {
-                writer.AddRate(series, timings.Error is null && statuses.Contains(timings.Status));
+                var matched = timings.Error is null && statuses.Contains(timings.Status);
+                if (plan.Metric.Kind != MetricKind.Counter)
+                {
+                    writer.AddRate(series, matched);
+                }
+                else if (matched)
+                {
+                    writer.AddCounter(series, 1);
+                }
                 return;
             }
             if (plan.Duration)
