@@ -14,7 +14,7 @@ namespace Surge.Yaml;
 /// </summary>
 internal sealed partial class RequestReader
 {
-    private static readonly string[] GrpcKeys = ["grpc", "name", "target", "tls", "proto", "reflect", "message", "metadata", "timeout", "tags", "checks", "capture", "record"];
+    private static readonly string[] GrpcKeys = ["grpc", "name", "target", "tls", "proto", "reflect", "message", "metadata", "timeout", "expectedStatuses", "tags", "checks", "capture", "record"];
     private static readonly string[] GrpcOptionKeys = ["target", "tls", "proto", "reflect"];
 
     private readonly Dictionary<string, IReadOnlyList<FileDescriptor>> _compiled = new(StringComparer.Ordinal);
@@ -71,6 +71,7 @@ internal sealed partial class RequestReader
                 Message = message,
                 Metadata = map.Optional("metadata") is { } metadata ? Metadata(metadata) : [],
                 Timeout = map.Optional("timeout") is { } timeout ? source.Duration(timeout, "timeout", positive: true) : GrpcStep.DefaultTimeout,
+                ExpectedStatuses = map.Optional("expectedStatuses") is { } expected ? GrpcStatuses(expected) : GrpcStep.OkOnly,
                 Name = map.Optional("name") is { } name ? source.Text(name, "name") : null,
                 Checks = map.Optional("checks") is { } checks ? Checks(checks) : [],
                 Captures = map.Optional("capture") is { } captures ? Captures(captures) : [],

@@ -21,4 +21,7 @@ public interface IGrpcCallScope
 
     /// <summary>Metadata sent with every call; a call's own entries with the same key win. Null or empty for none.</summary>
     Metadata? Metadata { get; }
+
+    /// <summary>Whether a call ending with this status succeeded, for grpc_req_failed; only OK unless the scope says more.</summary>
+    bool IsExpected(StatusCode status) => status == StatusCode.OK;
 }

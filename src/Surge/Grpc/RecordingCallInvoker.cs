@@ -146,7 +146,7 @@ public sealed class RecordingCallInvoker : CallInvoker
         var (sent, received) = _bytes.Claim();
         using var writer = _recorder.BeginWrite();
         writer.AddTrendFixed(series.Duration, MonotonicClock.ToMicroseconds(elapsed));
-        writer.AddRate(series.Failed, status != StatusCode.OK);
+        writer.AddRate(series.Failed, !_scope.IsExpected(status));
         writer.AddCounter(series.DataSent, sent);
         writer.AddCounter(series.DataReceived, received);
     }

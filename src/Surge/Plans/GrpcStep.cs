@@ -32,6 +32,12 @@ public sealed record GrpcStep : Step
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>Only OK, as gRPC itself counts success.</summary>
+    public static readonly StatusRanges OkOnly = new([(0, 0)]);
+
+    /// <summary>Statuses (codes 0-16) that do not count as failed in `grpc_req_failed`, like a request's expectedStatuses.</summary>
+    public StatusRanges ExpectedStatuses { get; init; } = OkOnly;
+
     public string? Name { get; init; }
 
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];

@@ -21,7 +21,7 @@ namespace Surge.Engine.Steps;
 /// </summary>
 public sealed class GrpcRunner : IStepRunner, IGrpcCallScope
 {
-    private static readonly ConditionalWeakTable<EngineContext, ConcurrentDictionary<Uri, IReadOnlyList<FileDescriptor>>> Reflected = [];
+    private static readonly ConditionalWeakTable<EngineContext, ConcurrentDictionary<(Uri Address, string Service), IReadOnlyList<FileDescriptor>>> Reflected = [];
 
     private readonly GrpcStep _step;
     private readonly Uri _address;
@@ -71,7 +71,9 @@ public sealed class GrpcRunner : IStepRunner, IGrpcCallScope
 
     public Metadata? Metadata => _constantMetadata;
 
-    // Once per target and run, before any VU starts.
+    public bool IsExpected(StatusCode status) => _step.ExpectedStatuses.Contains((int)status);
+
+    // Once per target, service and run, before any VU starts: the server answers with the files of the service asked for.
     private static IReadOnlyList<FileDescriptor> Reflect(EngineContext engine, Uri address, GrpcStep step)
     {
         if (!step.Reflect)
@@ -79,7 +81,7 @@ public sealed class GrpcRunner : IStepRunner, IGrpcCallScope
             throw new PlanException($"grpc step '{step.Method}' has neither proto: files nor reflect: true", step.Location);
         }
         var targets = Reflected.GetValue(engine, static _ => new());
-        return targets.GetOrAdd(address, a => GrpcReflection.Descriptors(a, step.Method.Split('/')[0], engine.Http, step.Location, step.Timeout));
+        return targets.GetOrAdd((address, step.Method.Split('/')[0]), key => GrpcReflection.Descriptors(key.Address, key.Service, engine.Http, step.Location, step.Timeout));
     }
 
     private Metadata Build(IVariables variables)
