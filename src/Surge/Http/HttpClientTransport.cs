@@ -13,7 +13,7 @@ namespace Surge.Http;
 /// connection, connecting and TLS included. The handler hides sending, so that phase reads 0 and data sent is the
 /// HTTP/1.1 size of the message. Every failure, an interrupt included, is classified into a named error, never thrown.
 /// </summary>
-public sealed class HttpClientTransport : IHttpTransport
+internal sealed class HttpClientTransport : IHttpTransport
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);

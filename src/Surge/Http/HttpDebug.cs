@@ -16,7 +16,7 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
     public bool Bodies { get; } = bodies;
 
     /// <summary>The VU's transport, printing each exchange after it ends (with the cookies <paramref name="session"/>'s jar added).</summary>
-    public IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null) => new DebuggingTransport(inner, this, session);
+    internal IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null) => new DebuggingTransport(inner, this, session);
 
     internal void Write(HttpRequest request, ReadOnlySpan<byte> wire, in HttpTimings timings, HttpResponseBuffer? response)
     {

@@ -6,7 +6,7 @@ namespace Surge.Metrics;
 /// that may still be in flight on the old buffer, merges it into interval and running totals, clears it and keeps it
 /// for the next swap. Steady-state recording allocates nothing and takes no lock.
 /// </summary>
-public sealed class MetricsRecorder : IDisposable
+internal sealed class MetricsRecorder : IDisposable
 {
     private readonly MetricRegistry _registry;
     [ThreadStatic]
