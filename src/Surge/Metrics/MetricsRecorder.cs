@@ -114,7 +114,7 @@ internal sealed class MetricsRecorder : IDisposable
 }
 
 /// <summary>One thread's open write. Record any number of samples, then dispose, all without awaiting.</summary>
-public ref struct SampleWriter
+internal ref struct SampleWriter
 {
     private readonly MetricsRecorder.Shard _shard;
     private readonly MetricsRecorder.ShardBuffer _buffer;
