@@ -75,7 +75,7 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
     private long _version;
     private long _finalVersion = long.MaxValue;
     private long _scrapes;
-    private TimeSpan _linger = OutputHost.DefaultFlushTimeout * 0.8;
+    private TimeSpan _linger = OutputContext.DefaultFlushTimeout * 0.8;
     private bool _disposed;
 
     private PrometheusEndpointOutput(string name, WebApplication app, PrometheusEndpointOptions options)

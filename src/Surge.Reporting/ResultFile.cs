@@ -377,7 +377,7 @@ public static class ResultFile
     private static long AssumedClockOrigin(List<MetricSummary> metrics, TimeSpan duration)
     {
         var latest = metrics.Where(m => m.Definition.Kind == MetricKind.Gauge && !m.Total.IsEmpty).Select(m => m.Total.LastTimestamp).DefaultIfEmpty(0).Max();
-        return latest - Engine.MonotonicClock.FromTimeSpan(duration);
+        return latest - (long)(duration.TotalSeconds * Stopwatch.Frequency);
     }
 
     private static PlanIdentity ReadPlan(JsonField plan) => new(

@@ -14,7 +14,7 @@ public sealed record RunSettings
     /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each run by the <see cref="OutputHost"/> behind its own queue.</summary>
     public IReadOnlyList<IRunOutput> Outputs { get; init; } = [];
 
-    /// <summary>The bound on all outputs' final flush; null for <see cref="OutputHost.DefaultFlushTimeout"/>.</summary>
+    /// <summary>The bound on all outputs' final flush; null for <see cref="OutputContext.DefaultFlushTimeout"/>.</summary>
     public TimeSpan? OutputFlushTimeout { get; init; }
 
     /// <summary>How often totals are collected, thresholds judged and sinks and outputs fed.</summary>

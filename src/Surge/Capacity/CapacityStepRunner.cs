@@ -4,7 +4,7 @@ using Surge.Plans;
 namespace Surge.Capacity;
 
 /// <summary>Runs the real steps of a search: each step is its own short run of the test, judged by <see cref="StepJudge"/>.</summary>
-public sealed class CapacityStepRunner(TestPlan plan, ScenarioPlan scenario, CapacityOptions options, RunSettings settings)
+internal sealed class CapacityStepRunner(TestPlan plan, ScenarioPlan scenario, CapacityOptions options, RunSettings settings)
 {
     public async Task<CapacityStep> RunAsync(double rate, CancellationToken stop)
     {

@@ -9,7 +9,7 @@ namespace Surge.Capacity;
 /// 10,000; avg, rate and count need only the tail samples), and never shorter than the minimum step duration. A step
 /// is capped at the maximum step duration, and says so. A fixed --step-duration replaces the rule.
 /// </summary>
-public static class StepDurationRule
+internal static class StepDurationRule
 {
     public static (TimeSpan Duration, string? Note) For(TestPlan plan, double rate, CapacityOptions options)
     {

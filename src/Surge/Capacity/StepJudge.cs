@@ -21,7 +21,7 @@ namespace Surge.Capacity;
 /// server being slow. More than <see cref="MaxDroppedShare"/> of them fails the step even if no threshold names them,
 /// because the latency of the dropped arrivals is missing from every percentile.
 /// </summary>
-public static class StepJudge
+internal static class StepJudge
 {
     public const double SaturatedCpu = GeneratorSaturation.SaturatedCpu;
     public const double MinAchievedShare = 0.9;

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Surge.Data;
 
 /// <summary>One record of a <see cref="DataTable"/>: a reference to the table and a row number, so taking one allocates nothing.</summary>
-public readonly struct DataRecord : IEquatable<DataRecord>
+internal readonly struct DataRecord : IEquatable<DataRecord>
 {
     internal DataRecord(DataTable table, int row)
     {

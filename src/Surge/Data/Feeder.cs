@@ -6,7 +6,7 @@ namespace Surge.Data;
 /// from <see cref="Random.Shared"/>. The <see cref="Segment"/> applies to sequential feeders only: random and circular
 /// records may repeat anyway, so every instance reads the whole table for them.
 /// </summary>
-public sealed class Feeder
+internal sealed class Feeder
 {
     private readonly int _sequentialRows;
     private long _taken;

@@ -8,7 +8,7 @@ namespace Surge.Data;
 /// each in proportion to its segment. The rows are striped rather than sliced: each instance's first records are near
 /// the top of the file, and its share stays within one row of its fraction.
 /// </summary>
-public sealed record InstanceSegment
+internal sealed record InstanceSegment
 {
     public InstanceSegment(ExecutionTuple tuple)
     {

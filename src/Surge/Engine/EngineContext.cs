@@ -10,7 +10,7 @@ namespace Surge.Engine;
 /// What every scenario of one run shares: the recorder, the run's tags, HTTP settings, the request watchdog (and the
 /// connection pool when VUs share one) and the global VU numbering.
 /// </summary>
-public sealed class EngineContext : IDisposable
+internal sealed class EngineContext : IDisposable
 {
     private int _nextVuId;
     private Http2Connections? _sharedHttp2;

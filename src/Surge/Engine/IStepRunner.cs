@@ -1,7 +1,7 @@
 namespace Surge.Engine;
 
 /// <summary>A step compiled for running: shared by every VU of a scenario, with per-VU state kept on the VU.</summary>
-public interface IStepRunner
+internal interface IStepRunner
 {
     ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace Surge.Engine;
 /// compares their ids with the ledger of acknowledged writes. Plain set arithmetic on both lists, so every number in
 /// the result can be checked by hand.
 /// </summary>
-public static class IntegrityVerifier
+internal static class IntegrityVerifier
 {
     /// <summary>A server that never stops handing out pages must not keep the run from ending.</summary>
     public const int MaxPages = 100_000;

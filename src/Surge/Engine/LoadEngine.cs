@@ -5,7 +5,7 @@ using Surge.Plans;
 namespace Surge.Engine;
 
 /// <summary>Starts every scenario at its startTime and returns when all have stopped.</summary>
-public sealed class LoadEngine : IDisposable
+internal sealed class LoadEngine : IDisposable
 {
     private readonly EngineContext _context;
     private readonly ScenarioRuntime? _setup;

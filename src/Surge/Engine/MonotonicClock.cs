@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Surge.Engine;
 
 /// <summary>Stopwatch ticks for every measurement; the wall clock is only ever used for labels.</summary>
-public static class MonotonicClock
+internal static class MonotonicClock
 {
     public static long Now => Stopwatch.GetTimestamp();
 

@@ -7,7 +7,7 @@ namespace Surge.Engine;
 /// the order of their <see cref="WeightedCycle"/>, so 10 VUs over weights 3:1 give 8 and 2, and a user whose turn
 /// does not come within the scenario's VUs gets none.
 /// </summary>
-public sealed record PersonaSplit(string Scenario, int Vus, IReadOnlyList<PersonaShare> Users)
+internal sealed record PersonaSplit(string Scenario, int Vus, IReadOnlyList<PersonaShare> Users)
 {
     /// <summary>The fewest VUs with which every user gets at least one.</summary>
     public int VusForEveryUser { get; init; }
@@ -34,4 +34,4 @@ public sealed record PersonaSplit(string Scenario, int Vus, IReadOnlyList<Person
 }
 
 /// <summary>One user's VUs in a <see cref="PersonaSplit"/>.</summary>
-public sealed record PersonaShare(string Name, int Weight, int Vus);
+internal sealed record PersonaShare(string Name, int Weight, int Vus);

@@ -11,7 +11,7 @@ namespace Surge.Engine;
 /// A scenario while it runs: it owns the VUs, runs iterations and records their metrics, and knows how to stop
 /// gracefully. Executors only decide when iterations start; everything else about an iteration lives here.
 /// </summary>
-public sealed class ScenarioRuntime : IDisposable
+internal sealed class ScenarioRuntime : IDisposable
 {
     private readonly EngineContext _engine;
     private readonly CancellationTokenSource _hardStop;

@@ -1,7 +1,7 @@
 namespace Surge.Engine;
 
 /// <summary>What setup captured (a token, an id), published once before the scenarios start and read-only after.</summary>
-public sealed class SetupOutputs
+internal sealed class SetupOutputs
 {
     private volatile IReadOnlyDictionary<string, string> _values = new Dictionary<string, string>();
 

@@ -10,7 +10,7 @@ namespace Surge.Engine;
 /// One simulated user: its own HTTP clients (created on first use, so idle VUs stay small), and a cancellation
 /// source that interrupts just this VU's iteration (graceful ramp-down) or, being linked, the whole scenario's.
 /// </summary>
-public sealed class VirtualUser : IDisposable
+internal sealed class VirtualUser : IDisposable
 {
     private readonly ScenarioRuntime _scenario;
     private CancellationTokenSource _iteration;

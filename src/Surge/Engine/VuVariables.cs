@@ -8,9 +8,12 @@ namespace Surge.Engine;
 /// One VU's variables: captures and loop items, kept across its iterations, then the fields of the data record the
 /// current iteration took (`{{ email }}` or `{{ users.email }}`), then what setup captured for everyone.
 /// </summary>
-public sealed class VuVariables(SetupOutputs shared) : IVariables
+public sealed class VuVariables : IVariables
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly SetupOutputs _shared;
+
+    internal VuVariables(SetupOutputs shared) => _shared = shared;
 
     /// <summary>This VU's own values, e.g. what setup captured, to publish to every VU.</summary>
     public IReadOnlyDictionary<string, string> Own => _values;
@@ -27,7 +30,7 @@ public sealed class VuVariables(SetupOutputs shared) : IVariables
     }
 
     /// <summary>The record of the current iteration, from the data source named <paramref name="source"/>.</summary>
-    public void UseRecord(DataRecord record, string source)
+    internal void UseRecord(DataRecord record, string source)
     {
         _record = record;
         _recordSource = source;
@@ -49,6 +52,6 @@ public sealed class VuVariables(SetupOutputs shared) : IVariables
                 return true;
             }
         }
-        return shared.Values.TryGetValue(name, out value);
+        return _shared.Values.TryGetValue(name, out value);
     }
 }

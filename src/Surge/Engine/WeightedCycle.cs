@@ -5,7 +5,7 @@ namespace Surge.Engine;
 /// weight times, interleaved (smooth weighted round-robin, so 3:2:1 goes a b a c b a, not a a a b b c). Shared by
 /// all VUs through one atomic counter, so the ratios hold across the whole scenario.
 /// </summary>
-public sealed class WeightedCycle
+internal sealed class WeightedCycle
 {
     private readonly int[] _order;
     private long _next = -1;

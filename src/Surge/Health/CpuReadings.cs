@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Surge.Health;
 
 /// <summary>The arithmetic of CPU shares from two readings, apart from where the readings come from so it can be tested.</summary>
-public static class CpuReadings
+internal static class CpuReadings
 {
     /// <summary>
     /// CPU time used between two readings as a share of what <paramref name="cores"/> could have used in the wall time
@@ -52,4 +52,4 @@ public static class CpuReadings
 }
 
 /// <summary>Cumulative busy and total clock ticks of every core of the machine.</summary>
-public readonly record struct MachineTicks(long Busy, long Total);
+internal readonly record struct MachineTicks(long Busy, long Total);

@@ -14,7 +14,7 @@ namespace Surge.Health;
 /// a core. A dedicated thread, not a pool timer: waking a thread-pool worker (which spins before it parks again) cost
 /// about 3 ms of CPU per probe on a busy 2-core host, a sleeping thread about 0.1 ms.
 /// </summary>
-public sealed class GeneratorSampler : IDisposable
+internal sealed class GeneratorSampler : IDisposable
 {
     private static readonly TimeSpan ProbeWait = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan ProbeRest = TimeSpan.FromMilliseconds(199);

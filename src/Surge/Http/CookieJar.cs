@@ -58,7 +58,7 @@ public sealed class CookieJar
     }
 
     /// <summary>Takes one Set-Cookie header value received from <paramref name="url"/>; one the rules refuse is ignored, as browsers do.</summary>
-    public void Receive(Uri url, string setCookie)
+    internal void Receive(Uri url, string setCookie)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(setCookie);

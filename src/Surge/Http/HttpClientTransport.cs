@@ -17,7 +17,7 @@ namespace Surge.Http;
 /// receiving with the body. Every failure, an interrupt included, is classified into a named error, never thrown.
 /// Safe for concurrent requests (a C# step's Task.WhenAll): all per-request state lives in the call.
 /// </summary>
-public sealed class HttpClientTransport(Http2Connections connections, HttpSession? session = null, bool ownsConnections = false) : IHttpTransport
+internal sealed class HttpClientTransport(Http2Connections connections, HttpSession? session = null, bool ownsConnections = false) : IHttpTransport
 {
     private const int BufferSize = 16 * 1024;
 

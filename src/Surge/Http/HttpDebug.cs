@@ -17,7 +17,7 @@ public sealed class HttpDebug(TextWriter output, bool bodies)
 
     /// <summary>The VU's transport, printing each exchange after it ends (with the cookies <paramref name="session"/>'s jar added).</summary>
     /// <param name="http2">Prints requests as HTTP/2 sends them: pseudo-headers and lower-case names, no request line.</param>
-    public IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null, bool http2 = false) =>
+    internal IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null, bool http2 = false) =>
         new DebuggingTransport(inner, this, session, http2);
 
     /// <summary>The head of <paramref name="request"/> as HTTP/2 header fields (before HPACK), as an HTTP/1.1-shaped wire for <see cref="Write"/>.</summary>

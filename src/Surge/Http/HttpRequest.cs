@@ -6,7 +6,7 @@ using Surge.Plans;
 namespace Surge.Http;
 
 /// <summary>HTTP/1.1 over our own sockets, or HTTP/2 through HttpClient.</summary>
-public enum HttpProtocol
+internal enum HttpProtocol
 {
     Http11,
     Http2,
@@ -18,7 +18,7 @@ public enum HttpProtocol
 /// built: no method, header name or value can carry a line break into the message, so none can inject a header or
 /// smuggle a second request onto a kept-alive connection, whatever a capture, a data record or env() put into it.
 /// </summary>
-public sealed class HttpRequest
+internal sealed class HttpRequest
 {
     /// <exception cref="ArgumentException">The method or a header is malformed (see <see cref="TryCreate"/>).</exception>
     public HttpRequest(string method, Uri uri, IReadOnlyList<KeyValuePair<string, string>> headers, string? body, TimeSpan timeout)

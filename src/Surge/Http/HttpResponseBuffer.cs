@@ -8,7 +8,7 @@ namespace Surge.Http;
 /// Requests that nobody inspects pass null and their bodies are discarded as they arrive. Reused across requests;
 /// the body is capped so a runaway response fails as response_too_large instead of exhausting memory.
 /// </summary>
-public sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.DefaultMaxBodyBytes)
+internal sealed class HttpResponseBuffer(int maxBodyBytes = HttpResponseBuffer.DefaultMaxBodyBytes)
 {
     public const int DefaultMaxBodyBytes = 10 * 1024 * 1024;
 

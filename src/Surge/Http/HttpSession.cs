@@ -10,7 +10,7 @@ namespace Surge.Http;
 /// Both transports send through it, so YAML steps and C# steps see the same cookies. Nothing here allocates while
 /// no cookie and no redirect is involved: the buffers are made on first use and reused.
 /// </summary>
-public sealed class HttpSession(HttpOptions options)
+internal sealed class HttpSession(HttpOptions options)
 {
     /// <summary>Set-Cookie values of one response kept at most; the head's own size cap bounds their bytes.</summary>
     internal const int MaxSetCookiesPerResponse = 1000;

@@ -1,7 +1,7 @@
 namespace Surge.Http;
 
 /// <summary>The outcome of one request with k6's timing phases, all in Stopwatch ticks.</summary>
-public struct HttpTimings
+internal struct HttpTimings
 {
     /// <summary>The status code, or 0 when the request failed without one.</summary>
     public int Status { get; set; }

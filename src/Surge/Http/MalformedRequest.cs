@@ -8,7 +8,7 @@ namespace Surge.Http;
 /// Why a request was refused before it went on the wire: its error code (<see cref="NetworkError.InvalidHeader"/>,
 /// ...) and what exactly was wrong, for the summary. Values are never quoted, since headers carry secrets.
 /// </summary>
-public sealed record MalformedRequest(string Error, string Detail)
+internal sealed record MalformedRequest(string Error, string Detail)
 {
     // RFC 9110 tchar: what a method or a header name may consist of.
     private static readonly SearchValues<char> TokenChars =

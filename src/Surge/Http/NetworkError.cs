@@ -8,7 +8,7 @@ namespace Surge.Http;
 /// Names every way a request can fail without a status code. The name becomes the `error_code` tag, so users see
 /// "connection_refused: 120" instead of a stack trace, and the run goes on.
 /// </summary>
-public static class NetworkError
+internal static class NetworkError
 {
     public const string Timeout = "timeout";
     public const string ConnectionRefused = "connection_refused";

@@ -11,7 +11,7 @@ namespace Surge.Json;
 /// lets the path match several values, one of them is the value, chosen uniformly at random (as Artillery's capture
 /// does): <c>$[*].id</c> picks a random id from a list. A path is immutable and evaluates on any thread.
 /// </summary>
-public sealed class JsonPath
+internal sealed class JsonPath
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 

@@ -1,6 +1,6 @@
 namespace Surge.Json;
 
-public enum JsonPathOutcome
+internal enum JsonPathOutcome
 {
     /// <summary>The path leads to a value (which may be JSON null).</summary>
     Found,

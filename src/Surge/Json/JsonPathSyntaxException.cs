@@ -1,7 +1,7 @@
 namespace Surge.Json;
 
 /// <summary>A JSON path did not parse; <see cref="Column"/> is 1-based within the path text.</summary>
-public sealed class JsonPathSyntaxException : FormatException
+internal sealed class JsonPathSyntaxException : FormatException
 {
     public JsonPathSyntaxException(string message, int column) : base(message)
     {

@@ -7,7 +7,7 @@ namespace Surge.Json;
 /// The value a JSON path found, as text: a string unquoted and unescaped, a number, true, false or null as written
 /// in the JSON, an object or array as its raw JSON.
 /// </summary>
-public readonly record struct JsonValue(JsonValueKind Kind, string Text)
+internal readonly record struct JsonValue(JsonValueKind Kind, string Text)
 {
     /// <summary>
     /// Whether the value equals what a test wrote: strings exactly, numbers by value (1.0 equals 1), booleans

@@ -8,7 +8,7 @@ namespace Surge.Metrics;
 /// <see cref="MaxSeriesPerMetric"/> distinct tag sets a metric folds new ones into a single overflow series and the
 /// run gets a warning, so a URL with an id in it cannot eat memory without bound.
 /// </summary>
-public sealed class MetricRegistry
+internal sealed class MetricRegistry
 {
     public static readonly TagSet OverflowTags = TagSet.From([new("overflow", "true")]);
 

@@ -6,7 +6,7 @@ namespace Surge.Metrics;
 /// that may still be in flight on the old buffer, merges it into interval and running totals, clears it and keeps it
 /// for the next swap. Steady-state recording allocates nothing and takes no lock.
 /// </summary>
-public sealed class MetricsRecorder : IDisposable
+internal sealed class MetricsRecorder : IDisposable
 {
     private readonly MetricRegistry _registry;
     [ThreadStatic]
@@ -114,7 +114,7 @@ public sealed class MetricsRecorder : IDisposable
 }
 
 /// <summary>One thread's open write. Record any number of samples, then dispose, all without awaiting.</summary>
-public ref struct SampleWriter
+internal ref struct SampleWriter
 {
     private readonly MetricsRecorder.Shard _shard;
     private readonly MetricsRecorder.ShardBuffer _buffer;

@@ -24,7 +24,7 @@ public sealed class MetricsSnapshot
 
     public TimeSpan IntervalLength { get; }
 
-    public MetricRegistry Registry => _registry;
+    internal MetricRegistry Registry => _registry;
 
     /// <summary>Every series with data so far, with its running total and its values in the last interval (may be empty).</summary>
     public IEnumerable<SeriesValues> Series()

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Surge.Plans;
 
 /// <summary>k6-style one-line descriptions of executors for the summary and progress header.</summary>
-public static class ExecutorDescriptions
+internal static class ExecutorDescriptions
 {
     /// <remarks>
     /// A segmented executor's counts are its share; rates and ramps are the whole test's, so the segment is named

@@ -1,7 +1,7 @@
 namespace Surge.Plans;
 
 /// <summary>"Did you mean" for misspelled names: the closest candidate by edit distance, ignoring case.</summary>
-public static class Suggest
+internal static class Suggest
 {
     public static string? Closest(string input, IEnumerable<string> candidates)
     {

@@ -37,7 +37,11 @@ public interface IRunOutput
 /// What an output learns when it starts: the wall-clock start of the run, where to count its deliveries, and the bound
 /// on the final flush (for an output that waits at the end, e.g. the /metrics endpoint for its last scrape).
 /// </summary>
-public sealed record OutputContext(DateTimeOffset StartedAt, OutputDeliveries Deliveries, TimeSpan FlushTimeout);
+public sealed record OutputContext(DateTimeOffset StartedAt, OutputDeliveries Deliveries, TimeSpan FlushTimeout)
+{
+    /// <summary>The bound on all outputs' final flush when the run sets none: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultFlushTimeout = TimeSpan.FromSeconds(5);
+}
 
 /// <summary>
 /// One interval as outputs see it, copied once off the collector's snapshot and shared read-only by every output:

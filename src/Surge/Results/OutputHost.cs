@@ -9,11 +9,8 @@ namespace Surge.Results;
 /// full the oldest interval is dropped and counted. At the end each output gets a final flush, all of them together
 /// bounded by <see cref="FlushTimeout"/>, and what went missing becomes a warning in the summary.
 /// </summary>
-public sealed class OutputHost : IDisposable
+internal sealed class OutputHost : IDisposable
 {
-    /// <summary>How long the final flush of all outputs may take after the load has stopped (the README states it).</summary>
-    public static readonly TimeSpan DefaultFlushTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Intervals an output may fall behind before the oldest is dropped: 10 s at the default 1 s interval, twice what one
     /// unanswered request may take. An interval holds copies of its histograms, so the bound is also a memory bound.
@@ -31,7 +28,7 @@ public sealed class OutputHost : IDisposable
     {
         _views = [.. views];
         _startedAt = startedAt;
-        FlushTimeout = flushTimeout ?? DefaultFlushTimeout;
+        FlushTimeout = flushTimeout ?? OutputContext.DefaultFlushTimeout;
         _lanes = [.. outputs.Select(output => new Lane(output, new OutputContext(startedAt, new OutputDeliveries(), FlushTimeout)))];
         foreach (var lane in _lanes)
         {

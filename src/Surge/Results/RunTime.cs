@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Surge.Results;
 
 /// <summary>A moment of the run as warnings and findings write it: m:ss, or h:mm:ss past an hour.</summary>
-public static class RunTime
+internal static class RunTime
 {
     public static string Format(TimeSpan at) =>
         at.TotalHours >= 1

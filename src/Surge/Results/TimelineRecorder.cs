@@ -8,7 +8,7 @@ namespace Surge.Results;
 /// long the run: when the timeline fills up, adjacent pairs merge exactly and each later point spans twice as many
 /// snapshots (1 s, 2 s, 4 s... at the default interval). Runs on the collector thread only, never on the hot path.
 /// </summary>
-public sealed class TimelineRecorder
+internal sealed class TimelineRecorder
 {
     /// <summary>
     /// 900 one-second points show a 15-minute run at full resolution, and a day-long run still at 2 minutes per point.

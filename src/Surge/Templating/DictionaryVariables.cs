@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Surge.Templating;
 
 /// <summary>Variables read from a dictionary, e.g. setup outputs or one data record.</summary>
-public sealed class DictionaryVariables(IReadOnlyDictionary<string, string> values) : IVariables
+internal sealed class DictionaryVariables(IReadOnlyDictionary<string, string> values) : IVariables
 {
     public static DictionaryVariables Empty { get; } = new(new Dictionary<string, string>());
 

@@ -16,7 +16,7 @@ namespace Surge.Templating;
 /// </list>
 /// Helper names win over variables of the same name. A template is immutable and renders on any number of threads.
 /// </summary>
-public sealed class Template
+internal sealed class Template
 {
     private readonly TemplatePart[] _parts;
     private readonly string? _constant;

@@ -4,7 +4,7 @@ namespace Surge.Templating;
 /// A template did not compile. <see cref="Line"/> and <see cref="Column"/> are 1-based within the template text
 /// (Line is 1 unless the text spans lines), so a reader can move them to the file like a threshold's column.
 /// </summary>
-public sealed class TemplateSyntaxException : FormatException
+internal sealed class TemplateSyntaxException : FormatException
 {
     public TemplateSyntaxException(string message, int line, int column) : base(message)
     {

@@ -6,7 +6,7 @@ namespace Surge.Templating;
 /// A template named a variable that no VU variable, data field or setup output defines when it rendered.
 /// The engine counts it as a failed iteration, not a fatal error: a capture may only fail now and then.
 /// </summary>
-public sealed class UndefinedVariableException : Exception
+internal sealed class UndefinedVariableException : Exception
 {
     public UndefinedVariableException(string variableName, SourceLocation? location)
         : base(Describe(variableName, location))

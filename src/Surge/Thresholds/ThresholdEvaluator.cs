@@ -5,7 +5,7 @@ using Surge.Results;
 namespace Surge.Thresholds;
 
 /// <summary>Judges thresholds against aggregated values; it never touches the hot path.</summary>
-public static class ThresholdEvaluator
+internal static class ThresholdEvaluator
 {
     private const int SeenValuesShown = 10;
 

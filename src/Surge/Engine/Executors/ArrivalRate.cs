@@ -21,7 +21,7 @@ namespace Surge.Engine.Executors;
 /// hidden: it counts in the arrival's iteration_start_delay and request latency.
 /// </para>
 /// </summary>
-public sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, int maxVus, WhenAllVusBusy whenAllBusy, int maxQueued)
+internal sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus, int maxVus, WhenAllVusBusy whenAllBusy, int maxQueued)
     : IExecutor
 {
     private static readonly long LateTolerance = MonotonicClock.FromTimeSpan(TimeSpan.FromMilliseconds(1));

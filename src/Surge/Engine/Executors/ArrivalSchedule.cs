@@ -10,7 +10,7 @@ namespace Surge.Engine.Executors;
 /// own, striped, arrivals of it (<see cref="ArrivalRateExecutor.Arrivals"/>): the segments' start times together are
 /// exactly the whole schedule's.
 /// </summary>
-public sealed class ArrivalSchedule
+internal sealed class ArrivalSchedule
 {
     private readonly (double Seconds, double FromRate, double ToRate)[] _segments;
     private readonly ExecutionTuple? _arrivals;

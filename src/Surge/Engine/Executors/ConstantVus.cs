@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Executors;
 
 /// <summary>k6's constant-vus: a fixed number of VUs loop over the steps for a duration.</summary>
-public sealed class ConstantVus(ConstantVusExecutor plan) : IExecutor
+internal sealed class ConstantVus(ConstantVusExecutor plan) : IExecutor
 {
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {

@@ -2,7 +2,7 @@ using Surge.Plans;
 
 namespace Surge.Engine.Executors;
 
-public static class ExecutorFactory
+internal static class ExecutorFactory
 {
     public static IExecutor Create(ExecutorPlan plan) => plan switch
     {

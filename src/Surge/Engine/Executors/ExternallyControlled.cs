@@ -7,7 +7,7 @@ namespace Surge.Engine.Executors;
 /// <see cref="ExternalControl"/>, checked every few milliseconds. A VU taken away finishes its iteration, or is
 /// interrupted once the scenario's gracefulStop has passed. Runs for its duration, or until the run is stopped.
 /// </summary>
-public sealed class ExternallyControlled(ExternallyControlledExecutor plan) : IExecutor
+internal sealed class ExternallyControlled(ExternallyControlledExecutor plan) : IExecutor
 {
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {

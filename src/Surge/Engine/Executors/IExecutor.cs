@@ -1,7 +1,7 @@
 namespace Surge.Engine.Executors;
 
 /// <summary>Decides when iterations start. Returns when the scenario has fully stopped (after its graceful stop).</summary>
-public interface IExecutor
+internal interface IExecutor
 {
     /// <param name="stop">Cancelled when the run asks every scenario to wind down early (Ctrl-C, an aborting threshold).</param>
     Task RunAsync(ScenarioRuntime scenario, CancellationToken stop);

@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Executors;
 
 /// <summary>k6's per-vu-iterations: every VU runs exactly its own number of iterations, within maxDuration.</summary>
-public sealed class PerVuIterations(PerVuIterationsExecutor plan) : IExecutor
+internal sealed class PerVuIterations(PerVuIterationsExecutor plan) : IExecutor
 {
     public Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {

@@ -8,7 +8,7 @@ namespace Surge.Engine.Executors;
 /// the ramp is the whole test's and the segment runs its share of its VUs at every moment, so the segments' VUs add up
 /// to the ramp's.
 /// </summary>
-public sealed class RampingVus(RampingVusExecutor plan) : IExecutor
+internal sealed class RampingVus(RampingVusExecutor plan) : IExecutor
 {
     public async Task RunAsync(ScenarioRuntime scenario, CancellationToken stop)
     {

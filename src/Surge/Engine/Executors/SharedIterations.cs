@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Executors;
 
 /// <summary>k6's shared-iterations: VUs take iterations from one shared count until it is used up or maxDuration passes.</summary>
-public sealed class SharedIterations(SharedIterationsExecutor plan) : IExecutor
+internal sealed class SharedIterations(SharedIterationsExecutor plan) : IExecutor
 {
     private long _claimed;
 

@@ -7,7 +7,7 @@ namespace Surge.Engine.Executors;
 /// active while the line is at or above k on the way up, and until it falls to k-1 on the way down, so a ramp
 /// from 0 to 10 over 10s adds one VU per second and a ramp back removes one per second.
 /// </summary>
-public sealed class VuRamp(int startVus, IReadOnlyList<Stage> stages)
+internal sealed class VuRamp(int startVus, IReadOnlyList<Stage> stages)
 {
     public TimeSpan TotalDuration { get; } = stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 

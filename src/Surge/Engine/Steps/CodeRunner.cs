@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Steps;
 
 /// <summary>Runs a C# step with the VU's context, under the tags the step was compiled with (its group, its flow).</summary>
-public sealed class CodeRunner(CodeStep step, StepContext context) : IStepRunner
+internal sealed class CodeRunner(CodeStep step, StepContext context) : IStepRunner
 {
     public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace Surge.Engine.Steps;
 
 /// <summary>A persona ready to run: its onStart steps and its flows' steps compiled, and the weighted pick of flows.</summary>
-public sealed class CompiledPersona(IStepRunner[] onStart, IReadOnlyList<IStepRunner[]> flows, WeightedCycle flowCycle)
+internal sealed class CompiledPersona(IStepRunner[] onStart, IReadOnlyList<IStepRunner[]> flows, WeightedCycle flowCycle)
 {
     public IStepRunner[] OnStart => onStart;
 

@@ -4,7 +4,7 @@ using Surge.Plans;
 namespace Surge.Engine.Steps;
 
 /// <summary>k6's group: its steps record under a `group` tag ("::outer::inner"), and the whole group under group_duration.</summary>
-public sealed class GroupRunner : IStepRunner
+internal sealed class GroupRunner : IStepRunner
 {
     private readonly IStepRunner[] _steps;
     private readonly int _durationSeries;

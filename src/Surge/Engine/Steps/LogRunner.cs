@@ -4,7 +4,7 @@ using Surge.Templating;
 namespace Surge.Engine.Steps;
 
 /// <summary>Writes a rendered line, prefixed with the VU, to the run's log (stderr from the CLI).</summary>
-public sealed class LogRunner(LogStep step, StepContext context) : IStepRunner
+internal sealed class LogRunner(LogStep step, StepContext context) : IStepRunner
 {
     private readonly Template _message = context.Template(step.Message, step.Location);
 

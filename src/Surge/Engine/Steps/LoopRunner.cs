@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Steps;
 
 /// <summary>Runs its steps a number of times, or once per list item with the item in a VU variable.</summary>
-public sealed class LoopRunner(LoopStep step, StepContext context) : IStepRunner
+internal sealed class LoopRunner(LoopStep step, StepContext context) : IStepRunner
 {
     private readonly IStepRunner[] _steps = [.. step.Steps.Select(s => StepCompiler.Compile(s, context))];
 

@@ -12,7 +12,7 @@ namespace Surge.Engine.Steps;
 /// every send. A request that comes out malformed (a line break in a header, say) is refused unsent and recorded
 /// under its error code; one the run's end interrupted is recorded, then stops the iteration.
 /// </summary>
-public sealed class RequestRunner : IStepRunner
+internal sealed class RequestRunner : IStepRunner
 {
     private readonly HttpRequest? _request;
     private readonly MalformedRequest? _malformed;

@@ -4,7 +4,7 @@ using Surge.Plans;
 namespace Surge.Engine.Steps;
 
 /// <summary>Turns a scenario's plan steps into runners, once, before any VU starts.</summary>
-public static class StepCompiler
+internal static class StepCompiler
 {
     /// <summary>The scenario's personas; plain steps make one persona with one flow.</summary>
     public static IReadOnlyList<CompiledPersona> Compile(ScenarioRuntime scenario)

@@ -3,7 +3,7 @@ using Surge.Plans;
 namespace Surge.Engine.Steps;
 
 /// <summary>Pauses the VU without holding a thread, so thousands of thinking VUs cost only their timers.</summary>
-public sealed class ThinkRunner(ThinkStep step) : IStepRunner
+internal sealed class ThinkRunner(ThinkStep step) : IStepRunner
 {
     public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
     {

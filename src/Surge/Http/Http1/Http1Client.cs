@@ -14,7 +14,7 @@ namespace Surge.Http.Http1;
 /// had taken), so that the caller records it before it stops the iteration. In steady state nothing here allocates
 /// or locks.
 /// </summary>
-public sealed class Http1Client : IHttpTransport
+internal sealed class Http1Client : IHttpTransport
 {
     private const int Idle = 0;
     private const int Running = 1;

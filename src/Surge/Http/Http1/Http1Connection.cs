@@ -13,7 +13,7 @@ namespace Surge.Http.Http1;
 /// zero-byte read, so idle and waiting connections hold no buffer (20,000 VUs cost 4.5 KB each); with few, each
 /// connection keeps its buffer. Bytes of a further pipelined response stay buffered for the next read.
 /// </summary>
-public sealed class Http1Connection : IDisposable
+internal sealed class Http1Connection : IDisposable
 {
     private const int BufferSize = 16 * 1024;
 
@@ -243,14 +243,14 @@ public sealed class Http1Connection : IDisposable
 }
 
 /// <summary>Ticks spent resolving the host, connecting, and in the TLS handshake (0 for plain http).</summary>
-public readonly record struct ConnectTimings(long Dns, long Connect, long Tls);
+internal readonly record struct ConnectTimings(long Dns, long Connect, long Tls);
 
 /// <summary>
 /// The clock of one connection attempt, stamped as each phase ends. Read at the end of the attempt, successful or
 /// not, it splits the time into k6's phases: a refused connect is connecting time, a failed handshake is TLS time.
 /// One per client, reused for every attempt.
 /// </summary>
-public sealed class ConnectAttempt
+internal sealed class ConnectAttempt
 {
     private bool _tls;
     private long _started;

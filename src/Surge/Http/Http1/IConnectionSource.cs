@@ -1,7 +1,7 @@
 namespace Surge.Http.Http1;
 
 /// <summary>Where a client gets idle keep-alive connections and puts them back.</summary>
-public interface IConnectionSource : IDisposable
+internal interface IConnectionSource : IDisposable
 {
     /// <summary>An idle connection to <paramref name="endpoint"/>, or null when the caller must open one.</summary>
     Http1Connection? Take(HttpEndpoint endpoint);

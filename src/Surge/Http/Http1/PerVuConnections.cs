@@ -4,7 +4,7 @@ namespace Surge.Http.Http1;
 /// A VU's own connections, as in k6: at most one idle connection per endpoint. A VU runs one request at a time and
 /// most flows talk to one or two hosts, so a short list beats a dictionary.
 /// </summary>
-public sealed class PerVuConnections : IConnectionSource
+internal sealed class PerVuConnections : IConnectionSource
 {
     /// <summary>Idle connections kept at most: redirects to ever new hosts or ports must not pile up open sockets.</summary>
     internal const int MaxIdle = 16;

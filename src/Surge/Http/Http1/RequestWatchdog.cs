@@ -6,7 +6,7 @@ namespace Surge.Http.Http1;
 /// any request past its deadline or whose VU was told to stop; the client then reports a timeout or an interrupt.
 /// Precision is the sweep interval, ample for timeouts measured in seconds.
 /// </summary>
-public sealed class RequestWatchdog : IDisposable
+internal sealed class RequestWatchdog : IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
 

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Surge.Http.Http1;
 
-public enum ParseStatus
+internal enum ParseStatus
 {
     NeedMore,
     Complete,
@@ -18,7 +18,7 @@ public enum ParseStatus
 /// allowed) or connection close; HEAD, 204 and 304 have none. Bytes after a complete response are left unconsumed,
 /// so pipelined responses parse one after another. One instance is reused for every response on a connection.
 /// </summary>
-public sealed class ResponseParser
+internal sealed class ResponseParser
 {
     /// <summary>Beyond this, a response head is refused as too large instead of buffering without bound.</summary>
     public const int MaxHeadBytes = 64 * 1024;

@@ -6,7 +6,7 @@ namespace Surge.Http.Http1;
 /// One pool of idle connections for the whole run, for targets that limit connections or to model a proxy:
 /// VUs take any idle connection to the endpoint and open a new one only when none is idle.
 /// </summary>
-public sealed class SharedConnections : IConnectionSource
+internal sealed class SharedConnections : IConnectionSource
 {
     private readonly ConcurrentDictionary<HttpEndpoint, ConcurrentQueue<Http1Connection>> _idle = new();
 

@@ -7,7 +7,7 @@ namespace Surge.Plans.Segments;
 /// the VUs); a ramp's VUs and the arrivals' start times are striped while running. The plan records which segment it
 /// is (<see cref="TestPlan.Segment"/>).
 /// </summary>
-public static class PlanSegments
+internal static class PlanSegments
 {
     public static TestPlan Segmented(this TestPlan plan, ExecutionTuple tuple)
     {
