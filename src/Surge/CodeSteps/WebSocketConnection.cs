@@ -43,6 +43,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
         Complete(_session.SendAsync(bytes, WebSocketMessageType.Binary, _timeout));
 
     /// <summary>The next message, or null when none came in time (`receive_timeout`) or the session ended.</summary>
+#pragma warning disable RS0026 // ReceiveAsync() and ReceiveAsync(until) read as the test author means; the timeout is the same optional last argument in both
     public Task<WebSocketMessage?> ReceiveAsync(TimeSpan? timeout = null) => ReceiveAsync(null, timeout);
 
     /// <summary>
@@ -51,6 +52,7 @@ public sealed class WebSocketConnection : IAsyncDisposable
     /// (`receive_timeout`) or the session ended.
     /// </summary>
     public async Task<WebSocketMessage?> ReceiveAsync(Func<WebSocketMessage, bool>? until, TimeSpan? timeout = null)
+#pragma warning restore RS0026
     {
         var received = await _session.ReceiveAsync(until is null ? null : (bytes, type) => until(new WebSocketMessage(bytes, type)),
             timeout ?? _timeout).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace Surge.Grpc;
 /// The seam every gRPC caller goes through, C# context and YAML steps alike: the VU's channel to a target (its own,
 /// or the run's when connections are shared) with the recording layer on top.
 /// </summary>
-public static class GrpcCalls
+internal static class GrpcCalls
 {
     /// <summary>
     /// A recording invoker on <paramref name="vu"/>'s channel to <paramref name="address"/> (see

@@ -8,7 +8,7 @@ namespace Surge.Grpc;
 /// Names a call that ended without a status from the server: the `error_code` tag beside its `status` (the status
 /// Grpc.Net.Client gave it, usually UNAVAILABLE or INTERNAL). A status the server sent has no error code.
 /// </summary>
-public static class GrpcErrors
+internal static class GrpcErrors
 {
     /// <summary>The server reset the call's HTTP/2 stream (RST_STREAM) or closed the connection with an HTTP/2 error (GOAWAY).</summary>
     public const string StreamReset = "stream_reset";

@@ -4,7 +4,7 @@ using Surge.Plans;
 namespace Surge.Grpc;
 
 /// <summary>Finds `package.Service/Method` among loaded descriptors, with a suggestion when it is misspelled.</summary>
-public static class GrpcMethods
+internal static class GrpcMethods
 {
     /// <exception cref="PlanException">The method is not there, or streams (grpc: steps make unary calls).</exception>
     public static MethodDescriptor Find(IEnumerable<FileDescriptor> files, string method, SourceLocation? at, string from)

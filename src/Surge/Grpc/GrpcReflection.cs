@@ -12,7 +12,7 @@ namespace Surge.Grpc;
 /// everything they import, as k6's `reflect: true` does. Before the load, on a channel of its own, so that nothing of
 /// it is measured. Its messages are few and small, so they are written and read by hand.
 /// </summary>
-public static class GrpcReflection
+internal static class GrpcReflection
 {
     private static readonly string[] Services = ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(static b => b, static b => b);

@@ -6,7 +6,7 @@ namespace Surge.Grpc;
 /// Where gRPC calls go: an http:// address speaks h2c (HTTP/2 with prior knowledge), an https:// one HTTP/2 over
 /// TLS (ALPN h2), under the test's TLS options (insecureSkipTLSVerify).
 /// </summary>
-public static class GrpcTarget
+internal static class GrpcTarget
 {
     /// <summary>
     /// The absolute address for <paramref name="target"/>: an http(s) URL as it is, a relative one against the

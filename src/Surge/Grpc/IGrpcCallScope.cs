@@ -8,7 +8,7 @@ namespace Surge.Grpc;
 /// step's scenario, persona, group and flow tags), the token that interrupts it, and default deadline and metadata.
 /// The C# context is one (<see cref="VuGrpc"/>); a YAML step runner is another.
 /// </summary>
-public interface IGrpcCallScope
+internal interface IGrpcCallScope
 {
     /// <summary>The tags the call's samples carry besides the gRPC ones (name, status, ...).</summary>
     TagSet Tags { get; }

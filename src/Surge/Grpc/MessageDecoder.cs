@@ -14,7 +14,7 @@ namespace Surge.Grpc;
 /// when the name is unknown), and the well-known types in their JSON forms. As k6 does, fields left at their default
 /// are written too (0, "", [], {}), so a JSON path finds `$.version` when it is 0; unset messages and oneofs are not.
 /// </summary>
-public sealed class MessageDecoder
+internal sealed class MessageDecoder
 {
     private static readonly ConcurrentDictionary<MessageDescriptor, MessageDecoder> Cache = new();
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };

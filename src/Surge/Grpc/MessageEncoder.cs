@@ -11,7 +11,7 @@ namespace Surge.Grpc;
 /// equal what the generated C# types write. Everything that does not fit the descriptor (an unknown field, a wrong
 /// type, a number out of range) is a <see cref="PlanException"/> naming the field's path and its place in the file.
 /// </summary>
-public sealed class MessageEncoder
+internal sealed class MessageEncoder
 {
     [ThreadStatic]
     private static WireBuffer[]? t_scratch;
@@ -481,7 +481,7 @@ public sealed class MessageEncoder
 }
 
 /// <summary>A rendered template does not fit its field; the call is not sent and counts as failed.</summary>
-public sealed class InvalidMessageException(string message) : Exception(message)
+internal sealed class InvalidMessageException(string message) : Exception(message)
 {
     public InvalidMessageException() : this("the message does not fit its descriptor") { }
 

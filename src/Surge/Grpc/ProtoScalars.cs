@@ -253,7 +253,7 @@ internal static class ProtoScalars
 }
 
 /// <summary>An enum's names and numbers, built once per enum for the encoder and the decoder.</summary>
-public sealed class EnumNames
+internal sealed class EnumNames
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<EnumDescriptor, EnumNames> Cache = new();
 

@@ -14,7 +14,7 @@ namespace Surge.Grpc;
 /// means what it means to the server's own generated code. An error is a <see cref="PlanException"/> at protoc's
 /// file:line:column.
 /// </summary>
-public static partial class Protoc
+internal static partial class Protoc
 {
     // protoc's error lines: "file.proto:12:5: Expected \";\"." (column optional for some errors).
     [GeneratedRegex(@"^(?<file>.+?\.proto):(?<line>\d+):(?<column>\d+): (?<message>.+)$")]

@@ -15,7 +15,7 @@ namespace Surge.Grpc;
 /// an <see cref="OperationCanceledException"/>; every other failure reaches the caller as Grpc.Net.Client's
 /// <see cref="RpcException"/>, after it was recorded.
 /// </summary>
-public sealed class RecordingCallInvoker : CallInvoker
+internal sealed class RecordingCallInvoker : CallInvoker
 {
     private readonly CallInvoker _inner;
     private readonly WireCounter _bytes;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Surge.Grpc;
 
 /// <summary>A growable byte buffer with the protobuf wire encodings; reused, so steady-state writes allocate nothing.</summary>
-public sealed class WireBuffer(int capacity = 256)
+internal sealed class WireBuffer(int capacity = 256)
 {
     private byte[] _bytes = new byte[capacity];
 
@@ -81,7 +81,7 @@ public sealed class WireBuffer(int capacity = 256)
 }
 
 /// <summary>The protobuf wire types.</summary>
-public enum WireType
+internal enum WireType
 {
     Varint = 0,
     Fixed64 = 1,

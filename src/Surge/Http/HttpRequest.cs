@@ -6,7 +6,7 @@ using Surge.Plans;
 namespace Surge.Http;
 
 /// <summary>HTTP/1.1 over our own sockets, or HTTP/2 through HttpClient.</summary>
-internal enum HttpProtocol
+public enum HttpProtocol
 {
     Http11,
     Http2,

@@ -8,7 +8,7 @@ namespace Surge.WebSockets;
 /// ws_session_duration and ws_session_failed samples; a failure to connect also uses <see cref="NetworkError"/>'s
 /// names (connection_refused, dns, tls, timeout, ...). None of them stops the run or the iteration.
 /// </summary>
-public static class WebSocketErrorCodes
+internal static class WebSocketErrorCodes
 {
     /// <summary>The server answered the upgrade with another status than 101; the `status` tag holds it.</summary>
     public const string HandshakeRejected = "handshake_rejected";

@@ -19,7 +19,7 @@ namespace Surge.Engine.Steps;
 /// serializes from without a copy; the response is decoded only when a rule reads it. Compiled before the load:
 /// with reflect: true the server's reflection is asked here, once per target, and the message is checked then.
 /// </summary>
-public sealed class GrpcRunner : IStepRunner, IGrpcCallScope
+internal sealed class GrpcRunner : IStepRunner, IGrpcCallScope
 {
     private static readonly ConditionalWeakTable<EngineContext, ConcurrentDictionary<(Uri Address, string Service), IReadOnlyList<FileDescriptor>>> Reflected = [];
 

@@ -18,7 +18,7 @@ namespace Surge.Engine.Steps;
 /// next step (a capture that then finds nothing fails the iteration, as for HTTP); the run's end stops the iteration.
 /// Constant messages are encoded once; a receive matches on the message's bytes without decoding them.
 /// </summary>
-public sealed class WebSocketRunner : IStepRunner
+internal sealed class WebSocketRunner : IStepRunner
 {
     private readonly WebSocketStep _step;
     private readonly Template _url;

@@ -12,7 +12,7 @@ namespace Surge.Http.Http2;
 /// follow from sending HTTP/2 requests with <see cref="HttpVersionPolicy.RequestVersionExact"/>. Nothing here knows
 /// about requests or metrics, so any HttpClient-based protocol (HTTP/2 requests, gRPC channels) can count its bytes.
 /// </summary>
-public static class CountingConnection
+internal static class CountingConnection
 {
     /// <summary>
     /// Put a <see cref="ConnectAttempt"/> into a request's options to learn the DNS, connect and TLS phases of the

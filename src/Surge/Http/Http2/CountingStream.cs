@@ -7,7 +7,7 @@ namespace Surge.Http.Http2;
 /// socket (in a SocketsHttpHandler ConnectCallback), it counts what crosses the wire: TLS records included, since TLS
 /// runs on top of it. Reads and writes pass through untouched.
 /// </summary>
-public sealed class CountingStream(Stream inner, WireCounter counter) : Stream
+internal sealed class CountingStream(Stream inner, WireCounter counter) : Stream
 {
     public WireCounter Counter => counter;
 

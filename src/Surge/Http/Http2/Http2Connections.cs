@@ -9,7 +9,7 @@ namespace Surge.Http.Http2;
 /// `connections: shared`, the run has one that every VU multiplexes onto, opening more connections only when the
 /// server's stream limit is reached.
 /// </summary>
-public sealed class Http2Connections : IDisposable
+internal sealed class Http2Connections : IDisposable
 {
     public Http2Connections(HttpOptions options, bool shared)
     {

@@ -8,7 +8,7 @@ namespace Surge.Http.Http2;
 /// the framing, so callers <see cref="Claim"/> what arrived since the last claim: every byte is claimed exactly once,
 /// whatever the concurrency, and the sum over all claims is the wire total.
 /// </summary>
-public sealed class WireCounter
+internal sealed class WireCounter
 {
     private long _sent;
     private long _received;
