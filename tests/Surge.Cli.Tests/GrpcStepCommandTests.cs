@@ -12,9 +12,7 @@ public sealed class GrpcStepCommandTests : IDisposable
     [Fact]
     public async Task A_malformed_proto_exits_104_naming_the_proto_file_line_and_column()
     {
-        File.WriteAllText(Path.Combine(_folder, "shop.proto"), "syntax = \"proto3\";\npackage shop;\nservice Shop {\n  rpc Buy (Order) returns (Order)\n}\nmessage Order { string id = 1; }\n");
-        var test = Path.Combine(_folder, "test.yaml");
-        File.WriteAllText(test, "options:\n  grpc: { target: 127.0.0.1:9, proto: [shop.proto] }\nrequests:\n  - grpc: shop.Shop/Buy\n");
+        var test = ShopTest(rpcEnd: "", fields: "string id = 1;", stepRest: "");
 
         var run = await SurgeProcess.RunAsync("run", test);
 
@@ -26,9 +24,7 @@ public sealed class GrpcStepCommandTests : IDisposable
     [Fact]
     public async Task A_message_field_that_does_not_fit_exits_104_at_its_place_in_the_test_file()
     {
-        File.WriteAllText(Path.Combine(_folder, "shop.proto"), "syntax = \"proto3\";\npackage shop;\nservice Shop {\n  rpc Buy (Order) returns (Order);\n}\nmessage Order { string id = 1; int32 quantity = 2; }\n");
-        var test = Path.Combine(_folder, "test.yaml");
-        File.WriteAllText(test, "options:\n  grpc: { target: 127.0.0.1:9, proto: [shop.proto] }\nrequests:\n  - grpc: shop.Shop/Buy\n    message: { id: a, quantity: lots }\n");
+        var test = ShopTest(rpcEnd: ";", fields: "string id = 1; int32 quantity = 2;", stepRest: "    message: { id: a, quantity: lots }\n");
 
         var run = await SurgeProcess.RunAsync("run", test);
 
@@ -71,14 +67,21 @@ public sealed class GrpcStepCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_expected_status_exits_104_with_a_suggestion()
     {
-        File.WriteAllText(Path.Combine(_folder, "shop.proto"), "syntax = \"proto3\";\npackage shop;\nservice Shop {\n  rpc Buy (Order) returns (Order);\n}\nmessage Order { string id = 1; }\n");
-        var test = Path.Combine(_folder, "test.yaml");
-        File.WriteAllText(test, "options:\n  grpc: { target: 127.0.0.1:9, proto: [shop.proto] }\nrequests:\n  - grpc: shop.Shop/Buy\n    expectedStatuses: [NOT_FOUN]\n");
+        var test = ShopTest(rpcEnd: ";", fields: "string id = 1;", stepRest: "    expectedStatuses: [NOT_FOUN]\n");
 
         var run = await SurgeProcess.RunAsync("run", test);
 
         Assert.Equal(104, run.ExitCode);
         Assert.Contains($"{test}:5:24: ", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("did you mean 'NOT_FOUND'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A shop.proto (its Buy rpc ended by <paramref name="rpcEnd"/>, a ';' unless the test breaks it) and a test.yaml calling Buy.</summary>
+    private string ShopTest(string rpcEnd, string fields, string stepRest)
+    {
+        File.WriteAllText(Path.Combine(_folder, "shop.proto"), $"syntax = \"proto3\";\npackage shop;\nservice Shop {{\n  rpc Buy (Order) returns (Order){rpcEnd}\n}}\nmessage Order {{ {fields} }}\n");
+        var test = Path.Combine(_folder, "test.yaml");
+        File.WriteAllText(test, "options:\n  grpc: { target: 127.0.0.1:9, proto: [shop.proto] }\nrequests:\n  - grpc: shop.Shop/Buy\n" + stepRest);
+        return test;
     }
 }
