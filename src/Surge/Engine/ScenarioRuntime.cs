@@ -366,7 +366,7 @@ internal sealed class ScenarioRuntime : IDisposable
     {
         using var timeUp = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var end = StartedAtTicks + MonotonicClock.FromTimeSpan(maxDuration);
-        await Task.WhenAny(Task.WhenAll(loops), WaitUntilAsync(end, timeUp.Token)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(loops), _clock.WaitUntilAsync(end, timeUp.Token)).ConfigureAwait(false);
         await timeUp.CancelAsync().ConfigureAwait(false);
         await DrainAsync(loops).ConfigureAwait(false);
     }
@@ -408,9 +408,6 @@ internal sealed class ScenarioRuntime : IDisposable
             $"latency percentiles describe only the iterations that ran, not the users who would have waited longest " +
             $"(raise maxVUs, or set whenAllVUsBusy: queue to serve them late and measure the wait)");
     }
-
-    /// <summary>Waits until <paramref name="endTicks"/> or until the run asks scenarios to stop, whichever is first.</summary>
-    public Task WaitUntilAsync(long endTicks, CancellationToken stop) => _clock.WaitUntilAsync(endTicks, stop);
 
     public void BeginStop()
     {
