@@ -17,43 +17,57 @@ internal sealed class FakeClockRun
 
     private readonly DateTimeOffset _origin;
 
-    private FakeClockRun(TestPlan plan, RunSettings settings, CancellationToken stop)
+    private FakeClockRun(TestPlan plan, RunSettings settings, FakeTimeProvider time)
     {
+        Time = time;
         _origin = Time.GetUtcNow();
-        Running = Task.Run(() => TestRun.RunAsync(plan, settings with { TimeProvider = Time }, stop));
+        Running = Task.Run(() => TestRun.RunAsync(plan, settings with { TimeProvider = Time }));
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; }
 
     public Task<RunSummary> Running { get; }
 
     /// <summary>Fake time since the run was started (the scenarios start then, unless startTime delays them).</summary>
     public TimeSpan Elapsed => Time.GetUtcNow() - _origin;
 
-    public static FakeClockRun Start(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default) =>
-        new(plan, settings ?? new RunSettings(), stop);
+    /// <param name="time">The clock, when the plan's steps need it before the run starts; a new one otherwise.</param>
+    public static FakeClockRun Start(TestPlan plan, RunSettings? settings = null, FakeTimeProvider? time = null) =>
+        new(plan, settings ?? new RunSettings(), time ?? new FakeTimeProvider());
 
     /// <summary>Runs <paramref name="plan"/> to its end on fake time; fails if it is still running at <paramref name="limit"/> of fake time.</summary>
     public static Task<RunSummary> RunAsync(TestPlan plan, TimeSpan limit, RunSettings? settings = null, TimeSpan? step = null) =>
         Start(plan, settings).FinishAsync(limit, step);
 
-    /// <summary>Moves fake time on, step by step, to <paramref name="at"/> after the start, or until the run ends.</summary>
-    public async Task AdvanceToAsync(TimeSpan at, TimeSpan? step = null)
+    /// <summary>
+    /// Moves fake time on, step by step, to <paramref name="at"/> after the start, or until the run ends. With
+    /// <paramref name="settled"/>, each step waits (real time, bounded) until the engine has done what the test expects
+    /// of that instant, so that no fake time passes while it works on it.
+    /// </summary>
+    public async Task AdvanceToAsync(TimeSpan at, TimeSpan? step = null, Func<TimeSpan, bool>? settled = null)
     {
         var by = step ?? DefaultStep;
+        if (settled is not null)
+        {
+            await SettleAsync(() => settled(Elapsed), $"the engine did what was due at {Elapsed} of fake time").ConfigureAwait(false);
+        }
         while (!Running.IsCompleted && Elapsed < at)
         {
             var next = at - Elapsed < by ? at - Elapsed : by;
             // Timers fire inside Advance, and the engine's continuations may run there: off the test's context.
             await Task.Run(() => Time.Advance(next)).ConfigureAwait(false);
             await Task.WhenAny(Running, Task.Delay(1)).ConfigureAwait(false);
+            if (settled is not null)
+            {
+                await SettleAsync(() => settled(Elapsed), $"the engine did what was due at {Elapsed} of fake time").ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>Moves fake time on until the run ends, and returns its summary; fails if it has not ended by <paramref name="limit"/>.</summary>
-    public async Task<RunSummary> FinishAsync(TimeSpan limit, TimeSpan? step = null)
+    public async Task<RunSummary> FinishAsync(TimeSpan limit, TimeSpan? step = null, Func<TimeSpan, bool>? settled = null)
     {
-        await AdvanceToAsync(limit, step);
+        await AdvanceToAsync(limit, step, settled);
         if (!Running.IsCompleted)
         {
             // The run's own limits (its duration, gracefulStop) are on the fake clock too: it should have ended.
@@ -67,9 +81,9 @@ internal sealed class FakeClockRun
     /// <summary>Waits (real time, bounded) for <paramref name="condition"/>, without moving fake time: what the engine does at this instant.</summary>
     public static async Task SettleAsync(Func<bool> condition, string what)
     {
-        for (var i = 0; i < 2000 && !condition(); i++)
+        for (var i = 0; i < 10_000 && !condition(); i++)
         {
-            await Task.Delay(5);
+            await Task.Delay(1).ConfigureAwait(false);
         }
         Assert.True(condition(), what);
     }
