@@ -21,6 +21,8 @@ internal sealed class EngineClock
     /// <summary>The real clock: Stopwatch timestamps and the system's timers.</summary>
     public static EngineClock System { get; } = new(null);
 
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+
     // Null for the system clock, so that its reads are one branch away from Stopwatch.GetTimestamp.
     private readonly TimeProvider? _provider;
     private readonly long _epoch;
@@ -78,34 +80,60 @@ internal sealed class EngineClock
             PreciseWait.Until(due, stop);
             return;
         }
-        while (!stop.IsCancellationRequested && due - Now is var remaining && remaining > 0)
+        using var woke = new ManualResetEventSlim();
+        using var timer = WhenDue(_provider, due, woke.Set);
+        try
         {
-            try
-            {
-                Task.Delay(Span(remaining), _provider, stop).Wait(CancellationToken.None);
-            }
-            catch (AggregateException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
+            woke.Wait(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while asleep: the dispatcher looks at the token next.
         }
     }
 
     /// <summary>Waits until <paramref name="due"/> (Stopwatch ticks) on this clock, or until <paramref name="stop"/>, whichever is first.</summary>
     public async Task WaitUntilAsync(long due, CancellationToken stop)
     {
-        var remaining = due - Now;
-        if (remaining > 0 && !stop.IsCancellationRequested)
+        if (_provider is null)
         {
-            try
+            var remaining = due - Now;
+            if (remaining > 0 && !stop.IsCancellationRequested)
             {
-                await Delay(Span(remaining), stop).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Span(remaining), stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // A requested stop ends the wait early; the caller drains gracefully as at the natural end.
+                }
             }
-            catch (OperationCanceledException)
-            {
-                // A requested stop ends the wait early; the caller drains gracefully as at the natural end.
-            }
+            return;
         }
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = WhenDue(_provider, due, () => reached.TrySetResult());
+        await using var stopped = stop.Register(() => reached.TrySetResult());
+        await reached.Task.ConfigureAwait(false);
+    }
+
+    // Signals once the clock reaches due: a timer ticking every millisecond checks, inside the provider's own advance,
+    // at each instant it fires, and the clock is checked once more after it is armed. Arming a one-shot timer for
+    // "due minus now" instead would wake late whenever a test advanced the clock between reading it and arming.
+    private ITimer WhenDue(TimeProvider provider, long due, Action signal)
+    {
+        var timer = provider.CreateTimer(_ =>
+        {
+            if (Now >= due)
+            {
+                signal();
+            }
+        }, null, OneMillisecond, OneMillisecond);
+        if (Now >= due)
+        {
+            signal();
+        }
+        return timer;
     }
 
     // A fake clock fires its timers on the thread that advances it, which may do so while the source is being disposed.
@@ -121,8 +149,7 @@ internal sealed class EngineClock
         }
     }
 
-    // Rounded up: a wait cut short by rounding would end before its deadline, and on a fake clock one shorter than a
-    // tick would return at once without time ever moving.
+    // Rounded up to the timer's whole milliseconds, so that the wait never ends before its deadline.
     private static TimeSpan Span(long stopwatchTicks) =>
-        TimeSpan.FromTicks((long)Math.Ceiling(stopwatchTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+        TimeSpan.FromMilliseconds(Math.Ceiling(stopwatchTicks * (1000.0 / Stopwatch.Frequency)));
 }

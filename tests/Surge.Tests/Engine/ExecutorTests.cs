@@ -129,6 +129,36 @@ public sealed class ExecutorTests
     }
 
     [Fact]
+    public async Task A_scenario_waits_for_its_start_time_on_the_runs_clock_and_then_keeps_its_own_schedule()
+    {
+        var early = 0;
+        var late = 0;
+        ScenarioPlan Counting(string name, TimeSpan duration, TimeSpan startTime, Action count) => new()
+        {
+            Name = name,
+            Executor = new ConstantArrivalRateExecutor(10, TimeSpan.FromSeconds(1), duration, 2, 2),
+            StartTime = startTime,
+            Steps = [new CodeStep("count", _ => { count(); return Task.CompletedTask; })],
+        };
+        var plan = new TestPlan
+        {
+            Scenarios =
+            [
+                Counting("early", TimeSpan.FromSeconds(2), TimeSpan.Zero, () => Interlocked.Increment(ref early)),
+                Counting("late", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), () => Interlocked.Increment(ref late)),
+            ],
+        };
+        var run = FakeClockRun.Start(plan);
+
+        await run.AdvanceToAsync(TimeSpan.FromSeconds(2.95));
+        Assert.Equal(20, Volatile.Read(ref early));
+        Assert.Equal(0, Volatile.Read(ref late));
+        var summary = await run.FinishAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal([20, 10], summary.Scenarios.Select(s => s.CompletedIterations));
+    }
+
+    [Fact]
     public async Task Ramping_vus_follows_its_stages()
     {
         await using var server = await CountingServer.StartAsync();
