@@ -7,6 +7,11 @@ namespace Surge.Plans;
 /// </summary>
 public static class PlanOverrides
 {
+    /// <summary>
+    /// The plan with every scenario's executor replaced as `--vus`, `--duration` and `--iterations` say (each null when
+    /// not given), all starting at once; the plan itself when all three are null. A value out of range, or a
+    /// replacement executor that breaks its rules, is a plan error naming the options.
+    /// </summary>
     public static TestPlan Apply(TestPlan plan, int? vus, TimeSpan? duration, long? iterations)
     {
         if (vus is null && duration is null && iterations is null)
