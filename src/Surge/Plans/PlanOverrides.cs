@@ -2,8 +2,9 @@ namespace Surge.Plans;
 
 /// <summary>
 /// k6's command-line shortcuts: --vus, --duration and --iterations replace every scenario's executor.
-/// --iterations gives shared-iterations; otherwise constant-vus. A missing --vus means 1 VU; a missing --duration
-/// keeps each scenario's own maximum duration. Scenarios then all start at once, so that --duration bounds the run.
+/// --iterations gives shared-iterations (--duration, if any, as its maxDuration; else k6's 10m); otherwise
+/// constant-vus. A missing --vus means 1 VU; a missing --duration keeps each scenario's own longest run
+/// (<see cref="ExecutorPlan.MaxDuration"/>). Scenarios then all start at once, so that --duration bounds the run.
 /// </summary>
 public static class PlanOverrides
 {

@@ -18,7 +18,10 @@ public enum CheckKind
     /// <summary>The body matches the regular expression <see cref="CheckPlan.Expected"/>.</summary>
     BodyMatches,
 
-    /// <summary>http_req_duration is below <see cref="CheckPlan.MaxDuration"/>.</summary>
+    /// <summary>
+    /// The duration is below <see cref="CheckPlan.MaxDuration"/>: a request's http_req_duration, a gRPC call's, or the
+    /// time a WebSocket receive waited.
+    /// </summary>
     Duration,
 }
 

@@ -1,6 +1,9 @@
 namespace Surge.Plans;
 
-/// <summary>One thing an iteration does. Requests now; flow steps (think, group, check, ...) extend this.</summary>
+/// <summary>
+/// One thing an iteration does: an HTTP request, a gRPC call, a WebSocket session, a pause, a group, a loop, a log
+/// line or C# code. Steps run one after another, in order.
+/// </summary>
 public abstract record Step
 {
     /// <summary>Where the step was written (YAML node, C# caller line), for errors about it; null when unknown.</summary>

@@ -24,7 +24,7 @@ public sealed record TestPlan
     /// <summary>Tags added to every sample of the run.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Beyond this many distinct tag sets per metric, new ones fold into one overflow series.</summary>
+    /// <summary>Beyond this many distinct tag sets per metric (1000 by default), new ones fold into one overflow series, with a warning.</summary>
     public int MaxSeriesPerMetric { get; init; } = 1000;
 
     /// <summary>Run-wide HTTP settings: base URL, TLS, redirects, cookies, connection sharing.</summary>
