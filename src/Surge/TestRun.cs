@@ -6,6 +6,10 @@ using Surge.Thresholds;
 
 namespace Surge;
 
+/// <summary>
+/// How <see cref="TestRun.RunAsync"/> runs a plan: where live results go, how often they are taken, how it can be
+/// stopped or steered. The defaults suit a plan run inside a unit test: no outputs, one-second intervals.
+/// </summary>
 public sealed record RunSettings
 {
     /// <summary>In-process views fed on the collector thread (progress, dashboard); they must only copy and return.</summary>
@@ -50,6 +54,12 @@ public sealed record RunSettings
 /// </summary>
 public static class TestRun
 {
+    /// <summary>
+    /// Runs <paramref name="plan"/> to the end (its scenarios, then teardown and the verify stages) and returns the
+    /// summary; thresholds that fail do not throw, they are in the summary. Load stays in this process.
+    /// </summary>
+    /// <param name="plan">A validated plan, e.g. from <see cref="PlanBuilder.Build"/> or the YAML loader.</param>
+    /// <param name="settings">Outputs, intervals, stops and controls; null for the defaults.</param>
     /// <param name="stop">A graceful stop (the first Ctrl-C): no new iterations; what was measured is still summarized.</param>
     public static async Task<RunSummary> RunAsync(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default)
     {
