@@ -32,8 +32,13 @@ public sealed class HttpResult
     /// <summary>Whether http_req_failed counted it: a network error or a status outside the expected ones.</summary>
     public bool Failed { get; }
 
+    /// <summary>
+    /// The body decoded as UTF-8 (whatever the Content-Type's charset; compressed bodies are not decompressed), empty for
+    /// none. A body over 10 MiB fails the request as <c>response_too_large</c>.
+    /// </summary>
     public string Body => _response.BodyText;
 
+    /// <summary>The body's bytes as received, chunked framing removed.</summary>
     public ReadOnlyMemory<byte> BodyBytes => _response.Body;
 
     /// <summary>The first value of a response header, matched case-insensitively, or null.</summary>

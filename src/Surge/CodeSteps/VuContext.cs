@@ -22,6 +22,7 @@ public sealed class VuContext
         Grpc = new VuGrpc(vu, this);
     }
 
+    /// <summary>The VU's HTTP client: every request records k6's http_* metrics, tagged with this step's tags.</summary>
     public VuHttp Http { get; }
 
     /// <summary>WebSocket sessions that record k6's ws_* metrics by themselves.</summary>
@@ -32,6 +33,7 @@ public sealed class VuContext
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int VuId => _vu.Id;
 
+    /// <summary>The name of the scenario this VU runs in, as in the <c>scenario</c> tag (k6's <c>exec.scenario.name</c>).</summary>
     public string Scenario => _vu.Scenario.Plan.Name;
 
     /// <summary>

@@ -109,6 +109,7 @@ public sealed class WebSocketMessage
     /// <summary>Whether it came as a text message (else binary).</summary>
     public bool IsText { get; }
 
+    /// <summary>The message's payload as received, all its frames joined.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
     /// <summary>The message as UTF-8 text.</summary>
@@ -117,5 +118,6 @@ public sealed class WebSocketMessage
     /// <summary>The value at a JSON path (e.g. "$.type") as text, or null when it is not there or the message is no JSON.</summary>
     public string? Json(string path) => Surge.Json.JsonPath.Parse(path).TryEvaluate(Bytes, out var value) ? value.Text : null;
 
+    /// <summary>The message as UTF-8 text, as <see cref="Text"/>.</summary>
     public override string ToString() => Text;
 }
