@@ -25,7 +25,11 @@ public sealed class WebSocketConnection : IAsyncDisposable
     /// <summary>101 once upgraded; the server's status when it refused the upgrade; 0 when no answer came.</summary>
     public int Status => _session.Status;
 
-    /// <summary>Why the session ended early (a <see cref="WebSocketErrorCodes"/> or <see cref="NetworkError"/> name), or null.</summary>
+    /// <summary>
+    /// Why the session ended early, as its <c>error_code</c> tag: <c>handshake_rejected</c>, <c>closed_by_server</c>,
+    /// <c>closed_abnormally</c>, <c>closed_mid_message</c>, <c>receive_timeout</c>, <c>send_timeout</c>, <c>ping_timeout</c>,
+    /// <c>message_too_large</c>, or a network error as HTTP names it (<c>connection_refused</c>, <c>tls</c>...); null otherwise.
+    /// </summary>
     public string? Error => _session.Error;
 
     /// <summary>Whether messages can still be sent and received.</summary>

@@ -5,7 +5,7 @@ namespace Surge.Results;
 /// <summary>
 /// An in-process view of the run (console progress, the live dashboard, test probes): fed each interval's snapshot on
 /// the collector thread, then the final summary. Implementations must only copy what they keep and return; anything
-/// that does I/O is an <see cref="IRunOutput"/>, which the <see cref="OutputHost"/> runs behind a queue.
+/// that does I/O is an <see cref="IRunOutput"/>, which the run feeds through a queue of its own.
 /// </summary>
 public interface ILiveSink
 {
@@ -17,7 +17,7 @@ public interface ILiveSink
 }
 
 /// <summary>
-/// An output with k6's lifecycle, run by the <see cref="OutputHost"/> on its own task, never on the collector thread:
+/// An output with k6's lifecycle, run on its own task behind a bounded queue (10 intervals, the oldest dropped and counted when full), never on the collector thread:
 /// started once, handed every interval in order, stopped with a final flush. A slow or failing backend delays only
 /// its own queue. Methods are called one at a time.
 /// </summary>

@@ -61,8 +61,8 @@ public sealed record TimelinePoint
     public Histogram Duration() => Histogram.FromBase64(EncodedDuration);
 
     /// <summary>
-    /// Per-slice values of the metrics the recorder was asked to follow (see <see cref="TimelineRecorder.DefaultSeries"/>),
-    /// by metric name; a metric without data in the slice is absent.
+    /// Per-slice values of the metrics a run follows over time (the generator's surge_* metrics and the test's own), all
+    /// tags merged, by metric name; a metric without data in the slice is absent.
     /// </summary>
     public IReadOnlyDictionary<string, SliceStats> Series { get; init; } = NoSeries;
 
