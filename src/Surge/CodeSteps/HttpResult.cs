@@ -45,5 +45,6 @@ public sealed class HttpResult
     public string? Header(string name) => _response.Header(name);
 
     /// <summary>The value at a JSON path (e.g. "$.token", "$.items[0].id") as text, or null when it is not there.</summary>
+    /// <exception cref="FormatException"><paramref name="path"/> is not a valid JSON path (e.g. empty, or with recursive descent); the message says what is wrong.</exception>
     public string? Json(string path) => JsonPath.Parse(path).TryEvaluate(_response.Body, out var value) ? value.Text : null;
 }

@@ -120,6 +120,7 @@ public sealed class WebSocketMessage
     public string Text => _text ??= Encoding.UTF8.GetString(Bytes.Span);
 
     /// <summary>The value at a JSON path (e.g. "$.type") as text, or null when it is not there or the message is no JSON.</summary>
+    /// <exception cref="FormatException"><paramref name="path"/> is not a valid JSON path (e.g. empty, or with recursive descent); the message says what is wrong.</exception>
     public string? Json(string path) => Surge.Json.JsonPath.Parse(path).TryEvaluate(Bytes, out var value) ? value.Text : null;
 
     /// <summary>The message as UTF-8 text, as <see cref="Text"/>.</summary>

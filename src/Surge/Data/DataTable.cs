@@ -25,7 +25,7 @@ public sealed class DataTable
     /// <summary>The file the table was read from (as the test named it), or the name given to <see cref="FromRows"/>.</summary>
     public string Source { get; }
 
-    /// <summary>The field names in column order (CSV header, or the JSON keys of the first record); unique and non-blank.</summary>
+    /// <summary>The field names in column order (the CSV header, or the JSON objects' keys); unique and non-blank.</summary>
     public IReadOnlyList<string> Fields { get; }
 
     /// <summary>How many records the table holds; at least 1 (the header line is not one).</summary>

@@ -15,7 +15,7 @@ public sealed record LiveSnapshot(MetricsSnapshot Metrics, IReadOnlyList<Scenari
 /// <param name="State">Waiting for its startTime, running, draining (gracefulStop) or done.</param>
 /// <param name="ActiveVus">VUs busy now: looping VUs of closed models, VUs inside an iteration of open models.</param>
 /// <param name="AllocatedVus">VUs created so far, busy or idle.</param>
-/// <param name="PeakVus">The most VUs the executor may use on this instance: vus, the highest ramping-vus target, or the larger of preAllocatedVUs and maxVUs.</param>
+/// <param name="PeakVus">The most VUs the executor may use on this instance: vus, the highest ramping-vus target, or maxVUs (at least preAllocatedVUs) for arrival rates and externally-controlled.</param>
 /// <param name="CompletedIterations">Iterations that ran to the end so far.</param>
 /// <param name="InterruptedIterations">Iterations cut off by a stop or the end of gracefulStop.</param>
 /// <param name="DroppedIterations">Arrivals that found no free VU (arrival-rate executors).</param>
