@@ -24,7 +24,10 @@ internal static partial class Protoc
     /// Runs protoc on <paramref name="protos"/> (full paths), each file's folder an import root beside the well-known
     /// types, with <paramref name="output"/> saying what to write.
     /// </summary>
+    /// <param name="protos">The .proto files, full paths.</param>
+    /// <param name="output">protoc's output options (<c>--csharp_out=...</c>, <c>--descriptor_set_out=...</c>); <c>{tools}</c> stands for Grpc.Tools' folder.</param>
     /// <param name="needs">Who needs protoc, for the message when this build of surge has none for the platform.</param>
+    /// <param name="cancellationToken">Stops reading protoc's output; protoc itself is waited for.</param>
     public static void Run(IReadOnlyList<string> protos, IEnumerable<string> output, string needs, CancellationToken cancellationToken = default)
     {
         var tools = ToolsFolder(needs);
@@ -69,6 +72,7 @@ internal static partial class Protoc
     /// <summary>
     /// The descriptors of <paramref name="protos"/> and everything they import, compiled when the test loads.
     /// </summary>
+    /// <param name="protos">The .proto files, full paths.</param>
     /// <param name="at">Where the test names the files, blamed when one is missing.</param>
     public static IReadOnlyList<FileDescriptor> Descriptors(IReadOnlyList<string> protos, SourceLocation? at)
     {
