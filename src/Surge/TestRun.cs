@@ -1,3 +1,4 @@
+using System.Globalization;
 using Surge.Engine;
 using Surge.Metrics;
 using Surge.Plans;
@@ -15,7 +16,7 @@ public sealed record RunSettings
     /// <summary>In-process views fed on the collector thread (progress, dashboard); they must only copy and return.</summary>
     public IReadOnlyList<ILiveSink> Sinks { get; init; } = [];
 
-    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each run by the <see cref="OutputHost"/> behind its own queue.</summary>
+    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each behind its own queue, so a slow one never holds up the run or the others.</summary>
     public IReadOnlyList<IRunOutput> Outputs { get; init; } = [];
 
     /// <summary>The bound on all outputs' final flush; null for <see cref="OutputContext.DefaultFlushTimeout"/>.</summary>
@@ -43,7 +44,7 @@ public sealed record RunSettings
     /// </summary>
     public Func<int, CancellationToken, Task>? StartGate { get; init; }
 
-    /// <summary>Records the surge_* health metrics every interval (<see cref="Health.GeneratorSampler"/>); off only to measure what it costs.</summary>
+    /// <summary>Records the surge_* health metrics every interval; off only to measure what it costs.</summary>
     public bool WatchGenerator { get; init; } = true;
 }
 
@@ -99,6 +100,7 @@ public static class TestRun
         var running = stoppedBeforeStart ? Task.CompletedTask : engine.RunAsync(windDown.Token);
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
+        string? abortedBy = null;
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder(startedAt, custom: plan.Metrics);
         var vusSampled = false;
@@ -115,9 +117,11 @@ public static class TestRun
             lastCollect = now;
             timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
-            if (outcome == RunOutcome.Completed && ShouldAbort(plan.Thresholds, thresholds, snapshot.Elapsed))
+            if (outcome == RunOutcome.Completed && AbortingThreshold(plan.Thresholds, thresholds, snapshot.Elapsed) is { } culprit)
             {
                 outcome = RunOutcome.AbortedByThreshold;
+                abortedBy = $"threshold '{culprit.Key} {culprit.Expression}' failed at {snapshot.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s " +
+                    $"with {culprit.Observed!.Value.ToString("0.####", CultureInfo.InvariantCulture)} and aborted the run (abortOnFail)";
                 await windDown.CancelAsync().ConfigureAwait(false);
                 await hardStop.CancelAsync().ConfigureAwait(false);
             }
@@ -154,6 +158,7 @@ public static class TestRun
             Verifications = verifications,
             Warnings =
             [
+                .. abortedBy is not null ? [abortedBy] : Array.Empty<string>(),
                 .. engine.SetupError is { } setup ? [$"setup failed, so no scenario ran: {setup}"] : Array.Empty<string>(),
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
@@ -236,17 +241,17 @@ public static class TestRun
             key => snapshot.Registry.Find(key.Metric) is { } metric ? snapshot.Aggregate(metric, key.Filter) : null,
             snapshot.Elapsed);
 
-    private static bool ShouldAbort(IReadOnlyList<ThresholdPlan> plans, IReadOnlyList<ThresholdResult> results, TimeSpan elapsed)
+    private static ThresholdResult? AbortingThreshold(IReadOnlyList<ThresholdPlan> plans, IReadOnlyList<ThresholdResult> results, TimeSpan elapsed)
     {
         for (var i = 0; i < plans.Count; i++)
         {
             // A threshold with no data yet has not failed: the first requests may still be on their way.
             if (plans[i].AbortOnFail && !results[i].Passed && results[i].Observed is not null && elapsed >= plans[i].DelayAbortEval)
             {
-                return true;
+                return results[i];
             }
         }
-        return false;
+        return null;
     }
 
     private static List<ScenarioProgress> Progress(LoadEngine engine) =>

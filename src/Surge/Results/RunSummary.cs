@@ -79,8 +79,11 @@ public sealed record RunSummary
     /// <summary>The segment sequence <see cref="Segment"/> belongs to (`0,1/3,2/3,1`), or null for the whole test.</summary>
     public string? SegmentSequence { get; init; }
 
-    /// <summary>True when every threshold passed (or there are none); false means exit code 99.</summary>
-    public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
+    /// <summary>
+    /// True when every threshold passed (or there are none); false means exit code 99. A run that a threshold aborted
+    /// (abortOnFail) never passes, even when its final totals recover: the warnings name the value that aborted it.
+    /// </summary>
+    public bool ThresholdsPassed => Outcome != RunOutcome.AbortedByThreshold && Thresholds.All(t => t.Passed);
 
     /// <summary>The metric of that name (e.g. <c>http_req_duration</c>), or null when the run did not define it.</summary>
     public MetricSummary? Find(string metric) => Metrics.FirstOrDefault(m => m.Definition.Name == metric);
