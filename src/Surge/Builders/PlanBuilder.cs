@@ -122,8 +122,9 @@ public sealed class PlanBuilder
     }
 
     /// <summary>
-    /// A variable for <c>{{ env("NAME") }}</c> and <c>ctx.Env</c>. It wins over the process environment; `-e NAME=...`
-    /// replaces it, and so does a .env file's value for a name the process does not set. A scenario's env wins over it.
+    /// A default for <c>{{ env("NAME") }}</c> and <c>ctx.Env</c>. Under `surge run`, `-e NAME=...`, the process
+    /// environment and a .env file (in that order) replace it; a plan run with <c>TestRun.RunAsync</c> uses it as it is,
+    /// over the process environment. A scenario's env wins over it.
     /// </summary>
     public PlanBuilder Env(string name, string value)
     {
