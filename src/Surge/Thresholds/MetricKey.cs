@@ -20,7 +20,7 @@ public sealed record MetricKey(string Metric, TagSet Filter)
         var name = (open < 0 ? text : text[..open]).Trim();
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
         {
-            throw new ThresholdSyntaxException($"'{text}' is not a metric name: use letters, digits and '_'", 1);
+            throw new ThresholdSyntaxException($"'{text}' is not a metric name: use letters, digits, '_', '.' and '-'", 1);
         }
         if (open < 0)
         {
