@@ -11,6 +11,7 @@ public static class ComparisonText
 {
     private static readonly string[] Header = ["endpoint", "stat", "base", "new", "change", "verdict"];
 
+    /// <summary>The whole text, ending with <see cref="Verdict"/>'s line.</summary>
     public static string Render(RunComparison comparison)
     {
         var text = new StringBuilder();
