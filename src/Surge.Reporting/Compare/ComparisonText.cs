@@ -48,7 +48,7 @@ public static class ComparisonText
         return text.ToString();
     }
 
-    /// <summary>"✗ REGRESSED: GET /slow (p95 +6493%)" or "✓ no regression beyond tolerance (3 rows)".</summary>
+    /// <summary>"✗ REGRESSED: GET /slow (p95 +6493%)" or "✓ no regression beyond tolerance (3 endpoints compared)".</summary>
     public static string Verdict(RunComparison comparison)
     {
         if (!comparison.Regressed)

@@ -3,7 +3,11 @@ using Surge.Results;
 
 namespace Surge.Reporting.Findings;
 
-/// <summary>The findings as a Markdown document (`--findings FILE.md`), names in code spans.</summary>
+/// <summary>
+/// The run read for you, as a Markdown document (`--findings FILE.md`): what failed, the fastest and slowest
+/// endpoints, the failing ones, the thresholds closest to breaking, saturation (a latency knee, error spikes, dropped
+/// iterations, a busy generator) and next steps. Names from the test are in code spans.
+/// </summary>
 public static class FindingsMarkdown
 {
     internal static string Render(RunFindings findings)
