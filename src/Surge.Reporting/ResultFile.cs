@@ -13,6 +13,7 @@ namespace Surge.Reporting;
 /// </summary>
 public static class ResultFile
 {
+    /// <summary>The document's "format" field, by which `surge report`, `compare` and `merge` know a result file.</summary>
     public const string Format = "surge-result";
 
     /// <summary>2 added the wall-clock stamps (slices, the monotonic clock's origin), the plan's identity and a merge's parts; 1 still reads.</summary>
@@ -41,6 +42,7 @@ public static class ResultFile
         [RunOutcome.SetupFailed] = "setupFailed",
     };
 
+    /// <summary>Writes the summary as one UTF-8 JSON document (`--result FILE`) that <see cref="Read(Stream)"/> turns back into an equal summary.</summary>
     public static void Write(RunSummary summary, Stream destination)
     {
         using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);
