@@ -113,7 +113,9 @@ public static class ConsoleSummary
         var completed = scenarios.Sum(s => s.CompletedIterations);
         var interrupted = scenarios.Sum(s => s.InterruptedIterations);
         var dropped = scenarios.Sum(s => s.DroppedIterations);
-        text.Line(Invariant($"  iterations: {completed} completed, {interrupted} interrupted, {dropped} dropped"));
+        var failed = scenarios.Sum(s => s.FailedIterations);
+        var failedText = failed > 0 ? text.Fail(Invariant($", {failed} failed with an error")) : "";
+        text.Line(Invariant($"  iterations: {completed} completed, {interrupted} interrupted, {dropped} dropped{failedText}"));
         text.Line("  duration: " + DisplayFormat.Duration(summary.Duration));
         var outcome = summary.Outcome switch
         {

@@ -75,6 +75,7 @@ public static class ResultFile
             json.WriteString("maxDuration", scenario.MaxDuration.ToString("c", CultureInfo.InvariantCulture));
             json.WriteNumber("completedIterations", scenario.CompletedIterations);
             json.WriteNumber("interruptedIterations", scenario.InterruptedIterations);
+            json.WriteNumber("failedIterations", scenario.FailedIterations);
             json.WriteNumber("droppedIterations", scenario.DroppedIterations);
             json.WriteEndObject();
         }
@@ -473,6 +474,8 @@ public static class ResultFile
         MaxDuration = ReadTimeSpan(scenario.Required("maxDuration")),
         CompletedIterations = scenario.Required("completedIterations").Long(),
         InterruptedIterations = scenario.Required("interruptedIterations").Long(),
+        // Result files from before the count was kept have none.
+        FailedIterations = scenario.Optional("failedIterations")?.Long() ?? 0,
         DroppedIterations = scenario.Required("droppedIterations").Long(),
     };
 

@@ -290,6 +290,7 @@ public static class TestRun
                 {
                     CompletedIterations = s.CompletedIterations,
                     InterruptedIterations = s.InterruptedIterations,
+                    FailedIterations = s.FailedIterations,
                     DroppedIterations = s.DroppedIterations,
                 }),
             ],

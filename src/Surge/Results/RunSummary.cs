@@ -195,8 +195,11 @@ public sealed record ScenarioSummary
     /// <summary>How long after the run's start it may still run: startTime + the executor's longest + gracefulStop (k6's max duration).</summary>
     public TimeSpan MaxDuration { get; init; }
 
-    /// <summary>Iterations that ran to the end; those that threw an exception are in neither count (the summary warns of them).</summary>
+    /// <summary>Iterations that ran to the end; those that threw an exception are <see cref="FailedIterations"/>.</summary>
     public long CompletedIterations { get; init; }
+
+    /// <summary>Iterations ended by an exception from their steps (the summary's warnings quote the first one).</summary>
+    public long FailedIterations { get; init; }
 
     /// <summary>Iterations cut off by a stop, the end of gracefulStop or an abortOnFail threshold.</summary>
     public long InterruptedIterations { get; init; }
