@@ -13,7 +13,7 @@ namespace Surge.Kubernetes;
 /// instances until their Job ends, and reads each instance's result from its pod's log. Every failure to reach or use
 /// the cluster is a <see cref="PlanException"/> naming the cluster and what went wrong.
 /// </summary>
-public sealed class ClusterRun : IDisposable
+internal sealed class ClusterRun : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 

@@ -14,7 +14,10 @@ public sealed record TestFile(string RelativePath, byte[] Content);
 /// <summary>What `surge k8s` turns into manifests: the test and its files, how many instances, where and with what.</summary>
 public sealed record KubernetesRunSettings
 {
+    /// <summary>The image <see cref="Image"/> defaults to: the one deploy/Dockerfile builds.</summary>
     public const string DefaultImage = "surge:0.1.0";
+
+    /// <summary>The namespace <see cref="Namespace"/> defaults to.</summary>
     public const string DefaultNamespace = "default";
 
     /// <summary>The test file itself, placed at the top of the test folder.</summary>
@@ -23,10 +26,13 @@ public sealed record KubernetesRunSettings
     /// <summary>The data files the test reads, relative to the test's folder.</summary>
     public IReadOnlyList<TestFile> DataFiles { get; init; } = [];
 
+    /// <summary>How many pods run the test together, each on its own execution segment (1/N of the load); 1 to 10,000.</summary>
     public required int Instances { get; init; }
 
+    /// <summary>The container image with surge that every pod runs; <see cref="DefaultImage"/> unless set.</summary>
     public string Image { get; init; } = DefaultImage;
 
+    /// <summary>The namespace of every object; <see cref="DefaultNamespace"/> unless set.</summary>
     public string Namespace { get; init; } = DefaultNamespace;
 
     /// <summary>The run's name (a DNS-1035 label); null for one made from the test file's name.</summary>
@@ -51,29 +57,29 @@ public sealed record KubernetesRunSettings
 /// </summary>
 public static class KubernetesRun
 {
-    public const int ApiPort = 6565;
-    public const string TestFolder = "/test";
-    public const string ResultPath = "/results/result.json";
-    public const string RunLabel = "surge.io/run";
-    public const string TokenVariable = "SURGE_API_TOKEN";
+    internal const int ApiPort = 6565;
+    internal const string TestFolder = "/test";
+    internal const string ResultPath = "/results/result.json";
+    internal const string RunLabel = "surge.io/run";
+    internal const string TokenVariable = "SURGE_API_TOKEN";
 
     /// <summary>A ConfigMap holds at most 1 MiB (etcd's limit on one object); the data beyond that must come another way.</summary>
-    public const int MaxConfigMapBytes = 1024 * 1024;
+    internal const int MaxConfigMapBytes = 1024 * 1024;
 
     /// <summary>A pod's host name NAME-INDEX is a DNS label of at most 63 characters; this leaves room for the index and suffixes.</summary>
-    public const int MaxNameLength = 40;
+    internal const int MaxNameLength = 40;
 
-    public const int MaxInstances = 10_000;
+    internal const int MaxInstances = 10_000;
 
     private static readonly Regex Label = new("^[a-z]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant);
     private static readonly Regex NamespaceName = new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant);
 
-    public static string BeginMarker(string index) => $"-----BEGIN SURGE RESULT {index}-----";
+    internal static string BeginMarker(string index) => $"-----BEGIN SURGE RESULT {index}-----";
 
-    public static string EndMarker(string index) => $"-----END SURGE RESULT {index}-----";
+    internal static string EndMarker(string index) => $"-----END SURGE RESULT {index}-----";
 
     /// <summary>A valid run name from a test file's name: "surge-" and its lowercase letters and digits, other runs of characters as one '-'.</summary>
-    public static string NameFor(string testPath)
+    internal static string NameFor(string testPath)
     {
         var stem = Path.GetFileNameWithoutExtension(testPath).ToLowerInvariant();
         var name = "surge-" + Regex.Replace(stem, "[^a-z0-9]+", "-", RegexOptions.CultureInvariant).Trim('-');
@@ -82,15 +88,20 @@ public static class KubernetesRun
     }
 
     /// <summary>Null when the name is a DNS-1035 label short enough for every object and pod host name; otherwise why not.</summary>
-    public static string? NameProblem(string name) =>
+    internal static string? NameProblem(string name) =>
         name.Length > MaxNameLength ? $"'{name}' is longer than {MaxNameLength} characters (pod host names NAME-INDEX must fit in 63)"
         : !Label.IsMatch(name) ? $"'{name}' is not a DNS label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"
         : null;
 
     /// <summary>k6's segments of N equal parts: the sequence 0,1/N,...,1, and instance i's segment i/N:(i+1)/N.</summary>
-    public static string Sequence(int instances) =>
+    internal static string Sequence(int instances) =>
         string.Join(',', Enumerable.Range(0, instances + 1).Select(i => i == 0 ? "0" : i == instances ? "1" : $"{i}/{instances}"));
 
+    /// <summary>
+    /// The objects of the run, in the order to apply them. What Kubernetes would refuse (an instance count outside 1 to
+    /// 10,000, a name, namespace or image it cannot take) and test files that cannot travel in the ConfigMap (not UTF-8
+    /// text, outside the test's folder, more than its 1 MiB in all) are a <see cref="PlanException"/> naming the setting.
+    /// </summary>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(KubernetesRunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

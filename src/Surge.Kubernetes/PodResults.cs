@@ -8,7 +8,7 @@ namespace Surge.Kubernetes;
 /// The result an instance pod printed to its log: its `--result` file, gzipped and base64-encoded between
 /// <see cref="KubernetesRun.BeginMarker"/> and <see cref="KubernetesRun.EndMarker"/>, after whatever else it wrote.
 /// </summary>
-public static class PodResults
+internal static class PodResults
 {
     /// <summary>The result in a pod's log; a FormatException says what is missing or broken.</summary>
     public static RunSummary Read(string log, string index)

@@ -36,6 +36,7 @@ public sealed class HdrLogOutput : IRunOutput, IDisposable
         _log = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
     }
 
+    /// <summary>The name the output goes by in the warnings about its deliveries, e.g. "hdrlog".</summary>
     public string Name { get; }
 
     /// <summary>Creates (or truncates) the file, and its folder if need be; the output owns and closes it.</summary>
@@ -49,6 +50,7 @@ public sealed class HdrLogOutput : IRunOutput, IDisposable
         return new HdrLogOutput(name, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
     }
 
+    /// <summary>Writes the log's header, with the run's wall-clock start as its start and base time.</summary>
     public async Task StartAsync(OutputContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -98,6 +100,7 @@ public sealed class HdrLogOutput : IRunOutput, IDisposable
         await _log.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Flushes and closes the file.</summary>
     public async Task StopAsync(RunSummary summary, CancellationToken cancellationToken)
     {
         await _log.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -137,5 +140,6 @@ public sealed class HdrLogOutput : IRunOutput, IDisposable
         }
     }
 
+    /// <summary>Closes the file if <see cref="StopAsync"/> did not.</summary>
     public void Dispose() => Close();
 }

@@ -46,7 +46,7 @@ internal static class HttpDelivery
 }
 
 /// <summary>A backend answered, but refused the batch; its message is the drop reason.</summary>
-public sealed class DeliveryException : Exception
+internal sealed class DeliveryException : Exception
 {
     public DeliveryException(HttpStatusCode status, string reason) : base(reason)
     {

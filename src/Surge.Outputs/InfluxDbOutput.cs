@@ -10,11 +10,13 @@ namespace Surge.Outputs;
 /// <summary>Settings of `-o influxdb=http://HOST:8086/DB`, with k6's K6_INFLUXDB_* variables.</summary>
 public sealed record InfluxDbOptions
 {
+    /// <summary>Where `-o influxdb` writes with no URL, as in k6: database k6 on the local server.</summary>
     public const string DefaultUrl = "http://localhost:8086/k6";
 
     /// <summary>The server, without the database path.</summary>
     public required Uri Server { get; init; }
 
+    /// <summary>The database points are written to, created at start when missing; the URL's path, k6 when empty.</summary>
     public required string Database { get; init; }
 
     /// <summary>K6_INFLUXDB_PUSH_INTERVAL, 1 s by default as in k6.</summary>
@@ -23,11 +25,13 @@ public sealed record InfluxDbOptions
     /// <summary>K6_INFLUXDB_TAGS_AS_FIELDS: tags written as fields (NAME or NAME:int|float|bool|string), not indexed.</summary>
     public IReadOnlyList<(string Tag, string Type)> TagsAsFields { get; init; } = [];
 
+    /// <summary>Sent with every request: K6_INFLUXDB_USERNAME and K6_INFLUXDB_PASSWORD as basic auth; null for none.</summary>
     public AuthenticationHeaderValue? Authorization { get; init; }
 
+    /// <summary>K6_INFLUXDB_INSECURE: accept any TLS certificate of an https server; false by default.</summary>
     public bool InsecureSkipTlsVerify { get; init; }
 
-    public static InfluxDbOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
+    internal static InfluxDbOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
     {
         var settings = new OutputSettings(name, environment);
         var text = argument ?? DefaultUrl;
@@ -71,7 +75,7 @@ public sealed record InfluxDbOptions
 public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunOutput, IDisposable
 {
     /// <summary>Intervals kept for a backend that does not take them: a minute at the default interval.</summary>
-    public const int MaxPendingBatches = 60;
+    internal const int MaxPendingBatches = 60;
 
     private static readonly string[] TrendFields = ["med", "p(90)", "p(95)", "p(99)"];
 
@@ -82,8 +86,10 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
     private readonly PushSchedule _pushes = new(options.PushInterval);
     private string _lastReason = "";
 
+    /// <summary>The name the output goes by in the warnings about its deliveries, e.g. "influxdb".</summary>
     public string Name => name;
 
+    /// <summary>Creates the database when missing; a server that refuses is reported as a problem, and the run goes on.</summary>
     public async Task StartAsync(OutputContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -102,6 +108,7 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
         }
     }
 
+    /// <summary>Adds the interval's points to the batch and sends what is pending once a push interval has passed.</summary>
     public async Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interval);
@@ -121,6 +128,7 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
         }
     }
 
+    /// <summary>Sends every pending batch; what still cannot be delivered is counted as dropped.</summary>
     public async Task StopAsync(RunSummary summary, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -244,5 +252,6 @@ public sealed class InfluxDbOutput(string name, InfluxDbOptions options) : IRunO
         return escaped.ToString();
     }
 
+    /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _client.Dispose();
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Surge.Outputs;
 
 /// <summary>Keeps a web host (the dashboard, the /metrics endpoint) away from Ctrl-C and SIGTERM: the run owns them.</summary>
-public sealed class NoSignalLifetime : IHostLifetime
+internal sealed class NoSignalLifetime : IHostLifetime
 {
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

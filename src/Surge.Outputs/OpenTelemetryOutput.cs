@@ -17,8 +17,10 @@ namespace Surge.Outputs;
 /// </summary>
 public sealed record OpenTelemetryOptions
 {
+    /// <summary>The <see cref="Protocol"/> value for OTLP over gRPC, to a collector's port 4317.</summary>
     public const string Grpc = "grpc";
 
+    /// <summary>The <see cref="Protocol"/> value for OTLP protobuf over HTTP, to a collector's port 4318.</summary>
     public const string HttpProtobuf = "http/protobuf";
 
     private static readonly string[] ProtocolVariables = ["K6_OTEL_EXPORTER_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"];
@@ -32,6 +34,7 @@ public sealed record OpenTelemetryOptions
     /// <summary>`name=value,...`, values URL-encoded as in OTEL_EXPORTER_OTLP_HEADERS.</summary>
     public string Headers { get; init; } = "";
 
+    /// <summary>How long one export may take (OTEL_EXPORTER_OTLP_METRICS_TIMEOUT or OTEL_EXPORTER_OTLP_TIMEOUT); 10 s by default.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>K6_OTEL_EXPORT_INTERVAL or OTEL_METRIC_EXPORT_INTERVAL: 10 s by default, as in k6.</summary>
@@ -40,9 +43,10 @@ public sealed record OpenTelemetryOptions
     /// <summary>K6_OTEL_METRIC_PREFIX: empty by default, as in k6, so names are k6's own (http_reqs).</summary>
     public string MetricPrefix { get; init; } = "";
 
+    /// <summary>The service.name resource attribute (K6_OTEL_SERVICE_NAME or OTEL_SERVICE_NAME); "surge" by default.</summary>
     public string ServiceName { get; init; } = "surge";
 
-    public static OpenTelemetryOptions From(string name, IReadOnlyDictionary<string, string> environment)
+    internal static OpenTelemetryOptions From(string name, IReadOnlyDictionary<string, string> environment)
     {
         var settings = new OutputSettings(name, environment);
         var protocolVariable = ProtocolVariables.FirstOrDefault(v => settings.Text(v) is not null);
@@ -118,6 +122,9 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
     private readonly PushSchedule _exports;
     private bool _pending;
 
+    /// <summary>Sets up the SDK's meter and OTLP exporter; nothing is sent before the first export interval ends.</summary>
+    /// <param name="name">The name the output goes by in warnings, e.g. "opentelemetry".</param>
+    /// <param name="options">Where and how to export.</param>
     public OpenTelemetryOutput(string name, OpenTelemetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -145,8 +152,10 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
             .Build();
     }
 
+    /// <summary>The name the output goes by in the warnings about its deliveries, e.g. "opentelemetry".</summary>
     public string Name { get; }
 
+    /// <summary>Counts export intervals from the run's wall-clock start; nothing is sent yet.</summary>
     public Task StartAsync(OutputContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -155,6 +164,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Records the interval into the instruments and exports once an export interval has passed.</summary>
     public async Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interval);
@@ -169,6 +179,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
         }
     }
 
+    /// <summary>Exports the final totals when intervals arrived since the last export.</summary>
     public Task StopAsync(RunSummary summary, CancellationToken cancellationToken) =>
         _pending ? ExportAsync(cancellationToken) : Task.CompletedTask;
 
@@ -255,6 +266,7 @@ public sealed class OpenTelemetryOutput : IRunOutput, IDisposable
         return (T)instrument;
     }
 
+    /// <summary>Shuts the SDK's meter provider and meter down.</summary>
     public void Dispose()
     {
         _provider.Dispose();

@@ -8,7 +8,7 @@ namespace Surge.Outputs;
 /// The outputs `-o NAME[=ARG]` can name, as k6 spells them, each with what its argument is. Creating one checks its
 /// argument and its K6_* variables, so a bad one is an invalid test (exit 104) before any load.
 /// </summary>
-public static class OutputCatalog
+internal static class OutputCatalog
 {
     private static readonly Entry[] Entries =
     [

@@ -22,6 +22,10 @@ public sealed record PrometheusEndpointOptions(IPAddress Host, int Port)
     /// <summary>The port of k6's Prometheus pull extension, so its scrape configs carry over.</summary>
     public const int DefaultPort = 5656;
 
+    /// <summary>
+    /// The statistics served as gauges for each trend, in k6's names (avg, min, med, max, p(N), count, sum); p(99) by
+    /// default, as remote write's K6_PROMETHEUS_RW_TREND_STATS.
+    /// </summary>
     public IReadOnlyList<string> TrendStats { get; init; } = [PrometheusMapping.DefaultTrendStats];
 
     /// <summary>
@@ -29,7 +33,7 @@ public sealed record PrometheusEndpointOptions(IPAddress Host, int Port)
     /// machine can scrape only when an address beyond loopback is written out, e.g. 0.0.0.0:5656. K6_PROMETHEUS_RW_TREND_STATS
     /// chooses the trend gauges as for remote write, so the two outputs give the same series.
     /// </summary>
-    public static PrometheusEndpointOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
+    internal static PrometheusEndpointOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
     {
         var settings = new OutputSettings(name, environment);
         var stats = PrometheusMapping.ParseTrendStats(settings.List("K6_PROMETHEUS_RW_TREND_STATS", PrometheusMapping.DefaultTrendStats), name, "K6_PROMETHEUS_RW_TREND_STATS");
@@ -87,16 +91,17 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         app.MapGet("/", () => Microsoft.AspNetCore.Http.Results.Text("Surge's metrics are at /metrics\n"));
     }
 
+    /// <summary>The name the output goes by in the warnings about its deliveries, e.g. "prometheus".</summary>
     public string Name { get; }
 
     /// <summary>The scrape URL, e.g. http://127.0.0.1:5656/metrics.</summary>
     public Uri Url { get; private set; } = null!;
 
     /// <summary>True once a scrape has fetched the final totals (after the load).</summary>
-    public bool FinalTotalsScraped => _finalScraped.Task.IsCompleted;
+    internal bool FinalTotalsScraped => _finalScraped.Task.IsCompleted;
 
     /// <summary>Scrapes served so far.</summary>
-    public long Scrapes => Interlocked.Read(ref _scrapes);
+    internal long Scrapes => Interlocked.Read(ref _scrapes);
 
     /// <summary>Listens at once, so a taken port or a foreign address is an invalid test before any load.</summary>
     public static PrometheusEndpointOutput Start(string name, PrometheusEndpointOptions options)
@@ -133,6 +138,7 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         return output;
     }
 
+    /// <summary>Takes the run's flush timeout, 80% of which bounds the wait for the final scrape.</summary>
     public Task StartAsync(OutputContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -140,6 +146,7 @@ public sealed class PrometheusEndpointOutput : IRunOutput, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Adds the interval to the running totals and renders the page the next scrape gets.</summary>
     public Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interval);

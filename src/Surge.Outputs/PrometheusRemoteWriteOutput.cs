@@ -6,8 +6,10 @@ namespace Surge.Outputs;
 /// <summary>Settings of `-o prometheus-rw[=URL]`, read from k6's K6_PROMETHEUS_RW_* variables.</summary>
 public sealed record PrometheusRemoteWriteOptions
 {
+    /// <summary>Where `-o prometheus-rw` pushes with no URL, as in k6: a local Prometheus's receiver.</summary>
     public const string DefaultUrl = "http://localhost:9090/api/v1/write";
 
+    /// <summary>The remote-write receiver (K6_PROMETHEUS_RW_SERVER_URL); Prometheus needs --web.enable-remote-write-receiver.</summary>
     public required Uri Url { get; init; }
 
     /// <summary>K6_PROMETHEUS_RW_PUSH_INTERVAL, 5 s by default as in k6.</summary>
@@ -16,14 +18,23 @@ public sealed record PrometheusRemoteWriteOptions
     /// <summary>K6_PROMETHEUS_RW_TREND_STATS, p(99) by default as in k6.</summary>
     public IReadOnlyList<string> TrendStats { get; init; } = [PrometheusMapping.DefaultTrendStats];
 
+    /// <summary>Extra headers of every push (K6_PROMETHEUS_RW_HTTP_HEADERS and K6_PROMETHEUS_RW_HEADERS_NAME); none by default.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>
+    /// K6_PROMETHEUS_RW_BEARER_TOKEN as a bearer token, or else K6_PROMETHEUS_RW_USERNAME and _PASSWORD as basic auth;
+    /// null for none.
+    /// </summary>
     public AuthenticationHeaderValue? Authorization { get; init; }
 
+    /// <summary>K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY: accept any TLS certificate of an https receiver; false by default.</summary>
     public bool InsecureSkipTlsVerify { get; init; }
 
+    /// <summary>The options of `-o prometheus-rw[=URL]`, the rest from k6's K6_PROMETHEUS_RW_* variables.</summary>
+    /// <param name="name">The output's name in error messages.</param>
     /// <param name="argument">The URL after `prometheus-rw=`, which wins over K6_PROMETHEUS_RW_SERVER_URL.</param>
-    public static PrometheusRemoteWriteOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">The variables to read the K6_PROMETHEUS_RW_* settings from.</param>
+    internal static PrometheusRemoteWriteOptions From(string name, string? argument, IReadOnlyDictionary<string, string> environment)
     {
         var settings = new OutputSettings(name, environment);
         var url = argument ?? settings.Text("K6_PROMETHEUS_RW_SERVER_URL") ?? DefaultUrl;
@@ -71,8 +82,10 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
     private readonly PushSchedule _pushes = new(options.PushInterval);
     private DateTimeOffset? _pending;
 
+    /// <summary>The name the output goes by in the warnings about its deliveries, e.g. "prometheus-rw".</summary>
     public string Name => name;
 
+    /// <summary>Counts push intervals from the run's wall-clock start; nothing is sent yet.</summary>
     public Task StartAsync(OutputContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -81,6 +94,7 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
         return Task.CompletedTask;
     }
 
+    /// <summary>Adds the interval to the running totals and pushes them once a push interval has passed.</summary>
     public async Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interval);
@@ -92,6 +106,7 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
         }
     }
 
+    /// <summary>Pushes the final totals when intervals arrived since the last push.</summary>
     public Task StopAsync(RunSummary summary, CancellationToken cancellationToken) =>
         _pending is null ? Task.CompletedTask : PushAsync(cancellationToken);
 
@@ -126,5 +141,6 @@ public sealed class PrometheusRemoteWriteOutput(string name, PrometheusRemoteWri
         }
     }
 
+    /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _client.Dispose();
 }

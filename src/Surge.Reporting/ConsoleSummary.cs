@@ -5,6 +5,7 @@ using Surge.Thresholds;
 
 namespace Surge.Reporting;
 
+/// <summary>How <see cref="ConsoleSummary"/> lays the summary out.</summary>
 /// <param name="Color">ANSI colors: green ✓, red ✗, dim leaders. Off gives plain text.</param>
 /// <param name="Width">Terminal width: caps the label column and wraps long notes.</param>
 public sealed record ConsoleSummaryOptions(bool Color = false, int Width = 100);
@@ -12,6 +13,11 @@ public sealed record ConsoleSummaryOptions(bool Color = false, int Width = 100);
 /// <summary>The k6-style end-of-test summary printed to the terminal.</summary>
 public static class ConsoleSummary
 {
+    /// <summary>
+    /// The summary text in k6's order: the scenarios, the thresholds with their verdicts, TOTAL RESULTS (checks, then
+    /// every metric with its statistics), the failed requests, a section per scenario when there are several, then the
+    /// generator's own load and the warnings. A run that measured only failures says so first. Lines end with '\n'.
+    /// </summary>
     public static string Render(RunSummary summary, ConsoleSummaryOptions options)
     {
         var text = new SummaryText(options);
@@ -86,7 +92,7 @@ public static class ConsoleSummary
     /// The scenarios as k6 lists them: the count, VUs and max duration (startTime and gracefulStop included), then one
     /// line each. The run's start prints it too, from the plan.
     /// </summary>
-    public static IEnumerable<string> ScenarioLines(IReadOnlyList<ScenarioSummary> scenarios)
+    internal static IEnumerable<string> ScenarioLines(IReadOnlyList<ScenarioSummary> scenarios)
     {
         var maxVus = scenarios.Sum(s => s.MaxVus);
         var maxDuration = scenarios.Count == 0 ? TimeSpan.Zero : scenarios.Max(s => s.MaxDuration);
@@ -107,7 +113,9 @@ public static class ConsoleSummary
         var completed = scenarios.Sum(s => s.CompletedIterations);
         var interrupted = scenarios.Sum(s => s.InterruptedIterations);
         var dropped = scenarios.Sum(s => s.DroppedIterations);
-        text.Line(Invariant($"  iterations: {completed} completed, {interrupted} interrupted, {dropped} dropped"));
+        var failed = scenarios.Sum(s => s.FailedIterations);
+        var failedText = failed > 0 ? text.Fail(Invariant($", {failed} failed with an error")) : "";
+        text.Line(Invariant($"  iterations: {completed} completed, {interrupted} interrupted, {dropped} dropped{failedText}"));
         text.Line("  duration: " + DisplayFormat.Duration(summary.Duration));
         var outcome = summary.Outcome switch
         {

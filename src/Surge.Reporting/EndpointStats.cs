@@ -7,7 +7,7 @@ namespace Surge.Reporting;
 /// One endpoint (method and `name` tag) over the whole run, merged over its status, scenario and group series.
 /// Every per-endpoint table reads this: CSV stats, the HTML table, findings and compare.
 /// </summary>
-public sealed record EndpointStats(string Method, string Name)
+internal sealed record EndpointStats(string Method, string Name)
 {
     public long Requests { get; init; }
 
@@ -43,7 +43,7 @@ public sealed record EndpointStats(string Method, string Name)
     public string Label => $"{Method} {Name}";
 }
 
-public static class EndpointTable
+internal static class EndpointTable
 {
     /// <summary>Every endpoint the run requested, busiest first, ties by label.</summary>
     public static IReadOnlyList<EndpointStats> From(RunSummary summary)

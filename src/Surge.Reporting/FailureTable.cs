@@ -8,7 +8,7 @@ namespace Surge.Reporting;
 /// One cause of failed requests: a network error code (status 0, or the status it came with) or a status the test
 /// did not expect. A request has exactly one cause, so counts add up to the failed requests.
 /// </summary>
-public sealed record FailureCause(string? ErrorCode, int Status, long Count)
+internal sealed record FailureCause(string? ErrorCode, int Status, long Count)
 {
     /// <summary>"connection_refused", "status 503", "response_too_large (status 200)".</summary>
     public string Label => ErrorCode switch
@@ -23,7 +23,7 @@ public sealed record FailureCause(string? ErrorCode, int Status, long Count)
 }
 
 /// <summary>Whether a run measured anything but failure: the facts the summary's first line and the findings lead with.</summary>
-public sealed record FailureOverview(long Requests, IReadOnlyList<FailureCause> Causes, bool NoIterationCompleted)
+internal sealed record FailureOverview(long Requests, IReadOnlyList<FailureCause> Causes, bool NoIterationCompleted)
 {
     public long Failed => Causes.Sum(c => c.Count);
 
@@ -35,7 +35,7 @@ public sealed record FailureOverview(long Requests, IReadOnlyList<FailureCause> 
         summary.Scenarios.Count > 0 && summary.Scenarios.Sum(s => s.CompletedIterations) == 0);
 }
 
-public static class FailureTable
+internal static class FailureTable
 {
     /// <summary>Failed requests (as http_req_failed counts them) by cause, most frequent first, ties by label.</summary>
     public static IReadOnlyList<FailureCause> From(RunSummary summary) => From(summary.Find(BuiltinMetrics.HttpReqFailed.Name)?.Series ?? []);

@@ -20,6 +20,7 @@ public static class JUnitReport
         Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
     };
 
+    /// <summary>Writes the XML document (UTF-8, no byte order mark); a run without thresholds, checks or verify stages gives an empty suite list.</summary>
     public static void Write(RunSummary summary, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(summary);

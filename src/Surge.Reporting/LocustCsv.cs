@@ -12,16 +12,16 @@ namespace Surge.Reporting;
 /// </summary>
 public static class LocustCsv
 {
-    public const string StatsHeader =
+    internal const string StatsHeader =
         "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time," +
         "Max Response Time,Average Content Size,Requests/s,Failures/s," + PercentileHeader;
 
-    public const string HistoryHeader =
+    internal const string HistoryHeader =
         "Timestamp,User Count,Type,Name,Requests/s,Failures/s," + PercentileHeader + ",Total Request Count," +
         "Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time," +
         "Total Max Response Time,Total Average Content Size";
 
-    public const string FailuresHeader = "Method,Name,Error,Occurrences";
+    internal const string FailuresHeader = "Method,Name,Error,Occurrences";
 
     private const string PercentileHeader = "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
 

@@ -21,6 +21,7 @@ public sealed class NdjsonOutput : IRunOutput, IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly HashSet<string> _described = new(StringComparer.Ordinal);
 
+    /// <summary>Writes to a stream the caller owns and closes (e.g. a pipe); <see cref="Create"/> opens a file instead.</summary>
     public NdjsonOutput(Stream destination)
         : this(destination, ownsDestination: false)
     {
@@ -44,10 +45,13 @@ public sealed class NdjsonOutput : IRunOutput, IDisposable
         return new NdjsonOutput(File.Create(path), ownsDestination: true);
     }
 
+    /// <summary>"json", k6's name for this output (`--out json=FILE`).</summary>
     public string Name => "json";
 
+    /// <summary>Writes nothing: a metric's description comes with its first point.</summary>
     public Task StartAsync(OutputContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Writes the interval's points (and a `Metric` line for each metric seen for the first time), then flushes.</summary>
     public Task WriteAsync(OutputInterval interval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(interval);
@@ -64,12 +68,14 @@ public sealed class NdjsonOutput : IRunOutput, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Flushes; the stream stays open until <see cref="Dispose"/>.</summary>
     public Task StopAsync(RunSummary summary, CancellationToken cancellationToken)
     {
         _destination.Flush();
         return Task.CompletedTask;
     }
 
+    /// <summary>Releases the JSON writer, and closes the file when <see cref="Create"/> opened it.</summary>
     public void Dispose()
     {
         _json.Dispose();

@@ -13,6 +13,7 @@ namespace Surge.Reporting;
 /// </summary>
 public static class ResultFile
 {
+    /// <summary>The document's "format" field, by which `surge report`, `compare` and `merge` know a result file.</summary>
     public const string Format = "surge-result";
 
     /// <summary>2 added the wall-clock stamps (slices, the monotonic clock's origin), the plan's identity and a merge's parts; 1 still reads.</summary>
@@ -41,6 +42,7 @@ public static class ResultFile
         [RunOutcome.SetupFailed] = "setupFailed",
     };
 
+    /// <summary>Writes the summary as one UTF-8 JSON document (`--result FILE`) that <see cref="Read(Stream)"/> turns back into an equal summary.</summary>
     public static void Write(RunSummary summary, Stream destination)
     {
         using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);
@@ -73,6 +75,7 @@ public static class ResultFile
             json.WriteString("maxDuration", scenario.MaxDuration.ToString("c", CultureInfo.InvariantCulture));
             json.WriteNumber("completedIterations", scenario.CompletedIterations);
             json.WriteNumber("interruptedIterations", scenario.InterruptedIterations);
+            json.WriteNumber("failedIterations", scenario.FailedIterations);
             json.WriteNumber("droppedIterations", scenario.DroppedIterations);
             json.WriteEndObject();
         }
@@ -471,6 +474,8 @@ public static class ResultFile
         MaxDuration = ReadTimeSpan(scenario.Required("maxDuration")),
         CompletedIterations = scenario.Required("completedIterations").Long(),
         InterruptedIterations = scenario.Required("interruptedIterations").Long(),
+        // Result files from before the count was kept have none.
+        FailedIterations = scenario.Optional("failedIterations")?.Long() ?? 0,
         DroppedIterations = scenario.Required("droppedIterations").Long(),
     };
 

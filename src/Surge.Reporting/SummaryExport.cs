@@ -17,6 +17,7 @@ public static class SummaryExport
 {
     private static readonly string[] LegacyTrendStats = ["count", "avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"];
 
+    /// <summary>Writes the file as UTF-8 JSON: checks under their groups, each metric with k6's legacy statistics and its thresholds.</summary>
     public static void Write(RunSummary summary, Stream destination)
     {
         using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);

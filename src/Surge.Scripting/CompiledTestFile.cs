@@ -88,6 +88,7 @@ public sealed class CompiledTestFile : IDisposable
         return plan.Source == TestPlan.CodeSource ? plan with { Source = FileName } : plan;
     }
 
+    /// <summary>Starts unloading the compiled file; it is gone once no plan or delegate from it is referenced.</summary>
     public void Dispose() => _context.Unload();
 
     private SourceLocation? InnermostScriptFrame(Exception exception)

@@ -67,7 +67,7 @@ internal static partial class ProtoStubs
                 $"--grpc_out={output.FullName}",
                 "--grpc_opt=no_server",
                 $"--plugin=protoc-gen-grpc={Path.Combine("{tools}", OperatingSystem.IsWindows() ? "grpc_csharp_plugin.exe" : "grpc_csharp_plugin")}",
-            ], $"// {Directive}", cancellationToken);
+            ], $"// {Directive}", cancellationToken: cancellationToken);
             return [.. Directory.EnumerateFiles(output.FullName, "*.cs").Order(StringComparer.Ordinal).Select(file =>
                 CSharpSyntaxTree.ParseText(File.ReadAllText(file), options, $"{Path.GetFileName(file)} (generated)", Encoding.UTF8, cancellationToken))];
         }

@@ -50,6 +50,7 @@ public static class TestFileCompiler
     private static readonly SyntaxTree ImplicitUsingsTree = CSharpSyntaxTree.ParseText(
         string.Concat(ImplicitUsings.Select(ns => $"global using {ns};\n")), ParseOptions, ImplicitUsingsPath, Encoding.UTF8);
 
+#pragma warning disable RS0026 // Compile(path) and Compile(source, fileName) read as meant; the token is the same optional last argument in both
     /// <summary>Reads and compiles the file at <paramref name="path"/>; messages and stack traces name it as given.</summary>
     public static CompiledTestFile Compile(string path, CancellationToken cancellationToken = default) =>
         Compile(Read(path), path, cancellationToken);
@@ -61,12 +62,13 @@ public static class TestFileCompiler
         using var stream = new MemoryStream(image);
         return CompiledTestFile.Load(fileName, stream, entryPoint);
     }
+#pragma warning restore RS0026
 
     /// <summary>
     /// Compiles the file at <paramref name="path"/> into <paramref name="directory"/> (the assembly and where its
     /// entry point is), for a host that compiles in another process and loads with <see cref="LoadCompiled"/>.
     /// </summary>
-    public static void CompileInto(string path, string directory, CancellationToken cancellationToken = default)
+    internal static void CompileInto(string path, string directory, CancellationToken cancellationToken = default)
     {
         var (image, entryPoint) = Emit(Read(path), path, cancellationToken);
         File.WriteAllBytes(Path.Combine(directory, ImageFile), image);
@@ -80,7 +82,7 @@ public static class TestFileCompiler
     }
 
     /// <summary>Loads what <see cref="CompileInto"/> wrote for the file at <paramref name="path"/>.</summary>
-    public static CompiledTestFile LoadCompiled(string path, string directory)
+    internal static CompiledTestFile LoadCompiled(string path, string directory)
     {
         var lines = File.ReadAllLines(Path.Combine(directory, EntryPointFile));
         var location = new SourceLocation(path, int.Parse(lines[2], CultureInfo.InvariantCulture), int.Parse(lines[3], CultureInfo.InvariantCulture));

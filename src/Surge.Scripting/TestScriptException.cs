@@ -9,6 +9,10 @@ namespace Surge.Scripting;
 /// </summary>
 public sealed class TestScriptException : Exception
 {
+    /// <summary>What the user's code threw, and where in the test file.</summary>
+    /// <param name="message">What went wrong, without the location; it becomes <see cref="Reason"/>.</param>
+    /// <param name="innerException">The exception the user's code threw.</param>
+    /// <param name="location">The innermost frame in the test file; null when unknown. The message starts with it.</param>
     public TestScriptException(string message, Exception innerException, SourceLocation? location)
         : base(location is null ? message : $"{location}: {message}", innerException)
     {
@@ -16,15 +20,22 @@ public sealed class TestScriptException : Exception
         Location = location;
     }
 
+    /// <summary>A failure with the message "test script failed" and no location.</summary>
     public TestScriptException() : this("test script failed") { }
 
+    /// <summary>A failure with a message and no location.</summary>
+    /// <param name="message">What went wrong; it becomes <see cref="Reason"/>.</param>
     public TestScriptException(string message) : base(message)
     {
         Reason = message;
     }
 
+    /// <summary>What the user's code threw, with no location.</summary>
+    /// <param name="message">What went wrong; it becomes <see cref="Reason"/>.</param>
+    /// <param name="innerException">The exception the user's code threw.</param>
     public TestScriptException(string message, Exception innerException) : this(message, innerException, null) { }
 
+    /// <summary>The message without the file:line:col prefix, e.g. "Plan() threw InvalidOperationException: ...".</summary>
     public string Reason { get; }
 
     /// <summary>The innermost frame in the test file, when its debug information was found.</summary>

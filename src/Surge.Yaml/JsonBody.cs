@@ -19,7 +19,10 @@ internal static partial class JsonBody
     private const int MaxDepth = 64;
     private const string StringTag = "tag:yaml.org,2002:str";
 
+    /// <summary>The JSON text of a json: body, every string escaped once and every limit checked.</summary>
+    /// <param name="source">The test file, for the location of an error.</param>
     /// <param name="key">The json: key, blamed when the body grows past a limit (an alias points elsewhere).</param>
+    /// <param name="node">The body as written under the key.</param>
     public static string Write(YamlSource source, YamlNode key, YamlNode node)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -32,7 +35,11 @@ internal static partial class JsonBody
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <param name="source">The test file, for the location of an error.</param>
+    /// <param name="writer">Where the JSON goes.</param>
+    /// <param name="node">The value to write, with everything under it.</param>
     /// <param name="path">The collections enclosing <paramref name="node"/>: an alias back into one would never end.</param>
+    /// <param name="budget">What the whole body may still grow by.</param>
     private static void WriteNode(YamlSource source, Utf8JsonWriter writer, YamlNode node, HashSet<YamlNode> path, Budget budget)
     {
         budget.Spend(writer);

@@ -4,7 +4,7 @@ namespace Surge.Yaml;
 /// Bounds on what a test file may make the reader build, so that a hostile or generated file ends in an error
 /// naming the bound instead of exhausting memory or the stack. Each is far above any hand-written test.
 /// </summary>
-public static class YamlLimits
+internal static class YamlLimits
 {
     /// <summary>The largest test file read, in bytes (characters for text given directly).</summary>
     public const int MaxFileBytes = 4 * 1024 * 1024;

@@ -5,11 +5,20 @@ using YamlDotNet.RepresentationModel;
 
 namespace Surge.Yaml;
 
-/// <summary>Reads a YAML test written with k6's option names into a validated <see cref="TestPlan"/>.</summary>
+/// <summary>
+/// Reads a YAML test written with k6's option names into a validated <see cref="TestPlan"/>, ready for
+/// <c>TestRun</c>. Every mistake in the file is a <see cref="PlanException"/> whose location is file:line:col.
+/// </summary>
 public static class YamlPlanLoader
 {
     private const string DuplicateKeyPrefix = "Duplicate key ";
 
+    /// <summary>
+    /// Loads the test file at <paramref name="path"/>; data files and .proto files it names are found relative to it.
+    /// A missing or unreadable file, or one over 4 MiB, is a <see cref="PlanException"/> too.
+    /// </summary>
+    /// <param name="path">The test file; errors name it as given.</param>
+    /// <param name="settings">Choices made outside the file; null for none.</param>
     public static TestPlan Load(string path, YamlLoadSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -29,6 +38,10 @@ public static class YamlPlanLoader
         return Parse(yaml, path, settings);
     }
 
+    /// <summary>Reads a test given as text, as if it were the file <paramref name="fileName"/>.</summary>
+    /// <param name="yaml">The test's YAML text.</param>
+    /// <param name="fileName">The name errors show, and the folder relative paths in the test start from.</param>
+    /// <param name="settings">Choices made outside the file; null for none.</param>
     public static TestPlan Parse(string yaml, string fileName, YamlLoadSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);

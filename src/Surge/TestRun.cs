@@ -1,3 +1,4 @@
+using System.Globalization;
 using Surge.Engine;
 using Surge.Metrics;
 using Surge.Plans;
@@ -6,12 +7,16 @@ using Surge.Thresholds;
 
 namespace Surge;
 
+/// <summary>
+/// How <see cref="TestRun.RunAsync"/> runs a plan: where live results go, how often they are taken, how it can be
+/// stopped or steered. The defaults suit a plan run inside a unit test: no outputs, one-second intervals.
+/// </summary>
 public sealed record RunSettings
 {
     /// <summary>In-process views fed on the collector thread (progress, dashboard); they must only copy and return.</summary>
     public IReadOnlyList<ILiveSink> Sinks { get; init; } = [];
 
-    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each run by the <see cref="OutputHost"/> behind its own queue.</summary>
+    /// <summary>Live outputs (NDJSON, Prometheus, InfluxDB...), each behind its own queue, so a slow one never holds up the run or the others.</summary>
     public IReadOnlyList<IRunOutput> Outputs { get; init; } = [];
 
     /// <summary>The bound on all outputs' final flush; null for <see cref="OutputContext.DefaultFlushTimeout"/>.</summary>
@@ -39,7 +44,7 @@ public sealed record RunSettings
     /// </summary>
     public Func<int, CancellationToken, Task>? StartGate { get; init; }
 
-    /// <summary>Records the surge_* health metrics every interval (<see cref="Health.GeneratorSampler"/>); off only to measure what it costs.</summary>
+    /// <summary>Records the surge_* health metrics every interval; off only to measure what it costs.</summary>
     public bool WatchGenerator { get; init; } = true;
 
     /// <summary>
@@ -60,6 +65,12 @@ public sealed record RunSettings
 /// </summary>
 public static class TestRun
 {
+    /// <summary>
+    /// Runs <paramref name="plan"/> to the end (its scenarios, then teardown and the verify stages) and returns the
+    /// summary; thresholds that fail do not throw, they are in the summary. Load stays in this process.
+    /// </summary>
+    /// <param name="plan">A validated plan, e.g. from <see cref="PlanBuilder.Build"/> or the YAML loader.</param>
+    /// <param name="settings">Outputs, intervals, stops and controls; null for the defaults.</param>
     /// <param name="stop">A graceful stop (the first Ctrl-C): no new iterations; what was measured is still summarized.</param>
     public static async Task<RunSummary> RunAsync(TestPlan plan, RunSettings? settings = null, CancellationToken stop = default)
     {
@@ -103,6 +114,7 @@ public static class TestRun
         var running = stoppedBeforeStart ? Task.CompletedTask : engine.RunAsync(windDown.Token);
         var lastCollect = origin;
         IReadOnlyList<ThresholdResult> thresholds = [];
+        string? abortedBy = null;
         using var outputs = new OutputHost(settings.Sinks, settings.Outputs, startedAt, settings.OutputFlushTimeout);
         var timeline = new TimelineRecorder(startedAt, custom: plan.Metrics);
         var vusSampled = false;
@@ -119,9 +131,11 @@ public static class TestRun
             lastCollect = now;
             timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
-            if (outcome == RunOutcome.Completed && ShouldAbort(plan.Thresholds, thresholds, snapshot.Elapsed))
+            if (outcome == RunOutcome.Completed && AbortingThreshold(plan.Thresholds, thresholds, snapshot.Elapsed) is { } culprit)
             {
                 outcome = RunOutcome.AbortedByThreshold;
+                abortedBy = $"threshold '{culprit.Key} {culprit.Expression}' failed at {snapshot.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s " +
+                    $"with {culprit.Observed!.Value.ToString("0.####", CultureInfo.InvariantCulture)} and aborted the run (abortOnFail)";
                 await windDown.CancelAsync().ConfigureAwait(false);
                 await hardStop.CancelAsync().ConfigureAwait(false);
             }
@@ -158,6 +172,7 @@ public static class TestRun
             Verifications = verifications,
             Warnings =
             [
+                .. abortedBy is not null ? [abortedBy] : Array.Empty<string>(),
                 .. engine.SetupError is { } setup ? [$"setup failed, so no scenario ran: {setup}"] : Array.Empty<string>(),
                 .. engine.TeardownError is { } teardown ? [$"teardown failed: {teardown}"] : Array.Empty<string>(),
                 .. summary.Warnings,
@@ -240,17 +255,17 @@ public static class TestRun
             key => snapshot.Registry.Find(key.Metric) is { } metric ? snapshot.Aggregate(metric, key.Filter) : null,
             snapshot.Elapsed);
 
-    private static bool ShouldAbort(IReadOnlyList<ThresholdPlan> plans, IReadOnlyList<ThresholdResult> results, TimeSpan elapsed)
+    private static ThresholdResult? AbortingThreshold(IReadOnlyList<ThresholdPlan> plans, IReadOnlyList<ThresholdResult> results, TimeSpan elapsed)
     {
         for (var i = 0; i < plans.Count; i++)
         {
             // A threshold with no data yet has not failed: the first requests may still be on their way.
             if (plans[i].AbortOnFail && !results[i].Passed && results[i].Observed is not null && elapsed >= plans[i].DelayAbortEval)
             {
-                return true;
+                return results[i];
             }
         }
-        return false;
+        return null;
     }
 
     private static List<ScenarioProgress> Progress(LoadEngine engine) =>
@@ -289,6 +304,7 @@ public static class TestRun
                 {
                     CompletedIterations = s.CompletedIterations,
                     InterruptedIterations = s.InterruptedIterations,
+                    FailedIterations = s.FailedIterations,
                     DroppedIterations = s.DroppedIterations,
                 }),
             ],

@@ -110,6 +110,30 @@ public sealed class EnvironmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_value_set_in_csharp_code_is_a_default_that_the_process_environment_and_dot_env_replace()
+    {
+        var test = Path.Combine(_folder, "test.cs");
+        File.WriteAllText(test, $$$"""
+            public static class CodeTest
+            {
+                public static TestPlan Plan() => Load.Plan()
+                    .Env("CODE", "200")
+                    .Scenario("s", s => s.Iterations(vus: 1, iterations: 10)
+                        .Get("{{{_api.BaseAddress}}}status/{{ env(\"CODE\") }}", "code"))
+                    .Threshold("http_reqs{status:201}", "count==10")
+                    .Build();
+            }
+            """);
+
+        var fromProcess = await SurgeProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["CODE"] = "201" }, "run", test, "--quiet");
+        File.WriteAllText(Path.Combine(_folder, ".env"), "CODE=201\n");
+        var fromDotEnv = await SurgeProcess.RunAsync("run", test, "--quiet");
+
+        Assert.Equal((0, 0), (fromProcess.ExitCode, fromDotEnv.ExitCode));
+        Assert.Equal(20, _api.RequestCount);
+    }
+
+    [Fact]
     public async Task SURGE_PROFILE_chooses_a_profile_and_profile_wins_over_it()
     {
         var test = Path.Combine(_folder, "profiles.yaml");

@@ -55,7 +55,7 @@ public sealed class ResultFileTests
         run.Series(BuiltinMetrics.DataSent).AddCounter(0.1 + 0.2); // not a short decimal
         run.Series(new MetricDefinition("queue_depth", MetricKind.Gauge)); // empty gauge: infinite extremes
         run.Series(new MetricDefinition("ratio", MetricKind.Gauge), ("id", "x")).SetGauge(Math.PI, long.MaxValue);
-        var summary = run.Build([Runs.Browse, Runs.Orders], Runs.TypicalThresholds) with
+        var summary = run.Build([Runs.Browse with { FailedIterations = 3 }, Runs.Orders], Runs.TypicalThresholds) with
         {
             StartedAt = new DateTimeOffset(2026, 11, 21, 5, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567),
             Duration = TimeSpan.FromTicks(123_456_789_012),

@@ -38,12 +38,12 @@ public sealed class ResultMergeTests
         Runs.Typical(machineA);
         var partA = ResultFileTests.RoundTrip(machineA.Build([Runs.Browse, Runs.Orders], Runs.TypicalThresholds));
         var partB = ResultFileTests.RoundTrip(machineB.Build(
-            [Runs.Orders with { CompletedIterations = 50, MaxDuration = TimeSpan.FromMinutes(5) }], Runs.TypicalThresholds));
+            [Runs.Orders with { CompletedIterations = 50, FailedIterations = 5, MaxDuration = TimeSpan.FromMinutes(5) }], Runs.TypicalThresholds));
 
         var merged = Merge(partA, partB);
 
         var expected = everything.Build(
-            [Runs.Browse, Runs.Orders with { MaxVus = 40, CompletedIterations = 250, MaxDuration = TimeSpan.FromMinutes(5), DroppedIterations = 14 }],
+            [Runs.Browse, Runs.Orders with { MaxVus = 40, CompletedIterations = 250, FailedIterations = 5, MaxDuration = TimeSpan.FromMinutes(5), DroppedIterations = 14 }],
             Runs.TypicalThresholds) with
         {
             StartedAt = machineB.StartedAt,

@@ -1,3 +1,4 @@
+using Surge.Grpc;
 using Surge.Plans;
 using Surge.Templating;
 
@@ -46,6 +47,28 @@ public sealed class EnvironmentTests
         Assert.Equal(
             "test.yaml:7:9: environment variables not set: API_BASE_URL (at test.yaml:7:9), TOKEN (at test.yaml:7:9); pass -e NAME=..., add them to .env, or give a default with env(\"NAME\", \"...\")",
             error.Message);
+    }
+
+    [Fact]
+    public void Env_names_in_cookies_grpc_metadata_and_grpc_message_strings_are_checked_too()
+    {
+        var plan = Yaml.Load("""
+            requests:
+              - get: http://127.0.0.1:5000/items
+                cookies: { session: "{{ env('SESSION') }}" }
+            """);
+        var grpc = new GrpcStep
+        {
+            Method = "cashiers.CashierService/CreateCashier",
+            Metadata = [new("x-tenant", "{{ env('TENANT') }}")],
+            Message = ProtoJsonNode.Parse("""{ "name": "{{ env('CASHIER') }}", "tags": ["{{ env('TAG') }}", "{{ env('SET', 'x') }}"], "age": 3 }"""),
+        };
+        var scenario = Assert.Single(plan.Scenarios);
+        plan = plan with { Scenarios = [scenario with { Steps = [.. scenario.Steps, grpc] }] };
+
+        var error = Assert.Throws<PlanException>(() => PlanEnvironment.CheckResolved(plan, NoProcessEnvironment));
+
+        Assert.StartsWith("test.yaml:2:5: environment variables not set: SESSION (at test.yaml:2:5), TENANT, CASHIER, TAG; ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,6 +71,21 @@ public sealed class GrpcStepTests : IDisposable
     }
 
     [Fact]
+    public void A_proto_that_imports_a_pipe_stops_protoc_at_its_time_limit_instead_of_hanging_the_load()
+    {
+        var main = Path.Combine(_folder, "main.proto");
+        File.WriteAllText(main, "syntax = \"proto3\";\nimport \"pipe.proto\";\n");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_folder, "pipe.proto")))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var error = Assert.Throws<PlanException>(() => Protoc.Run([main], [$"--descriptor_set_out={Path.Combine(_folder, "set.bin")}"], "the test", timeout: TimeSpan.FromSeconds(1)));
+
+        Assert.Equal($"protoc did not finish within 1s compiling {main}; does an import name a pipe or a device?", error.Message);
+    }
+
+    [Fact]
     public void An_unknown_method_gets_a_suggestion()
     {
         var error = Error("""

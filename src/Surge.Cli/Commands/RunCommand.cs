@@ -180,7 +180,9 @@ public static class RunCommand
         {
             throw new PlanException($"--env-file '{envFile}' does not exist");
         }
-        var values = new Dictionary<string, string>(planEnv, StringComparer.Ordinal);
+        // A value the test's code sets (PlanBuilder.Env) is a default, as os.environ.get(name, default) would be: the
+        // process environment replaces it, and .env replaces it for names the process does not set.
+        var values = planEnv.ToDictionary(e => e.Key, e => System.Environment.GetEnvironmentVariable(e.Key) ?? e.Value, StringComparer.Ordinal);
         if (file is not null)
         {
             foreach (var (name, value) in DotEnv.Read(file))

@@ -140,7 +140,7 @@ public static class RunExecution
             files.Add(OutputFile.Text("--csv", prefix + "_failures.csv", writer => LocustCsv.WriteFailures(summary(), writer)));
         }
         Add("--report", output.Report, stream => HtmlReport.Write(summary(), stream));
-        Add("--findings", output.Findings, stream => FindingsMarkdown.Write(RunFindings.From(summary()), stream));
+        Add("--findings", output.Findings, stream => FindingsMarkdown.Write(summary(), stream));
         return files;
     }
 

@@ -18,6 +18,7 @@ public static class CapacityHtml
     private const int Top = 20;
     private const int Bottom = 40;
 
+    /// <summary>Writes the page as UTF-8 HTML.</summary>
     public static void Write(CapacityResult result, Stream destination)
     {
         var html = new StringBuilder();

@@ -7,6 +7,7 @@ namespace Surge.Reporting.Capacity;
 /// <summary>`find-capacity --json`: the result for scripts. Rates in iterations/s, times in milliseconds, shares 0..1.</summary>
 public static class CapacityJson
 {
+    /// <summary>Writes the result as one UTF-8 JSON document: the capacity, the first failing step, the knee and every step.</summary>
     public static void Write(CapacityResult result, Stream destination)
     {
         using var json = new Utf8JsonWriter(destination, WriterOptions);

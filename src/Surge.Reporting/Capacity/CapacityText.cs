@@ -7,10 +7,11 @@ namespace Surge.Reporting.Capacity;
 /// <summary>The console view of a breakpoint search: one line per step as it ends, then the verdict.</summary>
 public static class CapacityText
 {
-    public static string StepLine(CapacityStep step) =>
+    internal static string StepLine(CapacityStep step) =>
         Invariant($"{Rate(step.Rate),9}/s for {Plans.Durations.Format(step.Duration),-5} achieved {Rate(step.AchievedRate),9}/s  p95 {Ms(step.P95),10}  errors {Share(step.ErrorRate),7}  cpu {Share(step.GeneratorCpu),6}  {Verdict(step.Verdict)}")
         + (step.Reasons.Count > 0 ? ": " + string.Join("; ", step.Reasons) : "");
 
+    /// <summary>The whole search: one line per step, then the capacity, the first failing step, the latency knee and the conclusion.</summary>
     public static string Render(CapacityResult result)
     {
         var text = new StringBuilder();
@@ -41,7 +42,7 @@ public static class CapacityText
         _ => "inconclusive",
     };
 
-    public static string Rate(double rate) => rate.ToString("0.##", CultureInfo.InvariantCulture);
+    internal static string Rate(double rate) => rate.ToString("0.##", CultureInfo.InvariantCulture);
 
     internal static string Ms(double? milliseconds) => milliseconds is { } ms ? DisplayFormat.Duration(ms) : "-";
 

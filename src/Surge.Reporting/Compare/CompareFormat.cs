@@ -70,6 +70,8 @@ internal static class CompareFormat
         .Where(c => c.Verdict == StatVerdict.Regressed)
         .Select(c => $"{ComparedStats.Name(c.Stat)} {Change(c)}"));
 
+    /// <param name="value">The change to show.</param>
+    /// <param name="format">The .NET number format, e.g. "0.0".</param>
     /// <param name="decimals">Must match <paramref name="format"/>, so that a change that rounds to zero shows no sign.</param>
     private static string Signed(double value, string format, int decimals)
     {

@@ -1,12 +1,21 @@
 namespace Surge.Reporting.Compare;
 
-/// <summary>The statistics a comparison judges for every endpoint.</summary>
+/// <summary>The statistics a comparison judges for every endpoint; `surge compare --tolerance` names them as in brackets.</summary>
 public enum ComparedStat
 {
+    /// <summary>Requests per second over the run's duration (`rps`); a drop is worse.</summary>
     RequestsPerSecond,
+
+    /// <summary>The median of http_req_duration in milliseconds (`p50`); a rise is worse.</summary>
     P50,
+
+    /// <summary>The 95th percentile of http_req_duration in milliseconds (`p95`); a rise is worse.</summary>
     P95,
+
+    /// <summary>The 99th percentile of http_req_duration in milliseconds (`p99`); a rise is worse.</summary>
     P99,
+
+    /// <summary>The share of failed requests, http_req_failed's rate from 0 to 1 (`errors`); a rise is worse.</summary>
     ErrorRate,
 }
 
@@ -17,14 +26,19 @@ public enum ComparedStat
 /// </summary>
 public sealed record CompareTolerances
 {
+    /// <summary>The drop in throughput allowed, relative to the base: 0.10 (10%) by default.</summary>
     public double RequestsPerSecond { get; init; } = 0.10;
 
+    /// <summary>The rise of the median latency allowed, relative to the base: 0.10 (10%) by default.</summary>
     public double P50 { get; init; } = 0.10;
 
+    /// <summary>The rise of the p95 latency allowed, relative to the base: 0.10 (10%) by default.</summary>
     public double P95 { get; init; } = 0.10;
 
+    /// <summary>The rise of the p99 latency allowed, relative to the base: 0.10 (10%) by default.</summary>
     public double P99 { get; init; } = 0.10;
 
+    /// <summary>The rise of the error rate allowed, in absolute terms: 0.01 (one percentage point) by default.</summary>
     public double ErrorRate { get; init; } = 0.01;
 
     /// <summary>
@@ -39,6 +53,7 @@ public sealed record CompareTolerances
     /// </summary>
     public double LatencyFloorMs { get; init; } = 1;
 
+    /// <summary>The tolerance of one statistic.</summary>
     public double For(ComparedStat stat) => stat switch
     {
         ComparedStat.RequestsPerSecond => RequestsPerSecond,
@@ -52,6 +67,7 @@ public sealed record CompareTolerances
     public CompareTolerances WithRelative(double tolerance) =>
         this with { RequestsPerSecond = tolerance, P50 = tolerance, P95 = tolerance, P99 = tolerance };
 
+    /// <summary>A copy with one statistic's tolerance replaced; <see cref="double.PositiveInfinity"/> shows it unjudged.</summary>
     public CompareTolerances With(ComparedStat stat, double tolerance) => stat switch
     {
         ComparedStat.RequestsPerSecond => this with { RequestsPerSecond = tolerance },
@@ -62,7 +78,7 @@ public sealed record CompareTolerances
     };
 }
 
-public static class ComparedStats
+internal static class ComparedStats
 {
     public static IReadOnlyList<ComparedStat> All { get; } =
         [ComparedStat.RequestsPerSecond, ComparedStat.P50, ComparedStat.P95, ComparedStat.P99, ComparedStat.ErrorRate];

@@ -9,9 +9,13 @@ namespace Surge.Reporting.Compare;
 /// </summary>
 public static class ComparisonJson
 {
+    /// <summary>The document's "format" field, so a reader can tell it from a result file.</summary>
     public const string Format = "surge-compare";
+
+    /// <summary>The document's "version" field; it grows when a field changes meaning or goes away.</summary>
     public const int Version = 1;
 
+    /// <summary>Writes the comparison as one UTF-8 JSON document.</summary>
     public static void Write(RunComparison comparison, Stream destination)
     {
         using var json = new Utf8JsonWriter(destination, JsonOutput.WriterOptions);

@@ -6,6 +6,7 @@ namespace Surge.Reporting.Compare;
 /// <summary>The comparison as a GitHub-flavoured Markdown table, one row per endpoint: made for a PR comment.</summary>
 public static class ComparisonMarkdown
 {
+    /// <summary>The Markdown text: a verdict heading, the two runs, the table, the notes, then the tolerances and a legend.</summary>
     public static string Render(RunComparison comparison)
     {
         var text = new StringBuilder();

@@ -11,6 +11,7 @@ public static class ComparisonText
 {
     private static readonly string[] Header = ["endpoint", "stat", "base", "new", "change", "verdict"];
 
+    /// <summary>The whole text, ending with <see cref="Verdict"/>'s line.</summary>
     public static string Render(RunComparison comparison)
     {
         var text = new StringBuilder();
@@ -47,7 +48,7 @@ public static class ComparisonText
         return text.ToString();
     }
 
-    /// <summary>"✗ REGRESSED: GET /slow (p95 +6493%)" or "✓ no regression beyond tolerance (3 rows)".</summary>
+    /// <summary>"✗ REGRESSED: GET /slow (p95 +6493%)" or "✓ no regression beyond tolerance (3 endpoints compared)".</summary>
     public static string Verdict(RunComparison comparison)
     {
         if (!comparison.Regressed)

@@ -3,21 +3,35 @@ using Surge.Results;
 
 namespace Surge.Reporting.Compare;
 
+/// <summary>How one statistic of one endpoint changed, judged against its tolerance.</summary>
 public enum StatVerdict
 {
+    /// <summary>Within tolerance, or a latency change below <see cref="CompareTolerances.LatencyFloorMs"/>.</summary>
     Unchanged,
+
+    /// <summary>Better beyond tolerance: faster, more throughput or fewer errors.</summary>
     Improved,
+
+    /// <summary>Worse beyond tolerance; any regression makes the comparison fail (exit 99 in `surge compare`).</summary>
     Regressed,
 
     /// <summary>An endpoint with too few requests in one of the runs: the change is shown, not judged.</summary>
     TooFewSamples,
 }
 
+/// <summary>One endpoint's verdict, from its statistics' verdicts: the worst of them wins.</summary>
 public enum RowVerdict
 {
+    /// <summary>Every statistic within tolerance.</summary>
     Unchanged,
+
+    /// <summary>Some statistic improved and none regressed.</summary>
     Improved,
+
+    /// <summary>Some statistic regressed beyond tolerance.</summary>
     Regressed,
+
+    /// <summary>Fewer than <see cref="CompareTolerances.MinRequests"/> requests in a run: throughput and latency are not judged.</summary>
     TooFewSamples,
 
     /// <summary>Only the new run requested this endpoint.</summary>
@@ -28,8 +42,15 @@ public enum RowVerdict
 }
 
 /// <summary>What one run measured for one row: latencies in milliseconds, the error rate as a share.</summary>
+/// <param name="Requests">The requests made (http_reqs).</param>
+/// <param name="RequestsPerSecond">Requests divided by the run's duration.</param>
+/// <param name="P50">The median of http_req_duration, in milliseconds.</param>
+/// <param name="P95">The 95th percentile of http_req_duration, in milliseconds.</param>
+/// <param name="P99">The 99th percentile of http_req_duration, in milliseconds.</param>
+/// <param name="ErrorRate">The share of failed requests, 0 to 1.</param>
 public sealed record RowFigures(long Requests, double RequestsPerSecond, double P50, double P95, double P99, double ErrorRate)
 {
+    /// <summary>The figure of one statistic.</summary>
     public double Value(ComparedStat stat) => stat switch
     {
         ComparedStat.RequestsPerSecond => RequestsPerSecond,
@@ -39,7 +60,7 @@ public sealed record RowFigures(long Requests, double RequestsPerSecond, double 
         _ => ErrorRate,
     };
 
-    public static RowFigures From(EndpointStats endpoint, TimeSpan duration) => new(
+    internal static RowFigures From(EndpointStats endpoint, TimeSpan duration) => new(
         endpoint.Requests,
         endpoint.RequestsPerSecond(duration),
         endpoint.Percentile(50),
@@ -48,8 +69,14 @@ public sealed record RowFigures(long Requests, double RequestsPerSecond, double 
         endpoint.ErrorRate);
 }
 
+/// <summary>One statistic of one endpoint in both runs, and its verdict.</summary>
+/// <param name="Stat">The statistic.</param>
+/// <param name="Base">Its value in the base run, in the unit of <see cref="RowFigures"/>.</param>
+/// <param name="New">Its value in the new run.</param>
+/// <param name="Verdict">The change judged against the statistic's tolerance.</param>
 public sealed record StatChange(ComparedStat Stat, double Base, double New, StatVerdict Verdict)
 {
+    /// <summary>The change in absolute terms: New minus Base (milliseconds for latency, a share for the error rate).</summary>
     public double Delta => New - Base;
 
     /// <summary>The change relative to the base (0.25 is +25%); null when the base is zero.</summary>
@@ -57,8 +84,14 @@ public sealed record StatChange(ComparedStat Stat, double Base, double New, Stat
 }
 
 /// <summary>One endpoint (or all requests together) in both runs; a side is null when that run never requested it.</summary>
+/// <param name="Endpoint">"METHOD name" as the reports label endpoints, or <see cref="RunComparison.TotalLabel"/>.</param>
+/// <param name="IsTotal">True for the row of all requests together.</param>
+/// <param name="Base">The base run's figures; null when only the new run requested the endpoint.</param>
+/// <param name="New">The new run's figures; null when only the base run requested it.</param>
+/// <param name="Changes">One change per statistic; empty when a side is null.</param>
 public sealed record RowComparison(string Endpoint, bool IsTotal, RowFigures? Base, RowFigures? New, IReadOnlyList<StatChange> Changes)
 {
+    /// <summary>The row's verdict: Added or Removed when a side is missing, else the worst of its changes.</summary>
     public RowVerdict Verdict =>
         Base is null ? RowVerdict.Added
         : New is null ? RowVerdict.Removed
@@ -67,10 +100,15 @@ public sealed record RowComparison(string Endpoint, bool IsTotal, RowFigures? Ba
         : Changes.Any(c => c.Verdict == StatVerdict.Improved) ? RowVerdict.Improved
         : RowVerdict.Unchanged;
 
+    /// <summary>The change of one statistic; null when a side is missing.</summary>
     public StatChange? Change(ComparedStat stat) => Changes.FirstOrDefault(c => c.Stat == stat);
 }
 
 /// <summary>Which run a side of the comparison is: a display name (usually the file) and when and how it ran.</summary>
+/// <param name="Name">How the comparison names the run, e.g. the result file's path.</param>
+/// <param name="StartedAt">When the run started, on the wall clock.</param>
+/// <param name="Duration">How long it ran; the throughput is requests over this.</param>
+/// <param name="Outcome">Whether it completed; a run that did not gets a note.</param>
 public sealed record ComparedRun(string Name, DateTimeOffset StartedAt, TimeSpan Duration, RunOutcome Outcome);
 
 /// <summary>
@@ -79,26 +117,42 @@ public sealed record ComparedRun(string Name, DateTimeOffset StartedAt, TimeSpan
 /// </summary>
 public sealed record RunComparison
 {
+    /// <summary>The <see cref="RowComparison.Endpoint"/> of the row of all requests together.</summary>
     public const string TotalLabel = "all requests";
 
+    /// <summary>The run compared against.</summary>
     public required ComparedRun Base { get; init; }
 
+    /// <summary>The run judged.</summary>
     public required ComparedRun New { get; init; }
 
+    /// <summary>The tolerances every change was judged with.</summary>
     public required CompareTolerances Tolerances { get; init; }
 
+    /// <summary>All HTTP requests together (http_reqs, http_req_duration, http_req_failed).</summary>
     public required RowComparison Total { get; init; }
 
+    /// <summary>The new run's endpoints, busiest first, then those only the base run requested.</summary>
     public required IReadOnlyList<RowComparison> Endpoints { get; init; }
 
     /// <summary>Differences between the runs that make the numbers less comparable (a stopped run, other scenarios).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary><see cref="Total"/> followed by <see cref="Endpoints"/>, as the renderers list them.</summary>
     public IEnumerable<RowComparison> Rows => Endpoints.Prepend(Total);
 
     /// <summary>True when some row, or all requests together, got worse beyond tolerance: the CI verdict.</summary>
     public bool Regressed => Rows.Any(r => r.Verdict == RowVerdict.Regressed);
 
+    /// <summary>
+    /// Compares two runs endpoint by endpoint, e.g. two result files read with <see cref="ResultFile.Read(Stream)"/>.
+    /// Endpoints match by method and name.
+    /// </summary>
+    /// <param name="baseRun">The run compared against, e.g. the last good build's.</param>
+    /// <param name="newRun">The run judged.</param>
+    /// <param name="tolerances">How far each statistic may drift; <c>new CompareTolerances()</c> for the defaults.</param>
+    /// <param name="baseName">How the renderers name the base run.</param>
+    /// <param name="newName">How the renderers name the new run.</param>
     public static RunComparison Of(RunSummary baseRun, RunSummary newRun, CompareTolerances tolerances, string baseName = "base", string newName = "new")
     {
         var baseEndpoints = EndpointTable.From(baseRun);

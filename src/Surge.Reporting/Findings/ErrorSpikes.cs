@@ -7,7 +7,7 @@ namespace Surge.Reporting.Findings;
 /// measured from the first elevated slice to the first slice back at the calm level; a spike still elevated
 /// when the run ended has no recovery.
 /// </summary>
-public sealed record ErrorSpike(TimeSpan Start, TimeSpan? RecoveredAt)
+internal sealed record ErrorSpike(TimeSpan Start, TimeSpan? RecoveredAt)
 {
     /// <summary>The error share (429+503 or failed, whichever is higher) the run sat at outside spikes.</summary>
     public double BaselineShare { get; init; }
@@ -23,7 +23,7 @@ public sealed record ErrorSpike(TimeSpan Start, TimeSpan? RecoveredAt)
     public TimeSpan? RecoveryTime => RecoveredAt - Start;
 }
 
-public static class ErrorSpikes
+internal static class ErrorSpikes
 {
     /// <summary>
     /// How far above the calm level a slice's error share must be to count as a spike: five percentage points,

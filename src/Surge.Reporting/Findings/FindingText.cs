@@ -1,17 +1,17 @@
 namespace Surge.Reporting.Findings;
 
 /// <summary>A piece of a finding: our own words, or a user-given name or expression shown as code.</summary>
-public sealed record FindingPart(string Text, bool IsCode);
+internal sealed record FindingPart(string Text, bool IsCode);
 
 /// <summary>One sentence of the findings, kept in parts so Markdown and HTML can each escape names their own way.</summary>
-public sealed record FindingLine(IReadOnlyList<FindingPart> Parts)
+internal sealed record FindingLine(IReadOnlyList<FindingPart> Parts)
 {
     public override string ToString() => string.Concat(Parts.Select(p => p.Text));
 }
 
-public sealed record FindingSection(string Title, IReadOnlyList<FindingLine> Lines);
+internal sealed record FindingSection(string Title, IReadOnlyList<FindingLine> Lines);
 
-/// <summary>Marks a user-given string inside <see cref="Say"/>.</summary>
+/// <summary>Marks a user-given string inside <see cref="FindingWords.Say"/>.</summary>
 internal readonly record struct Code(string Text);
 
 internal static class FindingWords

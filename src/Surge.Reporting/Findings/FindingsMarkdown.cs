@@ -1,11 +1,16 @@
 using System.Text;
+using Surge.Results;
 
 namespace Surge.Reporting.Findings;
 
-/// <summary>The findings as a Markdown document (`--findings FILE.md`), names in code spans.</summary>
+/// <summary>
+/// The run read for you, as a Markdown document (`--findings FILE.md`): what failed, the fastest and slowest
+/// endpoints, the failing ones, the thresholds closest to breaking, saturation (a latency knee, error spikes, dropped
+/// iterations, a busy generator) and next steps. Names from the test are in code spans.
+/// </summary>
 public static class FindingsMarkdown
 {
-    public static string Render(RunFindings findings)
+    internal static string Render(RunFindings findings)
     {
         var summary = findings.Summary;
         var text = new StringBuilder();
@@ -24,7 +29,10 @@ public static class FindingsMarkdown
         return text.ToString();
     }
 
-    public static void Write(RunFindings findings, Stream destination)
+    /// <summary>Works out the findings of <paramref name="summary"/> and writes them as UTF-8 Markdown.</summary>
+    public static void Write(RunSummary summary, Stream destination) => Write(RunFindings.From(summary), destination);
+
+    internal static void Write(RunFindings findings, Stream destination)
     {
         var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(findings));
         destination.Write(bytes);

@@ -6,9 +6,9 @@ namespace Surge.Reporting.Findings;
 /// The point where the system saturated: from <see cref="At"/> on, throughput stopped growing while p95
 /// latency rose well above its earlier level.
 /// </summary>
-public sealed record LatencyKnee(TimeSpan At, double PlateauRequestsPerSecond, double BaselineP95, double PeakP95);
+internal sealed record LatencyKnee(TimeSpan At, double PlateauRequestsPerSecond, double BaselineP95, double PeakP95);
 
-public static class LatencyKnees
+internal static class LatencyKnees
 {
     /// <summary>p95 must exceed this multiple of its earlier level to count as a knee...</summary>
     public const double LatencyFactor = 2.0;

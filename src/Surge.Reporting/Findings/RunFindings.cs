@@ -9,7 +9,7 @@ namespace Surge.Reporting.Findings;
 /// What a run says in words: which endpoints were best and worst, which failed and how, which thresholds were
 /// closest to breaking, where the system saturated, and what to do next. Derived from the summary alone.
 /// </summary>
-public sealed record RunFindings
+internal sealed record RunFindings
 {
     /// <summary>A threshold with less room than this is called out in the next steps.</summary>
     public const double TightMargin = 0.10;

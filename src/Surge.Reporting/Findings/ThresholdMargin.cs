@@ -9,7 +9,7 @@ namespace Surge.Reporting.Findings;
 /// measured against its error budget instead: `rate&gt;0.99` allows 1% to fail, so 100% passing leaves all of that
 /// budget (100%) to spare, not the 1% that dividing by 0.99 would claim.
 /// </summary>
-public sealed record ThresholdMargin(ThresholdResult Threshold, double Margin)
+internal sealed record ThresholdMargin(ThresholdResult Threshold, double Margin)
 {
     /// <summary>The margin of an ordering threshold (&lt;, &lt;=, &gt;, &gt;=) with an observed value; null for others.</summary>
     public static ThresholdMargin? Of(ThresholdResult threshold, bool isShare = false)

@@ -21,36 +21,38 @@ public static class HtmlReport
 
     private static readonly Lazy<Assets> PageAssets = new(Assets.Load);
 
+    /// <summary>The report page as HTML text.</summary>
     public static string Render(RunSummary summary) => Page(summary, Data(summary));
 
+    /// <summary>Writes the report page as UTF-8 HTML.</summary>
     public static void Write(RunSummary summary, Stream destination) =>
         destination.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(summary)));
 
     /// <summary>The JSON blob the page renders with `SurgeReport.render(data)`.</summary>
-    public static string Data(RunSummary summary) =>
+    internal static string Data(RunSummary summary) =>
         Json(json => ReportData.Write(json, summary, RunFindings.From(summary)));
 
     /// <summary>
     /// One timeline point as `SurgeReport.appendPoint(point)` takes it, e.g. sent as a server-sent event, with the
     /// values of the custom metrics among <paramref name="soFar"/>'s metrics.
     /// </summary>
-    public static string PointData(TimelinePoint point, RunSummary? soFar = null) =>
+    internal static string PointData(TimelinePoint point, RunSummary? soFar = null) =>
         Json(json => ReportData.WritePoint(json, point, soFar is null ? null : [.. ReportData.CustomMetrics(soFar).Select(m => m.Definition)]));
 
     /// <summary>
     /// The run so far as a live page refreshes it with `SurgeReport.update(status)`: the headline numbers (`run`) and
     /// the thresholds, without the timeline, endpoints or findings.
     /// </summary>
-    public static string StatusData(RunSummary summary) => Json(json => ReportData.WriteStatus(json, summary));
+    internal static string StatusData(RunSummary summary) => Json(json => ReportData.WriteStatus(json, summary));
 
     /// <summary>The page around a data blob: a live dashboard serves this and then sends points.</summary>
-    public static string Page(RunSummary summary, string data) => Page(summary, data, liveScript: null);
+    internal static string Page(RunSummary summary, string data) => Page(summary, data, liveScript: null);
 
     /// <summary>
     /// The page with one more script after the report's own, e.g. a live dashboard's, which drives
     /// `SurgeReport` from server-sent events. It is inlined like the report's script, so it must not close the element.
     /// </summary>
-    public static string Page(RunSummary summary, string data, string? liveScript)
+    internal static string Page(RunSummary summary, string data, string? liveScript)
     {
         ArgumentNullException.ThrowIfNull(summary);
         if (liveScript is not null && liveScript.Contains("</script", StringComparison.OrdinalIgnoreCase))

@@ -36,12 +36,21 @@ public sealed class PlanBuilder
         return this;
     }
 
+    /// <summary>
+    /// Changes the run-wide HTTP settings, starting from the current ones (a base URL set before is kept), e.g.
+    /// <c>.Http(h => h with { InsecureSkipTlsVerify = true, MaxRedirects = 0 })</c>.
+    /// </summary>
     public PlanBuilder Http(Func<HttpOptions, HttpOptions> configure)
     {
         _http = configure(_http);
         return this;
     }
 
+    /// <summary>
+    /// Adds a scenario; scenarios run at the same time. <paramref name="configure"/> gives it an executor (one VU
+    /// running one iteration when it sets none) and its steps or users. A second scenario of the same name is a plan
+    /// error at the caller's line.
+    /// </summary>
     public PlanBuilder Scenario(string name, Action<ScenarioBuilder> configure,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -56,8 +65,16 @@ public sealed class PlanBuilder
         return this;
     }
 
-    /// <summary>A k6 threshold, e.g. ("http_req_duration{name:login}", "p(95)&lt;500"); a syntax error throws at once.</summary>
+    /// <summary>
+    /// A k6 threshold, e.g. ("http_req_duration{name:login}", "p(95)&lt;500"); a syntax error throws at once, an
+    /// unknown metric or a statistic that does not fit it (p(95) of a rate) at <see cref="Build"/>.
+    /// </summary>
+    /// <param name="metric">The metric, built-in or declared with Counter/Gauge/Rate/Trend, with an optional tag filter: <c>name{tag:value}</c>.</param>
+    /// <param name="expression">k6's expression: avg, min, med, max, p(N), count, rate or value, an operator and a number; trends of time in milliseconds.</param>
+    /// <param name="abortOnFail">k6's abortOnFail: stop the run as soon as the threshold fails while it runs.</param>
     /// <param name="allowNoData">Pass when nothing was measured for it, instead of failing with "no data".</param>
+    /// <param name="file">Filled in by the compiler: the caller's file, where a mistake is reported.</param>
+    /// <param name="line">Filled in by the compiler: the caller's line.</param>
     public PlanBuilder Threshold(string metric, string expression, bool abortOnFail = false, bool allowNoData = false,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -77,6 +94,7 @@ public sealed class PlanBuilder
     public PlanBuilder Counter(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Metric(new MetricDefinition(name, MetricKind.Counter), At(file, line));
 
+    /// <summary>Declares a custom gauge that steps set with <see cref="VuContext.Gauge"/>: the last value, with its min and max.</summary>
     public PlanBuilder Gauge(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Metric(new MetricDefinition(name, MetricKind.Gauge), At(file, line));
 
@@ -103,6 +121,11 @@ public sealed class PlanBuilder
         return this;
     }
 
+    /// <summary>
+    /// A default for <c>{{ env("NAME") }}</c> and <c>ctx.Env</c>. Under `surge run`, `-e NAME=...`, the process
+    /// environment and a .env file (in that order) replace it; a plan run with <c>TestRun.RunAsync</c> uses it as it is,
+    /// over the process environment. A scenario's env wins over it.
+    /// </summary>
     public PlanBuilder Env(string name, string value)
     {
         _env[name] = value;
@@ -155,6 +178,10 @@ public sealed class PlanBuilder
         return this;
     }
 
+    /// <summary>
+    /// The validated, immutable plan. Throws a <see cref="PlanException"/> when there is no scenario, or a threshold
+    /// names an unknown metric (with the closest name) or a statistic its metric does not have.
+    /// </summary>
     public TestPlan Build()
     {
         if (_scenarios.Count == 0)

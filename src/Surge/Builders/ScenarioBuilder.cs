@@ -23,25 +23,39 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
         _location = location;
     }
 
+    /// <summary>k6's constant-vus: <paramref name="vus"/> VUs loop over the steps for <paramref name="duration"/>.</summary>
     public ScenarioBuilder ConstantVus(int vus, TimeSpan duration, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Executor(new ConstantVusExecutor(vus, duration), file, line);
 
-    /// <summary>k6's ramping-vus; a mistake in it is reported at the scenario, as the stages come last.</summary>
+    /// <summary>
+    /// k6's ramping-vus: from <paramref name="startVus"/> VUs through the <paramref name="stages"/> (targets in VUs),
+    /// with k6's 30s gracefulRampDown; a mistake in it is reported at the scenario, as the stages come last.
+    /// </summary>
     public ScenarioBuilder RampingVus(int startVus, params Stage[] stages) =>
         Executor(new RampingVusExecutor(startVus, stages, ExecutorPlan.DefaultGracefulRampDown), _location);
 
-    /// <summary>k6's shared-iterations: <paramref name="iterations"/> in total, shared by <paramref name="vus"/>.</summary>
+    /// <summary>k6's shared-iterations: <paramref name="iterations"/> in total, shared by <paramref name="vus"/>, within k6's 10m maxDuration.</summary>
     public ScenarioBuilder Iterations(int vus, long iterations, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Executor(new SharedIterationsExecutor(vus, iterations, ExecutorPlan.DefaultMaxDuration), file, line);
 
+    /// <summary>k6's per-vu-iterations: each of <paramref name="vus"/> VUs runs <paramref name="iterations"/> iterations, within k6's 10m maxDuration.</summary>
     public ScenarioBuilder PerVuIterations(int vus, long iterations, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Executor(new PerVuIterationsExecutor(vus, iterations, ExecutorPlan.DefaultMaxDuration), file, line);
 
+    /// <summary>
+    /// k6's constant-arrival-rate with a 1s timeUnit: <paramref name="perSecond"/> iterations start every second for
+    /// <paramref name="duration"/>, on <paramref name="preAllocatedVus"/> VUs made beforehand and up to
+    /// <paramref name="maxVus"/>; an arrival that finds them all busy is dropped (dropped_iterations).
+    /// </summary>
     public ScenarioBuilder ArrivalRate(double perSecond, TimeSpan duration, int preAllocatedVus, int maxVus,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Executor(new ConstantArrivalRateExecutor(perSecond, ExecutorPlan.DefaultTimeUnit, duration, preAllocatedVus, maxVus), file, line);
 
-    /// <summary>k6's ramping-arrival-rate; a mistake in it is reported at the scenario, as the stages come last.</summary>
+    /// <summary>
+    /// k6's ramping-arrival-rate with a 1s timeUnit: from <paramref name="startPerSecond"/> iterations per second
+    /// through the <paramref name="stages"/> (targets in iterations per second); a mistake in it is reported at the
+    /// scenario, as the stages come last.
+    /// </summary>
     public ScenarioBuilder RampingArrivalRate(double startPerSecond, int preAllocatedVus, int maxVus, params Stage[] stages) =>
         Executor(new RampingArrivalRateExecutor(startPerSecond, ExecutorPlan.DefaultTimeUnit, stages, preAllocatedVus, maxVus), _location);
 
@@ -49,18 +63,24 @@ public sealed class ScenarioBuilder : StepsBuilder<ScenarioBuilder>
     public ScenarioBuilder Executor(ExecutorPlan executor, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Executor(executor, PlanBuilder.At(file, line));
 
+    /// <summary>k6's startTime: the scenario begins this long after the run starts; 0s or longer.</summary>
     public ScenarioBuilder StartTime(TimeSpan startTime, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         _startTime = startTime;
         return Checked(file, line);
     }
 
+    /// <summary>
+    /// k6's gracefulStop: how long iterations still running when the executor ends may finish before they are
+    /// interrupted; 30s by default, 0s or longer.
+    /// </summary>
     public ScenarioBuilder GracefulStop(TimeSpan gracefulStop, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         _gracefulStop = gracefulStop;
         return Checked(file, line);
     }
 
+    /// <summary>A tag on every sample of the scenario, as k6's scenario tags; naming a tag again replaces its value.</summary>
     public ScenarioBuilder Tag(string name, string value)
     {
         _tags[name] = value;

@@ -11,9 +11,14 @@ public abstract class StepsBuilder<TSelf>
 
     private protected IReadOnlyList<Step> Steps => _steps;
 
+    /// <summary>
+    /// A GET of <paramref name="url"/> (absolute, or relative to the base URL); <paramref name="name"/> is the `name`
+    /// tag that keeps ids out of the series, the URL when null.
+    /// </summary>
     public TSelf Get(string url, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Request(new RequestStep { Method = "GET", Url = url, Name = name, Location = PlanBuilder.At(file, line) });
 
+    /// <summary>A POST of <paramref name="body"/> with <paramref name="contentType"/> (JSON by default) as its Content-Type; <paramref name="name"/> as in Get.</summary>
     public TSelf Post(string url, string body, string contentType = "application/json", string? name = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Request(new RequestStep
     {
@@ -28,6 +33,7 @@ public abstract class StepsBuilder<TSelf>
     /// <summary>Any request, with checks, captures and custom-metric records as in YAML.</summary>
     public TSelf Request(RequestStep request) => Step(request);
 
+    /// <summary>A fixed pause, like a user reading a page; not counted in any request's duration.</summary>
     public TSelf Think(TimeSpan pause, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Think(pause, pause, file, line);
 
     /// <summary>A pause drawn uniformly between <paramref name="min"/> and <paramref name="max"/>.</summary>
@@ -57,6 +63,7 @@ public abstract class StepsBuilder<TSelf>
         return Step(new GroupStep(name, group.Build($"group '{name}'")));
     }
 
+    /// <summary>Any step record (a WebSocket session, a loop, a gRPC call with its descriptor...), run in order with the others.</summary>
     public TSelf Step(Step step)
     {
         _steps.Add(step);

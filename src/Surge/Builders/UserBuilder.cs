@@ -8,6 +8,10 @@ public sealed class UserBuilder
     private readonly List<FlowPlan> _flows = [];
     private IReadOnlyList<Step> _onStart = [];
 
+    /// <summary>
+    /// Steps that open each of the user's VUs' first iteration, and its next ones until they once run through (a
+    /// login); what they capture stays for the VU's later iterations.
+    /// </summary>
     public UserBuilder OnStart(Action<GroupBuilder> configure)
     {
         var steps = new GroupBuilder();

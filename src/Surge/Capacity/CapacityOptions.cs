@@ -6,22 +6,35 @@ namespace Surge.Capacity;
 /// </summary>
 public sealed record CapacityOptions
 {
-    /// <summary>Iterations per second of the first step.</summary>
+    /// <summary>Iterations per second of the first step (`--start-rate`), 10 by default; more than 0.</summary>
     public double StartRate { get; init; } = 10;
 
+    /// <summary>What each step multiplies the rate by until a step fails (`--factor`), 2 by default; above 1.</summary>
     public double Factor { get; init; } = 2;
 
-    /// <summary>Bisection stops when (first failing − last passing) / last passing is at most this.</summary>
+    /// <summary>
+    /// Bisection stops when (first failing − last passing) / last passing is at most this (`--precision`); 0.05, 5%,
+    /// by default, between 0 and 1.
+    /// </summary>
     public double Precision { get; init; } = 0.05;
 
-    /// <summary>No step runs above this rate; a search that passes it reports "at least".</summary>
+    /// <summary>No step runs above this rate, in iterations per second (`--max-rate`), 100,000 by default; a search that passes it reports "at least".</summary>
     public double MaxRate { get; init; } = 100_000;
 
-    /// <summary>Every step lasts this long when set, whatever the rule in <see cref="StepDurationRule"/> asks.</summary>
+    /// <summary>
+    /// Every step lasts this long when set (`--step-duration`, at least 1s). Null, the default, sizes each step so that
+    /// the highest percentile the thresholds judge rests on <see cref="TailSamples"/> samples beyond it, between
+    /// <see cref="MinStepDuration"/> and <see cref="MaxStepDuration"/>.
+    /// </summary>
     public TimeSpan? StepDuration { get; init; }
 
+    /// <summary>The shortest a sized step lasts (`--min-step-duration`), 10s by default; at least 1s.</summary>
     public TimeSpan MinStepDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The longest a sized step lasts (`--max-step-duration`), 2m by default; a step that would need longer is cut to
+    /// this and says so in its <see cref="CapacityStep.Note"/>.
+    /// </summary>
     public TimeSpan MaxStepDuration { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How many samples the judged percentile must have beyond it (100 beyond p(99) means 10,000 samples).</summary>

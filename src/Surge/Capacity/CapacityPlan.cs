@@ -33,6 +33,11 @@ public static class CapacityPlan
             ?? throw new PlanException($"{plan.Source}: {Suggest.Unknown("scenario", scenario, names, " for --scenario")}");
     }
 
+    /// <summary>
+    /// The test as one step: <paramref name="scenario"/> alone, starting at once, as constant-arrival-rate at
+    /// <paramref name="rate"/> iterations per second for <paramref name="duration"/>, with preAllocatedVUs a tenth of
+    /// the rate (at least 1) and maxVUs the rate × <see cref="InFlightBudget"/> (10 to 100,000); no verify stages, no profiles.
+    /// </summary>
     public static TestPlan ForStep(TestPlan plan, ScenarioPlan scenario, double rate, TimeSpan duration)
     {
         var maxVus = (int)Math.Min(100_000, Math.Max(10, Math.Ceiling(rate * InFlightBudget.TotalSeconds)));

@@ -3,15 +3,19 @@ namespace Surge.Capacity;
 /// <summary>What a breakpoint search found: every step in the order run, and what they mean together.</summary>
 public sealed record CapacityResult
 {
+    /// <summary>The scenario whose arrival rate was raised.</summary>
     public required string Scenario { get; init; }
 
+    /// <summary>The options the search ran with.</summary>
     public required CapacityOptions Options { get; init; }
 
+    /// <summary>Every judged step in the order run, retries of inconclusive ones included; not the warm-up.</summary>
     public required IReadOnlyList<CapacityStep> Steps { get; init; }
 
     /// <summary>The highest rate whose step met every threshold, or null when none did.</summary>
     public double? Capacity => LastPass?.Rate;
 
+    /// <summary>The passing step with the highest rate, or null when none passed.</summary>
     public CapacityStep? LastPass => Steps.Where(s => s.Verdict == StepVerdict.Passed).MaxBy(s => s.Rate);
 
     /// <summary>The lowest failing rate: the capacity lies between <see cref="Capacity"/> and it.</summary>
@@ -20,6 +24,7 @@ public sealed record CapacityResult
     /// <summary>Why the search ended, in one sentence.</summary>
     public required string Conclusion { get; init; }
 
+    /// <summary>True when the search was stopped (Ctrl-C) before it converged; the steps so far still stand.</summary>
     public bool Interrupted { get; init; }
 
     /// <summary>How many times the lowest-rate step's p95 marks the latency knee.</summary>
@@ -43,6 +48,10 @@ public sealed record CapacityResult
         }
     }
 
+    /// <summary>
+    /// The p(95) of http_req_duration in milliseconds at the lowest rate judged, the baseline of <see cref="Knee"/>;
+    /// null without such a step.
+    /// </summary>
     public double? LowLoadP95 =>
         Steps.Where(s => s.Verdict != StepVerdict.Inconclusive && s.P95 is not null).MinBy(s => s.Rate)?.P95;
 }

@@ -14,6 +14,15 @@ public static class CapacitySearch
     /// <summary>Runs one step at a rate and judges it.</summary>
     public delegate Task<CapacityStep> StepRunner(double rate, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Searches for the highest rate that passes. It stops when the gap has converged, when the first step fails,
+    /// when <see cref="CapacityOptions.MaxRate"/> passes, when a step stays inconclusive, or when cancelled.
+    /// </summary>
+    /// <param name="scenario">The scenario's name, carried into the result.</param>
+    /// <param name="options">Start rate, factor, precision, maximum rate and retries; assumed valid (<see cref="CapacityOptions.Problems"/>).</param>
+    /// <param name="runStep">Runs and judges one step at a rate in iterations per second.</param>
+    /// <param name="onStep">Called after every step, retries included, e.g. to print it as it comes.</param>
+    /// <param name="cancellationToken">Stops the search; a step cut short counts as inconclusive and the result is marked interrupted.</param>
     public static async Task<CapacityResult> RunAsync(string scenario, CapacityOptions options, StepRunner runStep,
         Action<CapacityStep>? onStep = null, CancellationToken cancellationToken = default)
     {

@@ -2,9 +2,13 @@ using Surge.Results;
 
 namespace Surge.Capacity;
 
+/// <summary>What one step of a capacity search says about the server at its rate.</summary>
 public enum StepVerdict
 {
+    /// <summary>Every threshold held and at most 1% of the arrivals were dropped.</summary>
     Passed,
+
+    /// <summary>A threshold failed, more than 1% of the arrivals were dropped, or setup failed.</summary>
     Failed,
 
     /// <summary>The generator could not hold the rate: the step says nothing about the server.</summary>
@@ -14,10 +18,13 @@ public enum StepVerdict
 /// <summary>One step of the search: the rate asked for, what was measured, and the verdict with its reasons.</summary>
 public sealed record CapacityStep
 {
+    /// <summary>The arrival rate asked for, in iterations per second.</summary>
     public required double Rate { get; init; }
 
+    /// <summary>The step's planned length: <see cref="CapacityOptions.StepDuration"/> when set, else what the tail-samples rule chose (<see cref="CapacityOptions.Warmup"/> for the warm-up).</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>Passed, failed, or inconclusive because the generator could not hold the rate.</summary>
     public required StepVerdict Verdict { get; init; }
 
     /// <summary>Why the step failed or was inconclusive, one sentence each; empty for a pass.</summary>
@@ -32,6 +39,7 @@ public sealed record CapacityStep
     /// <summary>The rate of http_req_failed, or null without HTTP requests.</summary>
     public double? ErrorRate { get; init; }
 
+    /// <summary>Arrivals that found every VU busy and never started (k6's dropped_iterations).</summary>
     public long DroppedIterations { get; init; }
 
     /// <summary>This process's CPU over the step, as a share of every core it may use.</summary>

@@ -64,7 +64,7 @@ internal static class StepJudge
         var scheduled = rate * seconds;
         if (dropped == 0 && completed < MinAchievedShare * scheduled && summary.Outcome == RunOutcome.Completed)
         {
-            generator.Add($"only {Number(achieved)}/s of {Number(rate)}/s started, none dropped");
+            generator.Add($"only {Number(achieved)}/s of {Number(rate)}/s completed, none dropped");
         }
         if (generator.Count > 0)
         {

@@ -32,13 +32,19 @@ public sealed class HttpResult
     /// <summary>Whether http_req_failed counted it: a network error or a status outside the expected ones.</summary>
     public bool Failed { get; }
 
+    /// <summary>
+    /// The body decoded as UTF-8 (whatever the Content-Type's charset; compressed bodies are not decompressed), empty for
+    /// none. A body over 10 MiB fails the request as <c>response_too_large</c>.
+    /// </summary>
     public string Body => _response.BodyText;
 
+    /// <summary>The body's bytes as received, chunked framing removed.</summary>
     public ReadOnlyMemory<byte> BodyBytes => _response.Body;
 
     /// <summary>The first value of a response header, matched case-insensitively, or null.</summary>
     public string? Header(string name) => _response.Header(name);
 
     /// <summary>The value at a JSON path (e.g. "$.token", "$.items[0].id") as text, or null when it is not there.</summary>
+    /// <exception cref="FormatException"><paramref name="path"/> is not a valid JSON path (e.g. empty, or with recursive descent); the message says what is wrong.</exception>
     public string? Json(string path) => JsonPath.Parse(path).TryEvaluate(_response.Body, out var value) ? value.Text : null;
 }

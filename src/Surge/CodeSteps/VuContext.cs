@@ -22,6 +22,7 @@ public sealed class VuContext
         Grpc = new VuGrpc(vu, this);
     }
 
+    /// <summary>The VU's HTTP client: every request records k6's http_* metrics, tagged with this step's tags.</summary>
     public VuHttp Http { get; }
 
     /// <summary>WebSocket sessions that record k6's ws_* metrics by themselves.</summary>
@@ -32,6 +33,7 @@ public sealed class VuContext
     /// <summary>1-based across the whole run, like k6's __VU.</summary>
     public int VuId => _vu.Id;
 
+    /// <summary>The name of the scenario this VU runs in, as in the <c>scenario</c> tag (k6's <c>exec.scenario.name</c>).</summary>
     public string Scenario => _vu.Scenario.Plan.Name;
 
     /// <summary>
@@ -55,14 +57,16 @@ public sealed class VuContext
         return condition;
     }
 
-    /// <summary>Adds to a counter declared in the plan (YAML `metrics:`, or <c>PlanBuilder.Counter</c>).</summary>
+    /// <summary>Adds to a counter declared in the plan (YAML `metrics:`, or <c>PlanBuilder.Counter</c>), under this step's tags.</summary>
+    /// <exception cref="InvalidOperationException">The plan declares no metric of that name, or declares it as another kind.</exception>
     public void Count(string metric, double value = 1)
     {
         using var writer = _vu.Scenario.Recorder.BeginWrite();
         writer.AddCounter(Series(metric, MetricKind.Counter), value);
     }
 
-    /// <summary>Adds a sample to a trend, e.g. payment_processing_time in milliseconds.</summary>
+    /// <summary>Adds a sample to a trend, e.g. payment_processing_time in milliseconds; kept to 1/1000 of its unit, negatives as 0.</summary>
+    /// <exception cref="InvalidOperationException">The plan declares no metric of that name, or declares it as another kind.</exception>
     public void Trend(string metric, double value)
     {
         using var writer = _vu.Scenario.Recorder.BeginWrite();
@@ -73,13 +77,15 @@ public sealed class VuContext
     public void Trend(string metric, TimeSpan value) => Trend(metric, value.TotalMilliseconds);
 
     /// <summary>Adds a pass or a fail to a rate, e.g. invoice_creation_success.</summary>
+    /// <exception cref="InvalidOperationException">The plan declares no metric of that name, or declares it as another kind.</exception>
     public void Rate(string metric, bool passed)
     {
         using var writer = _vu.Scenario.Recorder.BeginWrite();
         writer.AddRate(Series(metric, MetricKind.Rate), passed);
     }
 
-    /// <summary>Sets a gauge to its latest value.</summary>
+    /// <summary>Sets a gauge to its latest value; the summary shows the last one set, with min and max.</summary>
+    /// <exception cref="InvalidOperationException">The plan declares no metric of that name, or declares it as another kind.</exception>
     public void Gauge(string metric, double value)
     {
         using var writer = _vu.Scenario.Recorder.BeginWrite();
@@ -92,7 +98,10 @@ public sealed class VuContext
     /// <summary>A pause like a user reading a page; interrupted with the iteration.</summary>
     public Task Think(TimeSpan pause) => _vu.Scenario.Clock.Delay(pause, CancellationToken);
 
-    /// <summary>A value from -e, the .env file, the plan's env or the process environment; null when unset.</summary>
+    /// <summary>
+    /// An environment value: the scenario's env first, then the run's (-e, the plan's env, the .env file), then the
+    /// process environment; null when none sets it.
+    /// </summary>
     public string? Env(string name) =>
         _vu.Scenario.Plan.Env.TryGetValue(name, out var own) ? own
         : _vu.Scenario.Engine.Environment.TryGetValue(name, out var run) ? run

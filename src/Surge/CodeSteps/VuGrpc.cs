@@ -25,7 +25,7 @@ public sealed class VuGrpc : IGrpcCallScope
         _context = context;
     }
 
-    /// <summary>k6's default gRPC timeout: the deadline of a call that sets none. Null for calls without a deadline.</summary>
+    /// <summary>The deadline of calls that set none: 60 s unless set, k6's default; null leaves such calls without one.</summary>
     public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Metadata sent with every call of this VU, e.g. authorization after a login; a call's own entries with the same key win.</summary>

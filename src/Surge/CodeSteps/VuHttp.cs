@@ -26,6 +26,10 @@ public sealed class VuHttp
     /// <summary>Headers sent with every request of this VU, e.g. Authorization after a login.</summary>
     public IDictionary<string, string> DefaultHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// k6's request timeout for this VU's requests from here on: 60 s unless set. A request past it fails with
+    /// <c>error_code</c> <c>timeout</c> (recorded, not thrown).
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Redirects followed, each recorded as a request of its own; 0 returns the 3xx. The test's maxRedirects unless set.</summary>
@@ -44,19 +48,28 @@ public sealed class VuHttp
     /// <summary>Statuses that do not count as failed in http_req_failed; k6's default is 200-399.</summary>
     public StatusRanges ExpectedStatuses { get; set; } = StatusRanges.Default;
 
+    /// <summary>Sends a GET; see <see cref="SendAsync"/> for what is recorded and thrown.</summary>
+    /// <param name="url">Absolute, or relative to the plan's base URL.</param>
+    /// <param name="name">The <c>name</c> tag; the URL when null. Give one when the URL carries ids.</param>
     public Task<HttpResult> GetAsync(string url, string? name = null) => SendAsync("GET", url, name: name);
 
+    /// <summary>Sends a DELETE without a body.</summary>
+    /// <inheritdoc cref="GetAsync" path="/param"/>
     public Task<HttpResult> DeleteAsync(string url, string? name = null) => SendAsync("DELETE", url, name: name);
 
+    /// <summary>Sends a HEAD: the response has headers and no body.</summary>
+    /// <inheritdoc cref="GetAsync" path="/param"/>
     public Task<HttpResult> HeadAsync(string url, string? name = null) => SendAsync("HEAD", url, name: name);
 
     /// <summary>Posts a body, JSON unless told otherwise.</summary>
     public Task<HttpResult> PostAsync(string url, string body, string contentType = "application/json", string? name = null) =>
         SendAsync("POST", url, body, [new("Content-Type", contentType)], name);
 
+    /// <summary>Puts a body, JSON unless told otherwise.</summary>
     public Task<HttpResult> PutAsync(string url, string body, string contentType = "application/json", string? name = null) =>
         SendAsync("PUT", url, body, [new("Content-Type", contentType)], name);
 
+    /// <summary>Patches with a body, JSON unless told otherwise.</summary>
     public Task<HttpResult> PatchAsync(string url, string body, string contentType = "application/json", string? name = null) =>
         SendAsync("PATCH", url, body, [new("Content-Type", contentType)], name);
 

@@ -10,7 +10,7 @@ namespace Surge;
 /// ws_session_duration, ws_msgs_sent, ws_msgs_received, ws_ping, and Surge's ws_session_failed) under its `name` tag
 /// (the URL unless a name is given) and the step's group and flow tags. A relative URL resolves against the plan's
 /// base URL, http becoming ws and https wss. Failures never throw: they end the session under a named error code
-/// (<see cref="WebSocketErrorCodes"/>), which <see cref="WebSocketConnection.Error"/> shows.
+/// (e.g. <c>connection_refused</c>, <c>receive_timeout</c>), which <see cref="WebSocketConnection.Error"/> shows.
 /// </summary>
 public sealed class VuWebSockets
 {

@@ -25,7 +25,11 @@ public sealed class WebSocketConnection : IAsyncDisposable
     /// <summary>101 once upgraded; the server's status when it refused the upgrade; 0 when no answer came.</summary>
     public int Status => _session.Status;
 
-    /// <summary>Why the session ended early (a <see cref="WebSocketErrorCodes"/> or <see cref="NetworkError"/> name), or null.</summary>
+    /// <summary>
+    /// Why the session ended early, as its <c>error_code</c> tag: <c>handshake_rejected</c>, <c>closed_by_server</c>,
+    /// <c>closed_abnormally</c>, <c>closed_mid_message</c>, <c>receive_timeout</c>, <c>send_timeout</c>, <c>ping_timeout</c>,
+    /// <c>message_too_large</c>, or a network error as HTTP names it (<c>connection_refused</c>, <c>tls</c>...); null otherwise.
+    /// </summary>
     public string? Error => _session.Error;
 
     /// <summary>Whether messages can still be sent and received.</summary>
@@ -109,13 +113,16 @@ public sealed class WebSocketMessage
     /// <summary>Whether it came as a text message (else binary).</summary>
     public bool IsText { get; }
 
+    /// <summary>The message's payload as received, all its frames joined.</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
     /// <summary>The message as UTF-8 text.</summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Bytes.Span);
 
     /// <summary>The value at a JSON path (e.g. "$.type") as text, or null when it is not there or the message is no JSON.</summary>
+    /// <exception cref="FormatException"><paramref name="path"/> is not a valid JSON path (e.g. empty, or with recursive descent); the message says what is wrong.</exception>
     public string? Json(string path) => Surge.Json.JsonPath.Parse(path).TryEvaluate(Bytes, out var value) ? value.Text : null;
 
+    /// <summary>The message as UTF-8 text, as <see cref="Text"/>.</summary>
     public override string ToString() => Text;
 }

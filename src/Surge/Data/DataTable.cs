@@ -25,11 +25,14 @@ public sealed class DataTable
     /// <summary>The file the table was read from (as the test named it), or the name given to <see cref="FromRows"/>.</summary>
     public string Source { get; }
 
+    /// <summary>The field names in column order (the CSV header, or the JSON objects' keys); unique and non-blank.</summary>
     public IReadOnlyList<string> Fields { get; }
 
+    /// <summary>How many records the table holds; at least 1 (the header line is not one).</summary>
     public int RowCount => _rows.Length;
 
     /// <summary>Reads a CSV file whose first line names the fields (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks).</summary>
+    /// <param name="path">The file, absolute or relative to the current directory; it becomes <see cref="Source"/>.</param>
     /// <param name="declaredAt">Where the test names this file; a missing or unreadable file is reported there.</param>
     /// <exception cref="PlanException">The file is missing, empty or malformed; the message names file:line:column.</exception>
     public static DataTable LoadCsv(string path, SourceLocation? declaredAt = null)
@@ -40,6 +43,7 @@ public sealed class DataTable
     }
 
     /// <summary>Reads a JSON file holding an array of flat objects, one per record, all with the same keys.</summary>
+    /// <param name="path">The file, absolute or relative to the current directory; it becomes <see cref="Source"/>.</param>
     /// <param name="declaredAt">Where the test names this file; a missing or unreadable file is reported there.</param>
     /// <exception cref="PlanException">The file is missing, empty or malformed; the message names file:line:column.</exception>
     public static DataTable LoadJson(string path, SourceLocation? declaredAt = null)
@@ -95,8 +99,11 @@ public sealed class DataTable
             ? index
             : throw new KeyNotFoundException($"{Source} has no field '{field}'; its fields are {string.Join(", ", Fields)}");
 
+    /// <summary>The column of <paramref name="field"/> (ordinal, case-sensitive), or false when the table has no such field.</summary>
     public bool TryGetFieldIndex(string field, out int index) => _fieldIndexes.TryGetValue(field, out index);
 
+    /// <summary>One value: <paramref name="row"/> from 0 to <see cref="RowCount"/> - 1, <paramref name="field"/> an index from <see cref="FieldIndex"/>.</summary>
+    /// <exception cref="IndexOutOfRangeException">Either index is out of range.</exception>
     public string Value(int row, int field) => _rows[row][field];
 
     /// <summary>Why these field names cannot name a table's columns (blank or repeated), or null when they can.</summary>

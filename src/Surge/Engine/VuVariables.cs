@@ -20,6 +20,7 @@ public sealed class VuVariables : IVariables
     private DataRecord? _record;
     private string? _recordSource;
 
+    /// <summary>Sets one of this VU's own values, kept across its iterations; it hides a data field or setup output of that name.</summary>
     public void Set(string name, string value) => _values[name] = value;
 
     /// <summary>Reads a variable (throwing, with its name, when it is nowhere) or sets one of this VU's own.</summary>
@@ -36,6 +37,10 @@ public sealed class VuVariables : IVariables
         _recordSource = source;
     }
 
+    /// <summary>
+    /// Looks <paramref name="name"/> up in the VU's own values, then the current data record (by field, or as
+    /// <c>source.field</c>), then setup's outputs; false when it is in none.
+    /// </summary>
     public bool TryGet(string name, [NotNullWhen(true)] out string? value)
     {
         if (_values.TryGetValue(name, out value))

@@ -35,6 +35,8 @@ internal sealed class MessageEncoder
 
     public ReadOnlyMemory<byte> ConstantBytes => _constant ?? throw new InvalidOperationException("the message has templates");
 
+    /// <param name="descriptor">The message type to encode, from the compiled .proto files.</param>
+    /// <param name="message">The message as the test wrote it.</param>
     /// <param name="templates">Compiles a templated leaf; null only checks the message (templates are then left unchecked).</param>
     /// <exception cref="PlanException">The message does not fit the descriptor.</exception>
     public static MessageEncoder Compile(MessageDescriptor descriptor, ProtoJsonNode message, Func<ProtoJsonNode, Template>? templates = null)

@@ -34,6 +34,13 @@ internal static class ProtoScalars
     /// value is left out unless <paramref name="always"/>, as proto3 does for fields without presence.
     /// </summary>
     /// <returns>Why the text does not fit the type, or null when written.</returns>
+    /// <param name="buffer">Where the encoded value goes.</param>
+    /// <param name="type">The field's protobuf type, which decides how <paramref name="text"/> is read.</param>
+    /// <param name="names">The enum's value names when <paramref name="type"/> is an enum, so that a name may stand for its number.</param>
+    /// <param name="number">The field number for the tag; 0 writes no tag.</param>
+    /// <param name="text">The value as written or rendered.</param>
+    /// <param name="source">How the text was written: a JSON string, number or bool, or rendered by a template (then read by <paramref name="type"/>).</param>
+    /// <param name="always">Write the value even when it is the type's default.</param>
     /// <param name="bitwiseDefault">Map values and wrappers: only +0 is the default (their generated codecs write -0, fields do not).</param>
     public static string? Write(WireBuffer buffer, FieldType type, EnumNames? names, int number, string text, Source source, bool always, bool bitwiseDefault = false)
     {

@@ -20,12 +20,20 @@ internal static partial class Protoc
     [GeneratedRegex(@"^(?<file>.+?\.proto):(?<line>\d+):(?<column>\d+): (?<message>.+)$")]
     private static partial Regex ErrorLine();
 
+    /// <summary>How long protoc may run: a .proto that imports a pipe or a device would otherwise hold the test's load forever.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Runs protoc on <paramref name="protos"/> (full paths), each file's folder an import root beside the well-known
     /// types, with <paramref name="output"/> saying what to write.
     /// </summary>
+    /// <param name="protos">The .proto files, full paths.</param>
+    /// <param name="output">protoc's output options (<c>--csharp_out=...</c>, <c>--descriptor_set_out=...</c>); <c>{tools}</c> stands for Grpc.Tools' folder.</param>
     /// <param name="needs">Who needs protoc, for the message when this build of surge has none for the platform.</param>
-    public static void Run(IReadOnlyList<string> protos, IEnumerable<string> output, string needs, CancellationToken cancellationToken = default)
+    /// <param name="timeout">How long protoc may take (<see cref="DefaultTimeout"/> when null) before it is killed.</param>
+    /// <param name="cancellationToken">Stops protoc: it is killed, and the call throws <see cref="OperationCanceledException"/>.</param>
+    public static void Run(IReadOnlyList<string> protos, IEnumerable<string> output, string needs, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         var tools = ToolsFolder(needs);
         var start = new ProcessStartInfo(Executable(tools, "protoc")) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -45,9 +53,21 @@ internal static partial class Protoc
             start.ArgumentList.Add(proto);
         }
         using var protoc = Process.Start(start) ?? throw new InvalidOperationException("could not start protoc");
-        var errors = protoc.StandardError.ReadToEndAsync(cancellationToken);
-        _ = protoc.StandardOutput.ReadToEndAsync(cancellationToken);
-        protoc.WaitForExit();
+        var errors = protoc.StandardError.ReadToEndAsync(CancellationToken.None);
+        _ = protoc.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var limit = timeout ?? DefaultTimeout;
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        while (!protoc.WaitForExit(100))
+        {
+            if (cancellationToken.IsCancellationRequested || Stopwatch.GetTimestamp() > deadline)
+            {
+                protoc.Kill(entireProcessTree: true);
+                protoc.WaitForExit();
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new PlanException(
+                    $"protoc did not finish within {limit.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s compiling {string.Join(", ", protos)}; does an import name a pipe or a device?");
+            }
+        }
         var message = errors.GetAwaiter().GetResult().Trim();
         if (protoc.ExitCode != 0)
         {
@@ -69,6 +89,7 @@ internal static partial class Protoc
     /// <summary>
     /// The descriptors of <paramref name="protos"/> and everything they import, compiled when the test loads.
     /// </summary>
+    /// <param name="protos">The .proto files, full paths.</param>
     /// <param name="at">Where the test names the files, blamed when one is missing.</param>
     public static IReadOnlyList<FileDescriptor> Descriptors(IReadOnlyList<string> protos, SourceLocation? at)
     {

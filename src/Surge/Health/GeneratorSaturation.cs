@@ -5,10 +5,13 @@ using Surge.Results;
 namespace Surge.Health;
 
 /// <summary>A stretch of the run in which the generator, not the server, set the pace.</summary>
+/// <param name="Start">When the first saturated slice began, as time since the run's start.</param>
+/// <param name="End">When the last saturated slice ended, as time since the run's start.</param>
 /// <param name="PeakCpu">The highest per-slice average of surge_generator_cpu in the span (0..1), or null without data.</param>
 /// <param name="PeakLag">The highest per-slice average of surge_scheduler_lag in the span, in ms, or null without data.</param>
 public sealed record SaturationSpan(TimeSpan Start, TimeSpan End, double? PeakCpu, double? PeakLag)
 {
+    /// <summary>How long the generator stayed saturated: <see cref="End"/> - <see cref="Start"/>.</summary>
     public TimeSpan Length => End - Start;
 }
 
@@ -20,15 +23,22 @@ public sealed record SaturationSpan(TimeSpan Start, TimeSpan End, double? PeakCp
 /// </summary>
 public static class GeneratorSaturation
 {
+    /// <summary>A slice is saturated from this share of the cores Surge may use (surge_generator_cpu averaged 90% or more).</summary>
     public const double SaturatedCpu = 0.9;
 
+    /// <summary>A slice is saturated when the 1 ms timer probes (surge_scheduler_lag) averaged more than this late: 10 ms.</summary>
     public static readonly TimeSpan MaxSchedulerLag = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The shortest stretch of saturated slices reported (3 s, less 100 ms for the collector's own timing jitter).</summary>
     public static readonly TimeSpan MinSpan = TimeSpan.FromSeconds(3);
 
     /// <summary>Three one-second slices are 3 s give or take the collector's own timing; this much short still counts.</summary>
     private static readonly TimeSpan Allowance = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// True when the slice's surge_generator_cpu averaged at least <see cref="SaturatedCpu"/> or its surge_scheduler_lag
+    /// averaged more than <see cref="MaxSchedulerLag"/>; false when neither was recorded (the sampler was off).
+    /// </summary>
     public static bool IsSaturated(TimelinePoint point) =>
         point.Find(BuiltinMetrics.GeneratorCpu.Name)?.Mean >= SaturatedCpu
         || point.Find(BuiltinMetrics.SchedulerLag.Name)?.Mean > MaxSchedulerLag.TotalMilliseconds;

@@ -15,8 +15,13 @@ namespace Surge.Http;
 /// </summary>
 public sealed class CookieJar
 {
+    /// <summary>The longest Set-Cookie header value taken, attributes included, in characters (RFC 6265's per-cookie minimum); a longer one is ignored.</summary>
     public const int MaxCookieBytes = 4096;
+
+    /// <summary>Cookies kept per domain (RFC 6265's minimum); a new one evicts expired ones first, then the domain's oldest.</summary>
     public const int MaxCookiesPerDomain = 50;
+
+    /// <summary>Cookies kept in all (RFC 6265's minimum); a new one past this evicts the oldest.</summary>
     public const int MaxCookies = 300;
 
     // RFC 6265bis caps a cookie's lifetime at 400 days.
@@ -219,7 +224,7 @@ public sealed class CookieJar
         return count;
     }
 
-    /// <summary>An upper bound of what <see cref="Write"/> may write, to size the buffer first.</summary>
+    /// <summary>An upper bound of what <see cref="Write(Span{byte}, out int, string, string, bool, string, bool)"/> may write, to size the buffer first.</summary>
     internal int MaxWrittenBytes()
     {
         var total = 0;

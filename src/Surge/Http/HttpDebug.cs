@@ -9,13 +9,17 @@ namespace Surge.Http;
 /// </summary>
 public sealed class HttpDebug(TextWriter output, bool bodies)
 {
+    /// <summary>The most of a body printed with <see cref="Bodies"/>: 64 KiB; the rest is cut with a note.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
     private readonly Lock _writing = new();
 
+    /// <summary>True for <c>--http-debug=full</c>: bodies are printed too, not only the heads.</summary>
     public bool Bodies { get; } = bodies;
 
     /// <summary>The VU's transport, printing each exchange after it ends (with the cookies <paramref name="session"/>'s jar added).</summary>
+    /// <param name="inner">The transport that really sends.</param>
+    /// <param name="session">The VU's session, whose cookies the printed request shows; null for none.</param>
     /// <param name="http2">Prints requests as HTTP/2 sends them: pseudo-headers and lower-case names, no request line.</param>
     internal IHttpTransport Transport(IHttpTransport inner, HttpSession? session = null, bool http2 = false) =>
         new DebuggingTransport(inner, this, session, http2);

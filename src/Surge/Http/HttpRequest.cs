@@ -8,7 +8,13 @@ namespace Surge.Http;
 /// <summary>HTTP/1.1 over our own sockets, or HTTP/2 through HttpClient.</summary>
 public enum HttpProtocol
 {
+    /// <summary>HTTP/1.1 on Surge's own connections, one request at a time per connection; the default. Tagged <c>proto:HTTP/1.1</c>.</summary>
     Http11,
+
+    /// <summary>
+    /// HTTP/2 (YAML's <c>httpVersion: "2"</c>): h2c with prior knowledge on http://, ALPN h2 on https://, requests
+    /// multiplexed on one connection per VU and endpoint; never falls back to HTTP/1.1. Tagged <c>proto:HTTP/2.0</c>.
+    /// </summary>
     Http2,
 }
 

@@ -10,6 +10,7 @@ namespace Surge.Metrics;
 /// </summary>
 public sealed class Histogram
 {
+    /// <summary>2^42: larger values share the top sub-bucket (percentiles there read as <see cref="Max"/>), though Max and Sum stay exact. As a trend of time (microseconds) that is about 50 days.</summary>
     public const long HighestTrackableValue = 1L << 42;
 
     // Counts live in chunks of 1024 sub-buckets, allocated on first use. Chunks 0 and 1 are the two halves of
@@ -35,14 +36,19 @@ public sealed class Histogram
     private long _max;
     private long _sum;
 
+    /// <summary>How many values were recorded.</summary>
     public long TotalCount => _totalCount;
 
+    /// <summary>The lowest value recorded, exactly; 0 when empty.</summary>
     public long Min => _totalCount == 0 ? 0 : _min;
 
+    /// <summary>The highest value recorded, exactly; 0 when empty.</summary>
     public long Max => _max;
 
+    /// <summary>The sum of every value recorded, exactly.</summary>
     public long Sum => _sum;
 
+    /// <summary><see cref="Sum"/> / <see cref="TotalCount"/>, exact up to double rounding; 0 when empty.</summary>
     public double Mean => _totalCount == 0 ? 0 : (double)_sum / _totalCount;
 
     /// <summary>Bytes held by this histogram and its allocated chunks (64-bit runtime layout).</summary>
@@ -64,6 +70,7 @@ public sealed class Histogram
         }
     }
 
+    /// <summary>Records one value; a negative one counts as 0. Allocates only the first time a range of values is reached.</summary>
     public void Record(long value)
     {
         var exact = Math.Max(value, 0);
@@ -82,6 +89,8 @@ public sealed class Histogram
         }
     }
 
+    /// <summary>Records <paramref name="value"/> <paramref name="count"/> times, as that many <see cref="Record"/> calls would.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public void RecordCount(long value, long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -142,6 +151,7 @@ public sealed class Histogram
         return _max;
     }
 
+    /// <summary>Adds every value of <paramref name="other"/>, exactly: the result is what recording both sets of values into one histogram gives.</summary>
     public void Add(Histogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -188,6 +198,7 @@ public sealed class Histogram
         _max = 0;
     }
 
+    /// <summary>An independent copy with the same counts.</summary>
     public Histogram Copy()
     {
         var copy = new Histogram
@@ -403,4 +414,8 @@ public sealed class Histogram
     private static FormatException Corrupt(string reason) => new($"Invalid histogram encoding: {reason}.");
 }
 
+/// <summary>One sub-bucket of a <see cref="Histogram"/>: every value in [LowestValue, HighestValue] counts here.</summary>
+/// <param name="LowestValue">The smallest value this sub-bucket holds.</param>
+/// <param name="HighestValue">The largest value it holds; <see cref="long.MaxValue"/> for the top one, which also holds clamped values.</param>
+/// <param name="Count">How many recorded values fell in it.</param>
 public readonly record struct HistogramBucket(long LowestValue, long HighestValue, long Count);

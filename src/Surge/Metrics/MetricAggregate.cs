@@ -12,12 +12,14 @@ public sealed class MetricAggregate
     /// <summary>Trend values are stored as fixed-point longs: display value × Scale.</summary>
     public const double TrendScale = 1000.0;
 
+    /// <summary>An empty aggregate of <paramref name="kind"/>; a trend gets its histogram now.</summary>
     public MetricAggregate(MetricKind kind)
     {
         Kind = kind;
         Histogram = kind == MetricKind.Trend ? new Histogram() : null;
     }
 
+    /// <summary>Which of the fields below carry the values, and how <see cref="Merge"/> combines them.</summary>
     public MetricKind Kind { get; }
 
     /// <summary>Counter: the sum of all samples.</summary>
@@ -29,17 +31,22 @@ public sealed class MetricAggregate
     /// <summary>Counter, rate and gauge: how many samples were added.</summary>
     public long Samples { get; private set; }
 
-    /// <summary>Gauge: the latest value and when it was set (Stopwatch ticks), plus its extremes.</summary>
+    /// <summary>Gauge: the value set last (k6's <c>value</c>); 0 before the first sample.</summary>
     public double Last { get; private set; }
 
+    /// <summary>Gauge: when <see cref="Last"/> was set, in Stopwatch ticks of the recording machine (see <see cref="Surge.Results.RunSummary.ClockOrigin"/>); <see cref="long.MinValue"/> before the first sample.</summary>
     public long LastTimestamp { get; private set; } = long.MinValue;
 
+    /// <summary>Gauge: the lowest value set; positive infinity before the first sample.</summary>
     public double GaugeMin { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>Gauge: the highest value set; negative infinity before the first sample.</summary>
     public double GaugeMax { get; private set; } = double.NegativeInfinity;
 
+    /// <summary>Trend: every value recorded, fixed-point (value × <see cref="TrendScale"/>, so microseconds for time); null for the other kinds.</summary>
     public Histogram? Histogram { get; }
 
+    /// <summary>True when nothing was recorded: no trend value, or no counter, rate or gauge sample.</summary>
     public bool IsEmpty => Kind == MetricKind.Trend ? Histogram!.TotalCount == 0 : Samples == 0;
 
     /// <summary>
@@ -53,12 +60,14 @@ public sealed class MetricAggregate
         _ => true,
     };
 
+    /// <summary>Counter: adds <paramref name="value"/> to <see cref="Sum"/> (1 per request, bytes for data_sent...).</summary>
     public void AddCounter(double value)
     {
         Sum += value;
         Samples++;
     }
 
+    /// <summary>Rate: adds <paramref name="count"/> samples, all passes when <paramref name="passed"/> is true.</summary>
     public void AddRate(bool passed, long count = 1)
     {
         if (passed)
@@ -68,6 +77,10 @@ public sealed class MetricAggregate
         Samples += count;
     }
 
+    /// <summary>
+    /// Gauge: sets the value taken at <paramref name="timestamp"/> (Stopwatch ticks). It becomes <see cref="Last"/> unless a
+    /// later one was already set, so samples may arrive out of order; min and max see every value.
+    /// </summary>
     public void SetGauge(double value, long timestamp)
     {
         if (timestamp >= LastTimestamp)
@@ -80,10 +93,17 @@ public sealed class MetricAggregate
         Samples++;
     }
 
+    /// <summary>Trend: records <paramref name="value"/> in the display unit (milliseconds for time); negatives count as 0, precision is 1/1000 of the unit.</summary>
     public void AddTrend(double value) => Histogram!.Record(ToFixed(value));
 
+    /// <summary>A display-unit value as the histogram stores it: × <see cref="TrendScale"/>, rounded, negatives as 0.</summary>
     public static long ToFixed(double value) => (long)Math.Round(Math.Max(0, value) * TrendScale);
 
+    /// <summary>
+    /// Adds <paramref name="other"/> into this one without loss, as intervals join and machines merge: sums, passes, samples
+    /// and histograms add; a gauge keeps the later of the two last values (by <see cref="LastTimestamp"/>) and the extremes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The two are of different kinds.</exception>
     public void Merge(MetricAggregate other)
     {
         if (other.Kind != Kind)
@@ -106,6 +126,7 @@ public sealed class MetricAggregate
         Histogram?.Add(other.Histogram!);
     }
 
+    /// <summary>Back to empty, keeping the histogram's memory, so that a recycled aggregate allocates nothing.</summary>
     public void Clear()
     {
         Sum = 0;
@@ -118,6 +139,7 @@ public sealed class MetricAggregate
         Histogram?.Clear();
     }
 
+    /// <summary>An independent copy, e.g. to keep an interval's values after the snapshot that lent them is reused.</summary>
     public MetricAggregate Copy()
     {
         var copy = new MetricAggregate(Kind);

@@ -22,6 +22,7 @@ public sealed class MetricsSnapshot
     /// <summary>Time since the run started.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>How long the last interval lasted (about the run's snapshot interval, 1 s by default); its values cover exactly this span.</summary>
     public TimeSpan IntervalLength { get; }
 
     internal MetricRegistry Registry => _registry;
@@ -57,5 +58,10 @@ public sealed class MetricsSnapshot
         return merged;
     }
 
+    /// <summary>One series: a metric with one tag set, its running total and its last interval.</summary>
+    /// <param name="Metric">The metric the series belongs to.</param>
+    /// <param name="Tags">The series' tags (scenario, name, status...); the overflow series is tagged <c>overflow:true</c>.</param>
+    /// <param name="Total">Everything recorded since the run started.</param>
+    /// <param name="Interval">What was recorded in the last interval alone; null or empty when nothing was.</param>
     public readonly record struct SeriesValues(MetricDefinition Metric, TagSet Tags, MetricAggregate Total, MetricAggregate? Interval);
 }

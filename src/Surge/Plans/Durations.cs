@@ -11,6 +11,8 @@ public static class Durations
 {
     private static readonly decimal MaxTicks = TimeSpan.MaxValue.Ticks;
 
+    /// <summary>The duration <paramref name="text"/> spells, rounded to the nearest tick (100 ns).</summary>
+    /// <exception cref="FormatException">The text is not a duration, or is longer than <see cref="TimeSpan.MaxValue"/>.</exception>
     public static TimeSpan Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -27,9 +29,14 @@ public static class Durations
         text.Any(char.IsAsciiDigit) && text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+')
         && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == 0);
 
+    /// <summary>The message for a duration without a unit (<see cref="HasNoUnit"/>): "<paramref name="what"/>: '5' has no unit: ... write 5s or 5ms".</summary>
     public static string NoUnit(string what, string text) =>
         $"{what}: '{text}' has no unit: {text} ms or {text} s? write {text}s or {text}ms";
 
+    /// <summary>
+    /// Reads <paramref name="text"/> as <see cref="Parse"/> does; false (and zero) when it is null, empty, not a
+    /// duration, or too long for a <see cref="TimeSpan"/>. Negative durations are not accepted.
+    /// </summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;

@@ -5,18 +5,27 @@ namespace Surge.Plans;
 /// <summary>How VUs hold connections: each its own, as in k6 (the default), or one pool for the whole run.</summary>
 public enum ConnectionSharing
 {
+    /// <summary>Each VU opens and keeps its own keep-alive connections, as k6's VUs do (YAML's `connections: per-vu`).</summary>
     PerVu,
+
+    /// <summary>
+    /// Connections any VU may use, for the whole run (YAML's `connections: shared`): a pool for HTTP/1.1, one
+    /// multiplexed connection per endpoint for HTTP/2 (a second only when its streams are all busy), one channel per
+    /// target for gRPC.
+    /// </summary>
     Shared,
 }
 
 /// <summary>Run-wide HTTP settings, k6's option names where k6 has one.</summary>
 public sealed record HttpOptions
 {
+    /// <summary>Every option at its default: no base URL, TLS verified, 10 redirects, a cookie jar per VU, connections per VU.</summary>
     public static readonly HttpOptions Default = new();
 
     /// <summary>k6's insecureSkipTLSVerify: accept any server certificate (self-signed test servers).</summary>
     public bool InsecureSkipTlsVerify { get; init; }
 
+    /// <summary>Whether each VU keeps its own connections (<see cref="ConnectionSharing.PerVu"/>, the default) or the run shares one pool.</summary>
     public ConnectionSharing Connections { get; init; } = ConnectionSharing.PerVu;
 
     /// <summary>k6's default number of redirects followed before a request fails with `too_many_redirects`.</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.RegularExpressions;
+using Surge.Grpc;
 
 namespace Surge.Plans;
 
@@ -55,7 +56,9 @@ public static partial class PlanEnvironment
 
     private static IEnumerable<(string Text, SourceLocation? At)> Texts(Step step) => step switch
     {
-        RequestStep request => [(request.Url, request.Location), .. request.Headers.Select(h => (h.Value, request.Location)), (request.Body ?? "", request.Location)],
+        RequestStep request => [(request.Url, request.Location), .. request.Headers.Select(h => (h.Value, request.Location)),
+            .. request.Cookies.Select(c => (c.Value, request.Location)), (request.Body ?? "", request.Location)],
+        GrpcStep grpc => [.. grpc.Metadata.Select(m => (m.Value, grpc.Location)), .. Strings(grpc.Message).Select(s => (s.Text, s.Location ?? grpc.Location))],
         GroupStep group => group.Steps.SelectMany(Texts),
         LoopStep loop => loop.Steps.SelectMany(Texts),
         LogStep log => [(log.Message, log.Location)],
@@ -63,6 +66,9 @@ public static partial class PlanEnvironment
             .. ws.Actions.OfType<WebSocketSend>().Select(send => (send.Text ?? "", send.Location))],
         _ => [],
     };
+
+    private static IEnumerable<ProtoJsonNode> Strings(ProtoJsonNode node) =>
+        node.IsTemplate ? [node] : node.Properties.Select(p => p.Value).Concat(node.Items).SelectMany(Strings);
 
     private static Dictionary<string, string> ProcessEnvironment()
     {

@@ -2,11 +2,17 @@ namespace Surge.Plans;
 
 /// <summary>
 /// k6's command-line shortcuts: --vus, --duration and --iterations replace every scenario's executor.
-/// --iterations gives shared-iterations; otherwise constant-vus. A missing --vus means 1 VU; a missing --duration
-/// keeps each scenario's own maximum duration. Scenarios then all start at once, so that --duration bounds the run.
+/// --iterations gives shared-iterations (--duration, if any, as its maxDuration; else k6's 10m); otherwise
+/// constant-vus. A missing --vus means 1 VU; a missing --duration keeps each scenario's own longest run
+/// (<see cref="ExecutorPlan.MaxDuration"/>). Scenarios then all start at once, so that --duration bounds the run.
 /// </summary>
 public static class PlanOverrides
 {
+    /// <summary>
+    /// The plan with every scenario's executor replaced as `--vus`, `--duration` and `--iterations` say (each null when
+    /// not given), all starting at once; the plan itself when all three are null. A value out of range, or a
+    /// replacement executor that breaks its rules, is a plan error naming the options.
+    /// </summary>
     public static TestPlan Apply(TestPlan plan, int? vus, TimeSpan? duration, long? iterations)
     {
         if (vus is null && duration is null && iterations is null)

@@ -4,10 +4,14 @@ namespace Surge.Plans;
 /// After the load and teardown, proves the server kept every write: the ids the client saw acknowledged (captures
 /// with a <see cref="CapturePlan.Ledger"/>) are compared with the server's own list, read by <see cref="Request"/>
 /// as a JSON array whose elements carry <see cref="IdField"/>. Duplicates, missing records and a count mismatch
-/// become checks (`verify <ledger>: ...`), so thresholds can gate on them.
+/// become checks (`verify LEDGER: ...`), so thresholds can gate on them.
 /// </summary>
+/// <param name="Ledger">The ledger to prove: the name captures and <c>ctx.Acknowledge</c> wrote the acknowledged ids under.</param>
+/// <param name="Request">The GET that lists the server's records (its first page when paged).</param>
+/// <param name="IdField">The field of each listed record that holds its id, e.g. "id".</param>
 public sealed record VerifyPlan(string Ledger, RequestStep Request, string IdField)
 {
+    /// <summary>Where the verify stage was written, for errors about it; null when unknown.</summary>
     public SourceLocation? Location { get; init; }
 
     /// <summary>A JSON path to the array when the list comes wrapped in an object (`$.data`); null: the body is the array.</summary>
@@ -17,6 +21,7 @@ public sealed record VerifyPlan(string Ledger, RequestStep Request, string IdFie
     public VerifyPaging Paging { get; init; } = VerifyPaging.LinkHeader;
 }
 
+/// <summary>How a verify stage finds the next page of the server's list.</summary>
 public enum VerifyPagingStyle
 {
     /// <summary>Follow `Link: &lt;url&gt;; rel="next"` response headers (RFC 8288) while there are any.</summary>
@@ -33,10 +38,13 @@ public enum VerifyPagingStyle
 }
 
 /// <summary>How a verify stage reads a paged list: query parameters it sets, or a next link it follows.</summary>
+/// <param name="Style">How the next page is found; it decides which of the other properties are used.</param>
 public sealed record VerifyPaging(VerifyPagingStyle Style)
 {
+    /// <summary>The default page size asked for: 100 records.</summary>
     public const int DefaultSize = 100;
 
+    /// <summary>The default: follow `Link: &lt;url&gt;; rel="next"` headers.</summary>
     public static VerifyPaging LinkHeader { get; } = new(VerifyPagingStyle.LinkHeader);
 
     /// <summary>The query parameter carrying the page number or the offset (`page`, `offset`).</summary>
@@ -67,11 +75,20 @@ public sealed record VerifyPaging(VerifyPagingStyle Style)
         _ => null,
     };
 
+    /// <summary>
+    /// Page numbers in a query parameter: <c>?page=1&amp;limit=100</c>, then page 2, ... until a page comes back empty
+    /// (or repeats the one before). A null <paramref name="limitParameter"/> sends no page size.
+    /// </summary>
     public static VerifyPaging PageNumber(string parameter = "page", string? limitParameter = "limit", int size = DefaultSize, int firstPage = 1) =>
         new(VerifyPagingStyle.PageNumber) { Parameter = parameter, LimitParameter = limitParameter, Size = size, FirstPage = firstPage };
 
+    /// <summary>
+    /// Offsets in a query parameter: <c>?offset=0&amp;limit=100</c>, then past every record read so far, until a page
+    /// comes back empty. A null <paramref name="limitParameter"/> sends no page size.
+    /// </summary>
     public static VerifyPaging Offset(string parameter = "offset", string? limitParameter = "limit", int size = DefaultSize) =>
         new(VerifyPagingStyle.Offset) { Parameter = parameter, LimitParameter = limitParameter, Size = size };
 
+    /// <summary>The next page's URL read from each body at the JSON path <paramref name="nextPath"/> (`$.next`), until it is missing or empty.</summary>
     public static VerifyPaging NextLink(string nextPath) => new(VerifyPagingStyle.NextLink) { NextPath = nextPath };
 }

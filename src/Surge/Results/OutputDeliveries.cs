@@ -21,15 +21,22 @@ public sealed class OutputDeliveries
     private long _intervalsDropped;
     private long _intervals;
 
+    /// <summary>Batches the output reported sent with <see cref="Sent"/>.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
+    /// <summary>Batches lost: reported with <see cref="Drop"/>, or a <see cref="IRunOutput.WriteAsync"/> that threw.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Intervals the host dropped because the output's queue was full (its backend fell behind).</summary>
     public long IntervalsDropped => Interlocked.Read(ref _intervalsDropped);
 
+    /// <summary>Counts <paramref name="batches"/> as delivered; call it once the backend accepted them.</summary>
     public void Sent(long batches = 1) => Interlocked.Add(ref _delivered, batches);
 
+    /// <summary>
+    /// Counts <paramref name="batches"/> as lost for <paramref name="reason"/>, a short name such as
+    /// <see cref="Reason"/> gives; the warning lists the first three distinct reasons. Safe from any thread.
+    /// </summary>
     public void Drop(string reason, long batches = 1)
     {
         Interlocked.Add(ref _dropped, batches);

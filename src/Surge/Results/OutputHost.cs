@@ -23,7 +23,10 @@ internal sealed class OutputHost : IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly DateTimeOffset _startedAt;
 
+    /// <param name="views">In-process sinks, fed on the collector thread.</param>
+    /// <param name="outputs">Outputs, each drained from its own queue on its own task.</param>
     /// <param name="startedAt">The run's wall-clock start; an interval's time is this plus its monotonic elapsed time.</param>
+    /// <param name="flushTimeout">The bound on all final flushes together; null for <see cref="OutputContext.DefaultFlushTimeout"/>.</param>
     public OutputHost(IEnumerable<ILiveSink> views, IEnumerable<IRunOutput> outputs, DateTimeOffset startedAt, TimeSpan? flushTimeout = null)
     {
         _views = [.. views];

@@ -221,6 +221,7 @@ public static class ResultMerge
                 MaxDuration = sum.MaxDuration > scenario.MaxDuration ? sum.MaxDuration : scenario.MaxDuration,
                 CompletedIterations = sum.CompletedIterations + scenario.CompletedIterations,
                 InterruptedIterations = sum.InterruptedIterations + scenario.InterruptedIterations,
+                FailedIterations = sum.FailedIterations + scenario.FailedIterations,
                 DroppedIterations = sum.DroppedIterations + scenario.DroppedIterations,
             };
         }

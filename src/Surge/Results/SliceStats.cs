@@ -9,8 +9,13 @@ namespace Surge.Results;
 /// the passes). So <see cref="Mean"/> is the average trend value, the average per-interval total, the average gauge
 /// reading, or a rate's share of passes; a rate's Min and Max are the lowest and highest share of one interval.
 /// </summary>
+/// <param name="Count">Samples in the slice, as the kind defines them above.</param>
+/// <param name="Sum">Their sum in the display unit (milliseconds for time, bytes for data); a rate's passes.</param>
+/// <param name="Min">The smallest sample (a rate's lowest interval share).</param>
+/// <param name="Max">The largest sample (a rate's highest interval share).</param>
 public readonly record struct SliceStats(long Count, double Sum, double Min, double Max)
 {
+    /// <summary><see cref="Sum"/> / <see cref="Count"/>, 0 when empty: see the type's summary for what it means per kind.</summary>
     public double Mean => Count == 0 ? 0 : Sum / Count;
 
     /// <summary>
@@ -48,6 +53,7 @@ public readonly record struct SliceStats(long Count, double Sum, double Min, dou
         }
     }
 
+    /// <summary>This slice and a neighbouring one (or another machine's same slice) as one, exactly: counts, sums and histograms add.</summary>
     public SliceStats Merge(SliceStats other) =>
         new(Count + other.Count, Sum + other.Sum, Math.Min(Min, other.Min), Math.Max(Max, other.Max))
         {

@@ -14,6 +14,7 @@ internal static class ThresholdEvaluator
     /// fails with "no data" (Observed is null) unless its plan allows that. A counter's count is 0 on no samples, a
     /// real reading, so `dropped_iterations: count&lt;1` still passes on a clean run.
     /// </summary>
+    /// <param name="thresholds">The plan's thresholds; the results come in the same order.</param>
     /// <param name="aggregate">The merged values for a key, or null when the metric does not exist.</param>
     /// <param name="elapsed">The run's duration so far, which turns counters into per-second rates.</param>
     public static IReadOnlyList<ThresholdResult> Evaluate(

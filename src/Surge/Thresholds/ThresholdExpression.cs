@@ -3,17 +3,36 @@ using Surge.Metrics;
 
 namespace Surge.Thresholds;
 
+/// <summary>The comparison of a threshold expression, between the observed statistic and the bound.</summary>
 public enum ComparisonOperator
 {
+    /// <summary>`&lt;`: passes when the statistic is below the bound.</summary>
     Less,
+
+    /// <summary>`&lt;=`: passes when the statistic is at most the bound.</summary>
     LessOrEqual,
+
+    /// <summary>`&gt;`: passes when the statistic is above the bound.</summary>
     Greater,
+
+    /// <summary>`&gt;=`: passes when the statistic is at least the bound.</summary>
     GreaterOrEqual,
+
+    /// <summary>`==` (or k6's `===`): passes when the statistic equals the bound exactly.</summary>
     Equal,
+
+    /// <summary>`!=`: passes when the statistic differs from the bound.</summary>
     NotEqual,
 }
 
 /// <summary>k6's threshold expression: `stat operator number`, e.g. `p(95)&lt;500`, `rate&lt;0.01`, `count&gt;10`.</summary>
+/// <param name="Stat">
+/// The statistic judged: avg, min, med, max, p(N) or count for trends (time in milliseconds), rate for rates
+/// (the share of passes) and counters (per second), count for counters, value, min or max for gauges.
+/// </param>
+/// <param name="Operator">How the statistic is compared with <paramref name="Bound"/>.</param>
+/// <param name="Bound">The number on the right, finite, in the statistic's unit.</param>
+/// <param name="Text">The expression as written (trimmed), for messages and the summary.</param>
 public sealed record ThresholdExpression(string Stat, ComparisonOperator Operator, double Bound, string Text)
 {
     private static readonly (string Symbol, ComparisonOperator Op)[] Operators =
@@ -23,6 +42,11 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         ("<", ComparisonOperator.Less), (">", ComparisonOperator.Greater),
     ];
 
+    /// <summary>
+    /// Reads `stat operator number`, e.g. `p(95)&lt;500`, with any of &lt;, &lt;=, &gt;, &gt;=, ==, === and !=. Whether the
+    /// statistic fits the metric is a separate check (<see cref="MismatchWith"/>).
+    /// </summary>
+    /// <exception cref="ThresholdSyntaxException">No operator, an unknown statistic, or a bound that is not a finite number; its column points at it.</exception>
     public static ThresholdExpression Parse(string text)
     {
         var opIndex = text.IndexOfAny(['<', '>', '=', '!']);
@@ -80,6 +104,7 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         return $"'{Stat}' does not apply to {kind} metric '{metric.Name}'; use {stats}";
     }
 
+    /// <summary>True when the <paramref name="observed"/> statistic passes the comparison with <see cref="Bound"/>.</summary>
     public bool IsSatisfiedBy(double observed) => Operator switch
     {
         ComparisonOperator.Less => observed < Bound,
@@ -90,5 +115,6 @@ public sealed record ThresholdExpression(string Stat, ComparisonOperator Operato
         _ => observed != Bound,
     };
 
+    /// <summary>The expression as written, <see cref="Text"/>.</summary>
     public override string ToString() => Text;
 }

@@ -117,6 +117,6 @@ public sealed class StepJudgeTests
         var step = StepJudge.Judge(Summary(completed: 500, dropped: 0, startDelayMs: 0.2), 100, TenSeconds, 0.2, MaxStartDelay);
 
         Assert.Equal(StepVerdict.Inconclusive, step.Verdict);
-        Assert.Contains("only 50/s of 100/s started", Assert.Single(step.Reasons), StringComparison.Ordinal);
+        Assert.Contains("only 50/s of 100/s completed", Assert.Single(step.Reasons), StringComparison.Ordinal);
     }
 }

@@ -259,4 +259,20 @@ public sealed class CodeStepTests
         {
         }
     }
+
+    [Fact]
+    public async Task Iterations_that_throw_are_counted_as_failed_beside_the_completed_ones()
+    {
+        var calls = 0;
+
+        var summary = await Load.Plan()
+            .Scenario("flaky", s => s.Iterations(vus: 1, iterations: 30).Run(_ =>
+                Interlocked.Increment(ref calls) % 3 == 0 ? throw new InvalidOperationException("every third") : Task.CompletedTask))
+            .Build()
+            .RunAsync();
+
+        var scenario = Assert.Single(summary.Scenarios);
+        Assert.Equal((20L, 10L, 0L), (scenario.CompletedIterations, scenario.FailedIterations, scenario.InterruptedIterations));
+        Assert.Contains(summary.Warnings, w => w.StartsWith("scenario 'flaky': 10 iterations failed with an error; the first: ", StringComparison.Ordinal));
+    }
 }

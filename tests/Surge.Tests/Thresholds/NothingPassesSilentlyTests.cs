@@ -143,4 +143,38 @@ public sealed class NothingPassesSilentlyTests
         Assert.True(summary.ThresholdsPassed);
         Assert.Null(Assert.Single(summary.Thresholds).Observed);
     }
+
+    [Fact]
+    public async Task A_run_a_threshold_aborted_fails_even_when_its_final_totals_recover()
+    {
+        // The VU fails once and waits; the abort that failure causes ends the wait, and the VU records ten passes on its
+        // way out, so the final totals (10 of 11) pass the very threshold that aborted the run. k6 exits 99 here too.
+        var summary = await Load.Plan()
+            .Rate("ok")
+            .Scenario("recovers", s => s.ConstantVus(1, TimeSpan.FromSeconds(30)).Run(async ctx =>
+            {
+                ctx.Rate("ok", false);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), ctx.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        ctx.Rate("ok", true);
+                    }
+                }
+            }))
+            .Threshold("ok", "rate>0.5", abortOnFail: true)
+            .Build()
+            .RunAsync();
+
+        Assert.Equal(RunOutcome.AbortedByThreshold, summary.Outcome);
+        Assert.Equal(10.0 / 11, Assert.Single(summary.Thresholds).Observed!.Value, 9);
+        Assert.True(summary.Thresholds[0].Passed);
+        Assert.False(summary.ThresholdsPassed);
+        Assert.StartsWith("threshold 'ok rate>0.5' failed at ", summary.Warnings[0], StringComparison.Ordinal);
+        Assert.EndsWith(" with 0 and aborted the run (abortOnFail)", summary.Warnings[0], StringComparison.Ordinal);
+    }
 }

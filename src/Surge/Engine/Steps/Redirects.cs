@@ -14,9 +14,15 @@ internal static class Redirects
     /// <summary>The statuses that are followed; 300 (multiple choices) and 304 (not modified) are not redirects to follow.</summary>
     public static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
+    /// <param name="vu">The VU that sent the request; its session's cookies go with each hop.</param>
     /// <param name="first">The request that got <paramref name="timings"/>, a redirect.</param>
+    /// <param name="timings">The redirect response's outcome.</param>
     /// <param name="firstMetrics">Where the first response is recorded.</param>
     /// <param name="hopMetrics">Where a hop's response is recorded, by its method and URL.</param>
+    /// <param name="maxRedirects">How many hops to follow before failing with too_many_redirects.</param>
+    /// <param name="protocol">The protocol every hop is sent with.</param>
+    /// <param name="keep">Receives the final response, for checks and captures; null discards bodies.</param>
+    /// <param name="cancellationToken">Interrupts the hop in flight.</param>
     /// <returns>The final response's outcome; <see cref="VirtualUser.FinalHop"/> says where to record it (null: <paramref name="firstMetrics"/>).</returns>
     public static async ValueTask<HttpTimings> FollowAsync(VirtualUser vu, HttpRequest first, HttpTimings timings, RequestMetrics firstMetrics,
         Func<string, string, RequestMetrics> hopMetrics, int maxRedirects, HttpProtocol protocol, HttpResponseBuffer? keep,

@@ -31,6 +31,9 @@ internal sealed class Http1Client : IHttpTransport
     private Http1Connection? _connection;
     private CancellationTokenSource? _connecting;
 
+    /// <param name="connections">Where connections come from: the VU's own, or the run's shared pool.</param>
+    /// <param name="options">The run's HTTP options (TLS verification...).</param>
+    /// <param name="watchdog">Enforces each request's timeout.</param>
     /// <param name="session">The VU's cookies and redirect notes; null sends each request exactly as prepared.</param>
     public Http1Client(IConnectionSource connections, HttpOptions options, RequestWatchdog watchdog, HttpSession? session = null)
     {

@@ -9,6 +9,8 @@ public sealed class SegmentFormatException(string message) : FormatException(mes
 /// </summary>
 public sealed record ExecutionSegment
 {
+    /// <summary>The segment [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <exception cref="SegmentFormatException">Unless 0 ≤ <paramref name="from"/> &lt; <paramref name="to"/> ≤ 1.</exception>
     public ExecutionSegment(Fraction from, Fraction to)
     {
         if (from < Fraction.Zero)
@@ -30,12 +32,16 @@ public sealed record ExecutionSegment
     /// <summary>All of the test: 0:1.</summary>
     public static ExecutionSegment Whole { get; } = new(Fraction.Zero, Fraction.One);
 
+    /// <summary>Where the segment starts, as a share of the whole test (inclusive).</summary>
     public Fraction From { get; }
 
+    /// <summary>Where the segment ends, as a share of the whole test (exclusive).</summary>
     public Fraction To { get; }
 
+    /// <summary>The share of the whole test the segment covers, <see cref="To"/> − <see cref="From"/>.</summary>
     public Fraction Length => To - From;
 
+    /// <summary>True for 0:1, all of the test.</summary>
     public bool IsWhole => From == Fraction.Zero && To == Fraction.One;
 
     /// <summary>"FROM:TO", or "TO" for 0:TO, as k6 reads them; each side a fraction, a decimal or a percentage.</summary>
@@ -54,5 +60,6 @@ public sealed record ExecutionSegment
     internal static Fraction Point(string text) =>
         Fraction.TryParse(text, out var problem) ?? throw new SegmentFormatException(problem!);
 
+    /// <summary>"FROM:TO" with fractions, e.g. "1/3:2/3", as <see cref="Parse"/> reads it.</summary>
     public override string ToString() => $"{From}:{To}";
 }

@@ -60,6 +60,7 @@ public sealed class ExecutionSegmentSequence
         return new ExecutionSegmentSequence(segments);
     }
 
+    /// <summary>The sequence of one instance running all of the test: the single segment 0:1.</summary>
     public static ExecutionSegmentSequence Whole { get; } = new([ExecutionSegment.Whole]);
 
     /// <summary>The index positions (0 ≤ p &lt; <see cref="CommonDenominator"/>) that segment <paramref name="index"/> owns in every cycle.</summary>
@@ -104,6 +105,7 @@ public sealed class ExecutionSegmentSequence
         return (nth / positions.Length * CommonDenominator) + positions[nth % positions.Length];
     }
 
+    /// <summary>The points, as k6 writes a sequence: "0,1/3,2/3,1".</summary>
     public override string ToString() => string.Join(',', Segments.Select(s => s.From.ToString()).Append(Segments[^1].To.ToString()));
 
     private static long LeastCommonDenominator(IReadOnlyList<ExecutionSegment> segments)

@@ -2,7 +2,7 @@ namespace Surge.Plans.Segments;
 
 /// <summary>
 /// k6's execution tuple: this instance's segment and the sequence it belongs to. Everything an instance runs is its
-/// share of the whole by <see cref="Scale"/> (VUs, iterations, maxVUs) or by <see cref="GlobalIndex"/> (which of the
+/// share of the whole by <see cref="Scale(long)"/> (VUs, iterations, maxVUs) or by <see cref="GlobalIndex"/> (which of the
 /// whole test's arrivals, data rows and VU numbers are its own), so that the instances of one sequence together run
 /// exactly the whole test, each index once.
 /// </summary>
@@ -17,13 +17,16 @@ public sealed record ExecutionTuple
     /// <summary>One instance running all of the test.</summary>
     public static ExecutionTuple Whole { get; } = new(ExecutionSegmentSequence.Whole, 0);
 
+    /// <summary>The sequence the instances share; <see cref="ExecutionSegmentSequence.Whole"/> for an unsegmented run.</summary>
     public ExecutionSegmentSequence Sequence { get; }
 
     /// <summary>The position of <see cref="Segment"/> in <see cref="Sequence"/>.</summary>
     public int Index { get; }
 
+    /// <summary>This instance's segment of the test.</summary>
     public ExecutionSegment Segment => Sequence.Segments[Index];
 
+    /// <summary>True when the sequence has a single segment, so this instance runs all of the test.</summary>
     public bool IsWhole => Sequence.Segments.Count == 1;
 
     /// <summary>

@@ -9,6 +9,8 @@ namespace Surge.Plans.Segments;
 /// </summary>
 public readonly record struct Fraction : IComparable<Fraction>
 {
+    /// <summary><paramref name="numerator"/>/<paramref name="denominator"/>, reduced to lowest terms with a positive denominator.</summary>
+    /// <exception cref="DivideByZeroException"><paramref name="denominator"/> is 0.</exception>
     public Fraction(BigInteger numerator, BigInteger denominator)
     {
         if (denominator.IsZero)
@@ -24,12 +26,16 @@ public readonly record struct Fraction : IComparable<Fraction>
         Denominator = divisor.IsOne || divisor.IsZero ? denominator : denominator / divisor;
     }
 
+    /// <summary>0/1, the start of a whole test.</summary>
     public static Fraction Zero { get; } = new(0, 1);
 
+    /// <summary>1/1, the end of a whole test.</summary>
     public static Fraction One { get; } = new(1, 1);
 
+    /// <summary>The numerator in lowest terms; carries the sign.</summary>
     public BigInteger Numerator { get; }
 
+    /// <summary>The denominator in lowest terms; always positive.</summary>
     public BigInteger Denominator { get; }
 
     /// <summary>
@@ -87,26 +93,37 @@ public readonly record struct Fraction : IComparable<Fraction>
         return new Fraction(negative ? -numerator : numerator, BigInteger.Pow(10, decimals.Length));
     }
 
+    /// <summary>The exact sum.</summary>
     public static Fraction operator +(Fraction a, Fraction b) =>
         new((a.Numerator * b.Denominator) + (b.Numerator * a.Denominator), a.Denominator * b.Denominator);
 
+    /// <summary>The exact difference.</summary>
     public static Fraction operator -(Fraction a, Fraction b) =>
         new((a.Numerator * b.Denominator) - (b.Numerator * a.Denominator), a.Denominator * b.Denominator);
 
+    /// <summary>The exact product.</summary>
     public static Fraction operator *(Fraction a, Fraction b) => new(a.Numerator * b.Numerator, a.Denominator * b.Denominator);
 
+    /// <summary>The exact quotient.</summary>
+    /// <exception cref="DivideByZeroException"><paramref name="b"/> is zero.</exception>
     public static Fraction operator /(Fraction a, Fraction b) => new(a.Numerator * b.Denominator, a.Denominator * b.Numerator);
 
+    /// <summary>True when <paramref name="a"/> is smaller, compared exactly.</summary>
     public static bool operator <(Fraction a, Fraction b) => a.CompareTo(b) < 0;
 
+    /// <summary>True when <paramref name="a"/> is larger, compared exactly.</summary>
     public static bool operator >(Fraction a, Fraction b) => a.CompareTo(b) > 0;
 
+    /// <summary>True when <paramref name="a"/> is smaller or equal, compared exactly.</summary>
     public static bool operator <=(Fraction a, Fraction b) => a.CompareTo(b) <= 0;
 
+    /// <summary>True when <paramref name="a"/> is larger or equal, compared exactly.</summary>
     public static bool operator >=(Fraction a, Fraction b) => a.CompareTo(b) >= 0;
 
+    /// <summary>Orders by value, exactly (cross-multiplied, no rounding).</summary>
     public int CompareTo(Fraction other) => (Numerator * other.Denominator).CompareTo(other.Numerator * Denominator);
 
+    /// <summary>The value as a double, approximate, for display and arithmetic that need not be exact.</summary>
     public double ToDouble() => (double)Numerator / (double)Denominator;
 
     /// <summary>As k6 writes fractions: "1/3", or "1" for whole numbers.</summary>
