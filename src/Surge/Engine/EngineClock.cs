@@ -47,9 +47,6 @@ internal sealed class EngineClock
     /// <summary>True for the real clock, whose readings are the same Stopwatch timestamps the HTTP clients take.</summary>
     public bool IsSystem => _provider is null;
 
-    /// <summary>The provider behind this clock, for timers that take one.</summary>
-    public TimeProvider Provider => _provider ?? TimeProvider.System;
-
     /// <summary>Now, in Stopwatch ticks.</summary>
     public long Now => _provider is null ? Stopwatch.GetTimestamp() : (long)((_provider.GetTimestamp() - _epoch) * _toStopwatchTicks);
 
