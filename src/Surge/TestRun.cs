@@ -46,6 +46,16 @@ public sealed record RunSettings
 
     /// <summary>Records the surge_* health metrics every interval; off only to measure what it costs.</summary>
     public bool WatchGenerator { get; init; } = true;
+
+    /// <summary>
+    /// The clock the run schedules by: scenario starts and ends, startTime, stages and ramps, arrival-rate schedules,
+    /// gracefulStop, think time, iteration_duration and iteration_start_delay, and the interval at which totals are
+    /// collected (so the summary's duration and rates too). Defaults to <see cref="TimeProvider.System"/>, the engine's
+    /// own Stopwatch fast path. A test passes a FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing) and
+    /// advances it to drive a run's schedule exactly, whatever the machine's load. What the network takes is always
+    /// measured in real time: request durations and timeouts, and the generator's health metrics.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -79,8 +89,10 @@ public static class TestRun
         var vusMaxSeries = registry.GetSeries(BuiltinMetrics.VusMax, runTags);
         var control = settings.Control ?? new ExternalControl();
         control.Attach(plan);
+        var clock = EngineClock.For(settings.TimeProvider);
         using var context = new EngineContext(recorder, runTags, hardStop.Token, plan.Http, settings.Log.WriteLine)
         {
+            Clock = clock,
             Environment = plan.Env,
             Control = control,
             HttpDebug = settings.HttpDebug,
@@ -94,7 +106,9 @@ public static class TestRun
         // Set up before the load starts, so that its first readings and its thread do not compete with the start.
         using var health = settings.WatchGenerator ? new Health.GeneratorSampler(recorder, runTags) : null;
         var startedAt = DateTimeOffset.UtcNow;
-        var origin = MonotonicClock.Now;
+        // Gauges are stamped with the Stopwatch, so the summary's ClockOrigin is a Stopwatch reading; elapsed time is the clock's.
+        var clockOrigin = MonotonicClock.Now;
+        var origin = clock.IsSystem ? clockOrigin : clock.Now;
         var outcome = RunOutcome.Completed;
         var stoppedBeforeStart = stop.IsCancellationRequested && settings.StartGate is not null;
         var running = stoppedBeforeStart ? Task.CompletedTask : engine.RunAsync(windDown.Token);
@@ -106,14 +120,14 @@ public static class TestRun
         var vusSampled = false;
         while (!running.IsCompleted)
         {
-            await Task.WhenAny(running, Task.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
+            await Task.WhenAny(running, clock.Delay(settings.SnapshotInterval, CancellationToken.None)).ConfigureAwait(false);
             if (!running.IsCompleted)
             {
                 SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.ActiveVus));
                 vusSampled = true;
             }
             health?.Sample();
-            var (snapshot, now) = Collect(recorder, origin, lastCollect);
+            var (snapshot, now) = Collect(recorder, clock, origin, lastCollect);
             lastCollect = now;
             timeline.Add(snapshot);
             thresholds = Judge(plan.Thresholds, snapshot);
@@ -143,7 +157,7 @@ public static class TestRun
             SampleVus(recorder, engine, vusSeries, vusMaxSeries, engine.Scenarios.Sum(s => s.PeakActiveVus));
         }
         IReadOnlyList<IntegrityResult> verifications = stoppedBeforeStart ? [] : await VerifyAsync(plan, context, runTags, settings.HardStop).ConfigureAwait(false);
-        var (final, _) = Collect(recorder, origin, lastCollect);
+        var (final, _) = Collect(recorder, clock, origin, lastCollect);
         timeline.AddFinal(final);
         if (verifications.Count > 0)
         {
@@ -153,7 +167,7 @@ public static class TestRun
         var summary = Summarize(plan, engine, final, startedAt, outcome);
         summary = summary with
         {
-            ClockOrigin = origin,
+            ClockOrigin = clockOrigin,
             Timeline = timeline.ToTimeline(),
             Verifications = verifications,
             Warnings =
@@ -229,9 +243,9 @@ public static class TestRun
         writer.SetGauge(vusMaxSeries, engine.Scenarios.Sum(s => s.AllocatedVus));
     }
 
-    private static (MetricsSnapshot Snapshot, long Now) Collect(MetricsRecorder recorder, long origin, long lastCollect)
+    private static (MetricsSnapshot Snapshot, long Now) Collect(MetricsRecorder recorder, EngineClock clock, long origin, long lastCollect)
     {
-        var now = MonotonicClock.Now;
+        var now = clock.Now;
         return (recorder.Collect(MonotonicClock.ToTimeSpan(now - origin), MonotonicClock.ToTimeSpan(now - lastCollect)), now);
     }
 

@@ -96,7 +96,7 @@ public sealed class VuContext
     public void Acknowledge(string ledger, string id) => _vu.Scenario.AddToLedger(ledger, id);
 
     /// <summary>A pause like a user reading a page; interrupted with the iteration.</summary>
-    public Task Think(TimeSpan pause) => Task.Delay(pause, CancellationToken);
+    public Task Think(TimeSpan pause) => _vu.Scenario.Clock.Delay(pause, CancellationToken);
 
     /// <summary>
     /// An environment value: the scenario's env first, then the run's (-e, the plan's env, the .env file), then the
@@ -118,7 +118,8 @@ public sealed class VuContext
     {
         var outer = _tags;
         _tags = outer.With("group", $"{outer["group"] ?? ""}::{name}");
-        var started = MonotonicClock.Now;
+        var clock = _vu.Scenario.Clock;
+        var started = clock.Now;
         try
         {
             await body().ConfigureAwait(false);
@@ -128,7 +129,7 @@ public sealed class VuContext
             var series = Registry.GetSeries(BuiltinMetrics.GroupDuration, _tags);
             using (var writer = _vu.Scenario.Recorder.BeginWrite())
             {
-                writer.AddTrendFixed(series, MonotonicClock.ToMicroseconds(MonotonicClock.Now - started));
+                writer.AddTrendFixed(series, MonotonicClock.ToMicroseconds(clock.Now - started));
             }
             _tags = outer;
         }

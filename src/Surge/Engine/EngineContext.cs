@@ -80,7 +80,10 @@ internal sealed class EngineContext : IDisposable
 
     internal int NextVuId() => Interlocked.Increment(ref _nextVuId);
 
-    /// <summary>When the engine started (Stopwatch ticks), for saying when in the run something happened.</summary>
+    /// <summary>The clock every scheduling decision reads (<see cref="EngineClock"/>); the system clock unless a test fakes time.</summary>
+    public EngineClock Clock { get; init; } = EngineClock.System;
+
+    /// <summary>When the engine started (<see cref="Clock"/>'s Stopwatch ticks), for saying when in the run something happened.</summary>
     internal long StartedAt { get; set; }
 
     public void Dispose()

@@ -31,7 +31,7 @@ internal sealed class LoadEngine : IDisposable
     /// <param name="stop">Winds every scenario down gracefully: no new iterations, in-flight ones get gracefulStop.</param>
     public async Task RunAsync(CancellationToken stop)
     {
-        _context.StartedAt = MonotonicClock.Now;
+        _context.StartedAt = _context.Clock.Now;
         if (_setup is not null)
         {
             await RunScenarioAsync(_setup, stop).ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal sealed class LoadEngine : IDisposable
         {
             try
             {
-                await Task.Delay(scenario.Plan.StartTime, stop).ConfigureAwait(false);
+                await scenario.Clock.Delay(scenario.Plan.StartTime, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

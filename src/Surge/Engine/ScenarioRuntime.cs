@@ -14,6 +14,7 @@ namespace Surge.Engine;
 internal sealed class ScenarioRuntime : IDisposable
 {
     private readonly EngineContext _engine;
+    private readonly EngineClock _clock;
     private readonly CancellationTokenSource _hardStop;
     private readonly CancellationTokenSource _windDown = new();
     private readonly List<VirtualUser> _vus = [];
@@ -44,6 +45,7 @@ internal sealed class ScenarioRuntime : IDisposable
     {
         Plan = plan;
         _engine = engine;
+        _clock = engine.Clock;
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(engine.HardStop);
         Tags = engine.RunTags.With(plan.Tags).With("scenario", plan.Name);
         var registry = engine.Recorder.Registry;
@@ -74,6 +76,9 @@ internal sealed class ScenarioRuntime : IDisposable
     public void Log(string line) => _engine.Log(line);
 
     internal EngineContext Engine => _engine;
+
+    /// <summary>The run's scheduling clock (<see cref="EngineClock"/>).</summary>
+    internal EngineClock Clock => _clock;
 
     /// <summary>The metrics of each endpoint C# steps requested (by tags and expected statuses), shared by the VUs.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<(TagSet Tags, string Expected), RequestMetrics> CodeEndpoints { get; } = new();
@@ -120,7 +125,7 @@ internal sealed class ScenarioRuntime : IDisposable
     }
 
     /// <summary>Time since the executor started, for progress display.</summary>
-    public TimeSpan Elapsed => _startedAt == 0 ? TimeSpan.Zero : MonotonicClock.ToTimeSpan(MonotonicClock.Now - _startedAt);
+    public TimeSpan Elapsed => _startedAt == 0 ? TimeSpan.Zero : MonotonicClock.ToTimeSpan(_clock.Now - _startedAt);
 
     /// <summary>True once the executor's time is up or a stop was requested: start no new iterations.</summary>
     public bool Stopping => _stopping;
@@ -137,7 +142,7 @@ internal sealed class ScenarioRuntime : IDisposable
 
     internal void MarkStarted()
     {
-        _startedAt = MonotonicClock.Now;
+        _startedAt = _clock.Now;
         State = ScenarioState.Running;
     }
 
@@ -216,7 +221,9 @@ internal sealed class ScenarioRuntime : IDisposable
     /// <summary>
     /// Runs the steps once. <paramref name="intendedStart"/> (Stopwatch ticks, 0 for none) is when an open model meant
     /// the iteration to begin; the lag is recorded, and added to request latency, so that a slow system or a starved
-    /// generator cannot hide behind late starts. Returns false when the iteration was interrupted.
+    /// generator cannot hide behind late starts. Returns false when the iteration was interrupted. The intended start,
+    /// the actual start and the iteration's end are all read from <see cref="Clock"/>, so the lag is on one clock: on a
+    /// fake clock it is fake time, while a request's own duration, added to it for latency, is always real.
     /// </summary>
     public ValueTask<bool> RunIterationAsync(VirtualUser vu, long intendedStart = 0) => RunIterationsAsync(vu, intendedStart, null);
 
@@ -235,7 +242,7 @@ internal sealed class ScenarioRuntime : IDisposable
                 return false;
             }
             var token = vu.IterationToken;
-            var started = MonotonicClock.Now;
+            var started = _clock.Now;
             long ended = 0;
             vu.HasIntendedStart = intendedStart != 0;
             vu.BeginIteration();
@@ -263,7 +270,8 @@ internal sealed class ScenarioRuntime : IDisposable
                             timings = await request.FollowAsync(vu, timings, token).ConfigureAwait(false);
                         }
                         request.Complete(vu, timings);
-                        ended = timings.EndedAt;
+                        // The response's end is a Stopwatch reading: it ends the iteration only on the system clock.
+                        ended = _clock.IsSystem ? timings.EndedAt : 0;
                     }
                     else
                     {
@@ -284,7 +292,7 @@ internal sealed class ScenarioRuntime : IDisposable
                 Interlocked.CompareExchange(ref _firstError, Describe(exception), null);
                 continue;
             }
-            RecordIteration(vu, started, ended == 0 ? MonotonicClock.Now : ended, intendedStart);
+            RecordIteration(vu, started, ended == 0 ? _clock.Now : ended, intendedStart);
         }
         while (keepGoing is not null && !Stopping && keepGoing());
         return true;
@@ -358,7 +366,7 @@ internal sealed class ScenarioRuntime : IDisposable
     {
         using var timeUp = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var end = StartedAtTicks + MonotonicClock.FromTimeSpan(maxDuration);
-        await Task.WhenAny(Task.WhenAll(loops), WaitUntilAsync(end, timeUp.Token)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(loops), _clock.WaitUntilAsync(end, timeUp.Token)).ConfigureAwait(false);
         await timeUp.CancelAsync().ConfigureAwait(false);
         await DrainAsync(loops).ConfigureAwait(false);
     }
@@ -374,7 +382,7 @@ internal sealed class ScenarioRuntime : IDisposable
             return;
         }
         Interlocked.Add(ref _dropped, count);
-        _drops.Add(MonotonicClock.ToTimeSpan(MonotonicClock.Now - (_engine.StartedAt == 0 ? _startedAt : _engine.StartedAt)));
+        _drops.Add(MonotonicClock.ToTimeSpan(_clock.Now - (_engine.StartedAt == 0 ? _startedAt : _engine.StartedAt)));
         using var writer = Recorder.BeginWrite();
         writer.AddCounter(_droppedSeries, count);
     }
@@ -401,23 +409,6 @@ internal sealed class ScenarioRuntime : IDisposable
             $"(raise maxVUs, or set whenAllVUsBusy: queue to serve them late and measure the wait)");
     }
 
-    /// <summary>Waits until <paramref name="endTicks"/> or until the run asks scenarios to stop, whichever is first.</summary>
-    public static async Task WaitUntilAsync(long endTicks, CancellationToken stop)
-    {
-        var remaining = MonotonicClock.ToTimeSpan(endTicks - MonotonicClock.Now);
-        if (remaining > TimeSpan.Zero && !stop.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(remaining, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // A requested stop ends the wait early; the caller drains gracefully as at the natural end.
-            }
-        }
-    }
-
     public void BeginStop()
     {
         _stopping = true;
@@ -439,16 +430,17 @@ internal sealed class ScenarioRuntime : IDisposable
     public async Task DrainAsync(IReadOnlyCollection<Task>? loops = null)
     {
         BeginStop();
-        var deadline = MonotonicClock.Now + MonotonicClock.FromTimeSpan(Plan.GracefulStop);
-        while (!IsIdle(loops) && MonotonicClock.Now < deadline && !_hardStop.IsCancellationRequested)
+        // The deadlines are on the scheduling clock; the polling is real time, since it only notices that all is idle.
+        var deadline = _clock.Now + MonotonicClock.FromTimeSpan(Plan.GracefulStop);
+        while (!IsIdle(loops) && _clock.Now < deadline && !_hardStop.IsCancellationRequested)
         {
             await Task.Delay(5).ConfigureAwait(false);
         }
         if (!IsIdle(loops))
         {
             await _hardStop.CancelAsync().ConfigureAwait(false);
-            var giveUp = MonotonicClock.Now + MonotonicClock.FromTimeSpan(AbandonAfter);
-            while (!IsIdle(loops) && MonotonicClock.Now < giveUp)
+            var giveUp = _clock.Now + MonotonicClock.FromTimeSpan(AbandonAfter);
+            while (!IsIdle(loops) && _clock.Now < giveUp)
             {
                 await Task.Delay(5).ConfigureAwait(false);
             }
@@ -477,17 +469,14 @@ internal sealed class ScenarioRuntime : IDisposable
     internal async Task RunWithinLimitsAsync(Task executing, CancellationToken stop)
     {
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        if (Plan.Executor.MaxDuration > TimeSpan.Zero)
-        {
-            ended.CancelAfter(Plan.Executor.MaxDuration);
-        }
+        using var timeUp = Plan.Executor.MaxDuration > TimeSpan.Zero ? _clock.CancelAfter(ended, Plan.Executor.MaxDuration) : null;
         var limit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var reached = ended.Token.Register(() => limit.TrySetResult());
         if (await Task.WhenAny(executing, limit.Task).ConfigureAwait(false) == limit.Task)
         {
             // The executor's own drain takes at most gracefulStop and AbandonAfter; it gets that twice over.
             var drain = Plan.GracefulStop + AbandonAfter + AbandonAfter;
-            if (await Task.WhenAny(executing, Task.Delay(drain, CancellationToken.None)).ConfigureAwait(false) != executing)
+            if (await Task.WhenAny(executing, _clock.Delay(drain, CancellationToken.None)).ConfigureAwait(false) != executing)
             {
                 BeginStop();
                 await _hardStop.CancelAsync().ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace Surge.Engine.Executors;
 
 /// <summary>
 /// k6's constant- and ramping-arrival-rate: iterations start on schedule whether or not earlier ones finished.
-/// A dedicated thread sleeps until the next start (<see cref="PreciseWait"/>: no spinning, so an open model costs
+/// A dedicated thread sleeps until the next start (<see cref="PreciseWait"/> on the system clock: no spinning, so an open model costs
 /// about what its requests cost), wakes, and starts every arrival due by then on a free VU, right there on its own
 /// thread up to the iteration's first await. It wakes at most every half millisecond: a wake-up costs tens of
 /// microseconds of CPU on a virtual machine, so at high rates starts are batched, each at most that much late.
@@ -68,6 +68,7 @@ internal sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus,
 
     private void Dispatch(ScenarioRuntime scenario, ArrivalVus vus, CancellationToken stop)
     {
+        var clock = scenario.Clock;
         var origin = scenario.StartedAtTicks;
         var ticksPerSecond = (double)Stopwatch.Frequency;
         long? DueAt(long n) => schedule.StartOf(n) is { } seconds ? origin + (long)(seconds * ticksPerSecond) : null;
@@ -78,12 +79,12 @@ internal sealed class ArrivalRate(ArrivalSchedule schedule, int preAllocatedVus,
         long lastWake = 0;
         while (next is { } first && !stop.IsCancellationRequested)
         {
-            PreciseWait.Until(Math.Max(first, lastWake + MinSleep), stop);
+            clock.SleepUntil(Math.Max(first, lastWake + MinSleep), stop);
             if (stop.IsCancellationRequested)
             {
                 return;
             }
-            var now = MonotonicClock.Now;
+            var now = clock.Now;
             lastWake = now;
             var catchingUp = now - first > LateTolerance + MinSleep;
             // Every arrival due by now, in one wake-up: at high rates one wake-up starts several.

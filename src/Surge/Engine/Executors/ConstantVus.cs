@@ -9,7 +9,7 @@ internal sealed class ConstantVus(ConstantVusExecutor plan) : IExecutor
     {
         var end = scenario.StartedAtTicks + MonotonicClock.FromTimeSpan(plan.Duration);
         var loops = Enumerable.Range(0, plan.Vus).Select(_ => scenario.LoopAsync(scenario.CreateVu(), static () => true)).ToArray();
-        await ScenarioRuntime.WaitUntilAsync(end, stop).ConfigureAwait(false);
+        await scenario.Clock.WaitUntilAsync(end, stop).ConfigureAwait(false);
         await scenario.DrainAsync(loops).ConfigureAwait(false);
     }
 }

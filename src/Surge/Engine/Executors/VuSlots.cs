@@ -26,7 +26,7 @@ internal sealed class VuSlots(ScenarioRuntime scenario, int capacity, TimeSpan g
             Reconcile(vus);
             try
             {
-                await Task.Delay(Tick, stop).ConfigureAwait(false);
+                await scenario.Clock.Delay(Tick, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -37,7 +37,7 @@ internal sealed class VuSlots(ScenarioRuntime scenario, int capacity, TimeSpan g
 
     public void Reconcile(int target)
     {
-        var now = MonotonicClock.Now;
+        var now = scenario.Clock.Now;
         for (var i = 0; i < _slots.Length; i++)
         {
             var slot = _slots[i];

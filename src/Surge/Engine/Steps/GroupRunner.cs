@@ -19,13 +19,15 @@ internal sealed class GroupRunner : IStepRunner
 
     public async ValueTask RunAsync(VirtualUser vu, CancellationToken cancellationToken)
     {
-        var started = MonotonicClock.Now;
+        // On the scheduling clock, as iteration_duration: a group's think steps take the clock's time.
+        var clock = vu.Scenario.Clock;
+        var started = clock.Now;
         foreach (var step in _steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await step.RunAsync(vu, cancellationToken).ConfigureAwait(false);
         }
         using var writer = vu.Scenario.Recorder.BeginWrite();
-        writer.AddTrendFixed(_durationSeries, MonotonicClock.ToMicroseconds(MonotonicClock.Now - started));
+        writer.AddTrendFixed(_durationSeries, MonotonicClock.ToMicroseconds(clock.Now - started));
     }
 }

@@ -10,6 +10,6 @@ internal sealed class ThinkRunner(ThinkStep step) : IStepRunner
         var pause = step.Min == step.Max
             ? step.Min
             : step.Min + (step.Max - step.Min) * Random.Shared.NextDouble();
-        await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+        await vu.Scenario.Clock.Delay(pause, cancellationToken).ConfigureAwait(false);
     }
 }
