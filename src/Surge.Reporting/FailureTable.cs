@@ -1,5 +1,6 @@
 using System.Globalization;
 using Surge.Metrics;
+using Surge.Plans;
 using Surge.Results;
 
 namespace Surge.Reporting;
@@ -41,7 +42,24 @@ internal static class FailureTable
     public static IReadOnlyList<FailureCause> From(RunSummary summary) => From(summary.Find(BuiltinMetrics.HttpReqFailed.Name)?.Series ?? []);
 
     /// <summary>The same over any set of http_req_failed series, e.g. one endpoint's.</summary>
-    public static IReadOnlyList<FailureCause> From(IEnumerable<MetricSeries> failedSeries)
+    public static IReadOnlyList<FailureCause> From(IEnumerable<MetricSeries> failedSeries) =>
+        From(failedSeries, series => (series.Tags["error_code"], Status(series)));
+
+    /// <summary>
+    /// Failed gRPC calls (grpc_req_failed) by cause: the transport's error code (stream_reset, connection_refused), else
+    /// the status by its name, where k6's tag holds its number (14 is UNAVAILABLE).
+    /// </summary>
+    public static IReadOnlyList<FailureCause> GrpcCalls(RunSummary summary) =>
+        From(summary.Find(BuiltinMetrics.GrpcReqFailed.Name)?.Series ?? [], series => (series.Tags["error_code"] ?? GrpcStatus(series), 0));
+
+    /// <summary>
+    /// Failed WebSocket sessions (ws_session_failed) by error code; with the handshake's status when the server refused
+    /// the upgrade (a session that was upgraded has 101, which says nothing about how it failed).
+    /// </summary>
+    public static IReadOnlyList<FailureCause> WebSocketSessions(RunSummary summary) =>
+        From(summary.Find(BuiltinMetrics.WsSessionFailed.Name)?.Series ?? [], series => (series.Tags["error_code"], Status(series) is var s && s == 101 ? 0 : s));
+
+    private static IReadOnlyList<FailureCause> From(IEnumerable<MetricSeries> failedSeries, Func<MetricSeries, (string? ErrorCode, int Status)> cause)
     {
         var counts = new Dictionary<(string? ErrorCode, int Status), long>();
         foreach (var series in failedSeries)
@@ -50,8 +68,7 @@ internal static class FailureTable
             {
                 continue;
             }
-            var status = int.TryParse(series.Tags["status"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
-            var key = (series.Tags["error_code"], status);
+            var key = cause(series);
             counts[key] = counts.GetValueOrDefault(key) + series.Values.Passes;
         }
         return
@@ -62,6 +79,13 @@ internal static class FailureTable
                 .ThenBy(c => c.Label, StringComparer.Ordinal),
         ];
     }
+
+    private static int Status(MetricSeries series) =>
+        int.TryParse(series.Tags["status"], NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
+
+    private static string GrpcStatus(MetricSeries series) => Status(series) is var code && code < GrpcStatusNames.All.Count
+        ? GrpcStatusNames.All[code]
+        : "status " + series.Tags["status"];
 
     /// <summary>The first few causes as one phrase, "connection_refused ×200, status 503 ×12 and 2 more causes".</summary>
     public static string Describe(IReadOnlyList<FailureCause> causes, int shown = 3)

@@ -99,6 +99,43 @@ public sealed class FailureReportingTests
     }
 
     [Fact]
+    public void Failed_grpc_calls_and_websocket_sessions_get_their_own_sections_by_status_name_and_error_code()
+    {
+        var run = new RunBuilder();
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "0")).AddRate(false, count: 14);
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "14")).AddRate(true, count: 3);
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "4")).AddRate(true, count: 1);
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "13"), ("error_code", "stream_reset")).AddRate(true, count: 2);
+        run.Series(BuiltinMetrics.WsSessionFailed, ("status", "101")).AddRate(false, count: 7);
+        run.Series(BuiltinMetrics.WsSessionFailed, ("status", "101"), ("error_code", "ws_abnormal_close")).AddRate(true, count: 2);
+        run.Series(BuiltinMetrics.WsSessionFailed, ("status", "403")).AddRate(true, count: 1);
+
+        var text = Console(run.Build([Runs.Browse]));
+
+        // 3, 2 and 1 of 20 calls; 2 and 1 of 10 sessions; no HTTP request failed.
+        var grpc = text[text.IndexOf("█ FAILED gRPC CALLS", StringComparison.Ordinal)..].Split('\n');
+        Assert.Matches(@"^    UNAVAILABLE\.+: 3 +15\.00% of calls$", grpc[2]);
+        Assert.Matches(@"^    stream_reset\.+: 2 +10\.00% of calls$", grpc[3]);
+        Assert.Matches(@"^    DEADLINE_EXCEEDED\.+: 1 +5\.00% of calls$", grpc[4]);
+        var ws = text[text.IndexOf("█ FAILED WEBSOCKET SESSIONS", StringComparison.Ordinal)..].Split('\n');
+        Assert.Matches(@"^    ws_abnormal_close\.+: 2 +20\.00% of sessions$", ws[2]);
+        Assert.Matches(@"^    status 403\.+: 1 +10\.00% of sessions$", ws[3]);
+        Assert.DoesNotContain("FAILED REQUESTS", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_whose_every_grpc_call_failed_says_so_first()
+    {
+        var run = new RunBuilder();
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "14")).AddRate(true, count: 40);
+        run.Series(BuiltinMetrics.GrpcReqFailed, ("status", "14"), ("error_code", "connection_refused")).AddRate(true, count: 2);
+
+        var lines = Console(run.Build([Runs.Browse])).Split('\n');
+
+        Assert.Equal("  ✗ every gRPC call failed (42 of 42): UNAVAILABLE ×40, connection_refused ×2", lines[0]);
+    }
+
+    [Fact]
     public void A_run_without_failures_has_no_failure_section_and_no_verdict()
     {
         var run = new RunBuilder();
