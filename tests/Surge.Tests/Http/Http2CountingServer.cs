@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Grpc.Core;
+using Surge.SampleApi.Grpc.Chaos;
 
 namespace Surge.Tests.Http;
 
@@ -16,7 +19,7 @@ namespace Surge.Tests.Http;
 /// middleware under TLS counts every raw byte in and out of each connection (the ground truth for data_sent and
 /// data_received; what the server writes after the client closed is left out, since no client can read it) and the
 /// connections opened. /reset resets its stream (RST_STREAM); /cut sends part of a body and
-/// then drops the whole connection.
+/// then drops the whole connection. gRPC's chaos.ChaosService/Echo answers with its request.
 /// </summary>
 internal sealed class Http2CountingServer : IAsyncDisposable
 {
@@ -60,8 +63,10 @@ internal sealed class Http2CountingServer : IAsyncDisposable
                 listen.UseHttps(certificate);
             });
         });
+        builder.Services.AddGrpc();
         var app = builder.Build();
         server = new Http2CountingServer(app);
+        app.MapGrpcService<EchoService>();
         app.MapGet("/bytes/{count:int}", (int count) => Microsoft.AspNetCore.Http.Results.Text(new string('x', count)));
         app.MapPost("/echo", async (HttpRequest request) =>
         {
@@ -121,6 +126,11 @@ internal sealed class Http2CountingServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class EchoService : ChaosService.ChaosServiceBase
+    {
+        public override Task<EchoMessage> Echo(EchoMessage request, ServerCallContext context) => Task.FromResult(request);
     }
 
     /// <summary>The connection's pipes seen through a reader and a writer that count what passes.</summary>

@@ -1,4 +1,5 @@
 using Surge.Http;
+using Surge.SampleApi.Grpc.Chaos;
 using Surge.Plans;
 using Surge.Results;
 using Surge.Thresholds;
@@ -53,6 +54,27 @@ public sealed class Http2Tests
 
         Assert.Equal(120, Sum(summary, "http_reqs{proto:HTTP/2.0,status:200}"));
         Assert.Equal(3, server.ConnectionsOpened);
+        Assert.Equal(server.Received, Sum(summary, "data_sent"));
+        Assert.Equal(server.Sent, Sum(summary, "data_received"));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task Grpc_calls_book_every_byte_the_server_counted_even_those_after_the_last_call(bool tls, bool shared)
+    {
+        await using var server = await Http2CountingServer.StartAsync();
+        var target = (tls ? server.TlsUrl : server.PlainUrl).ToString();
+
+        var summary = await TestRun.RunAsync(Plan(new Uri(target), vus: 3, iterations: 20, shared: shared, code: async ctx =>
+        {
+            await ctx.Grpc.Client<ChaosService.ChaosServiceClient>(target).EchoAsync(new EchoMessage { Text = new string('g', 100_000) });
+        })).WaitAsync(Bound);
+        await server.WaitForConnectionsToEndAsync();
+
+        Assert.Equal(60, summary.Aggregate(MetricKey.Parse("grpc_req_duration{status:0}"))!.Histogram!.TotalCount);
+        Assert.Equal(shared ? 1 : 3, server.ConnectionsOpened);
         Assert.Equal(server.Received, Sum(summary, "data_sent"));
         Assert.Equal(server.Sent, Sum(summary, "data_received"));
     }
