@@ -15,21 +15,25 @@ public static class ConsoleSummary
 {
     /// <summary>
     /// The summary text in k6's order: the scenarios, the thresholds with their verdicts, TOTAL RESULTS (checks, then
-    /// every metric with its statistics), the failed requests, gRPC calls and WebSocket sessions, a section per scenario when there are several, then the
-    /// generator's own load and the warnings. A run that measured only failures says so first. Lines end with '\n'.
+    /// every metric with its statistics), the failed requests, gRPC calls and WebSocket sessions, a section per scenario
+    /// when there are several, then the generator's own load and the warnings. A run that measured only failures says so first. Lines end with '\n'.
     /// </summary>
     public static string Render(RunSummary summary, ConsoleSummaryOptions options)
     {
         var text = new SummaryText(options);
         var overview = FailureOverview.Of(summary);
-        WriteVerdict(text, overview, summary);
+        var others = FailureTable.OtherProtocols(summary);
+        WriteVerdict(text, overview, others);
         WriteHeader(text, summary);
         WriteThresholds(text, summary);
         text.Section("TOTAL RESULTS");
         WriteChecks(text, summary);
         text.Rows(TotalRows(summary));
-        WriteFailures(text, overview);
-        WriteOtherFailures(text, summary);
+        WriteCauses(text, "FAILED REQUESTS", overview.Causes, overview.Requests, "requests");
+        foreach (var protocol in others)
+        {
+            WriteCauses(text, protocol.Title, protocol.Causes, protocol.Total, protocol.Plural);
+        }
         if (summary.Scenarios.Count > 1)
         {
             foreach (var scenario in summary.Scenarios)
@@ -47,7 +51,7 @@ public static class ConsoleSummary
     /// A run where no iteration completed, or every request (gRPC call, WebSocket session) failed, says so before
     /// anything else, with the main causes: such a run measured the failure, not the system, whatever the thresholds say.
     /// </summary>
-    private static void WriteVerdict(SummaryText text, FailureOverview overview, RunSummary summary)
+    private static void WriteVerdict(SummaryText text, FailureOverview overview, IReadOnlyList<ProtocolFailures> others)
     {
         var causes = overview.Causes.Count > 0 ? ": " + FailureTable.Describe(overview.Causes) : "";
         var lines = new List<string>();
@@ -61,8 +65,8 @@ public static class ConsoleSummary
         {
             lines.Add(Invariant($"every request failed ({overview.Failed} of {overview.Requests}){causes}"));
         }
-        EveryOneFailed(lines, "gRPC call", FailureTable.GrpcCalls(summary), Samples(summary, BuiltinMetrics.GrpcReqFailed));
-        EveryOneFailed(lines, "WebSocket session", FailureTable.WebSocketSessions(summary), Samples(summary, BuiltinMetrics.WsSessionFailed));
+        lines.AddRange(others.Where(p => p.EveryOneFailed).Select(p =>
+            Invariant($"every {p.Noun} failed ({p.Failed} of {p.Total}): {FailureTable.Describe(p.Causes)}")));
         foreach (var line in lines)
         {
             text.Wrapped("  " + text.Fail("✗") + " ", "    ", line);
@@ -73,34 +77,7 @@ public static class ConsoleSummary
         }
     }
 
-    /// <summary>Failed requests by error code and status, with their share of all requests.</summary>
-    private static void WriteFailures(SummaryText text, FailureOverview overview)
-    {
-        if (overview.Causes.Count == 0)
-        {
-            return;
-        }
-        WriteCauses(text, "FAILED REQUESTS", overview.Causes, overview.Requests, "requests");
-    }
-
-    // gRPC calls and WebSocket sessions fail in their own terms (a status name, a close), beside HTTP's table.
-    private static void WriteOtherFailures(SummaryText text, RunSummary summary)
-    {
-        WriteCauses(text, "FAILED gRPC CALLS", FailureTable.GrpcCalls(summary), Samples(summary, BuiltinMetrics.GrpcReqFailed), "calls");
-        WriteCauses(text, "FAILED WEBSOCKET SESSIONS", FailureTable.WebSocketSessions(summary), Samples(summary, BuiltinMetrics.WsSessionFailed), "sessions");
-    }
-
-    private static void EveryOneFailed(List<string> lines, string noun, IReadOnlyList<FailureCause> causes, long total)
-    {
-        var failed = causes.Sum(c => c.Count);
-        if (total > 0 && failed >= total)
-        {
-            lines.Add(Invariant($"every {noun} failed ({failed} of {total}): {FailureTable.Describe(causes)}"));
-        }
-    }
-
-    private static long Samples(RunSummary summary, MetricDefinition failed) => summary.Find(failed.Name)?.Total.Samples ?? 0;
-
+    /// <summary>Failed requests (calls, sessions) by cause, with their share of all of them; nothing when none failed.</summary>
     private static void WriteCauses(SummaryText text, string title, IReadOnlyList<FailureCause> causes, long total, string of)
     {
         if (causes.Count == 0)

@@ -36,6 +36,14 @@ internal sealed record FailureOverview(long Requests, IReadOnlyList<FailureCause
         summary.Scenarios.Count > 0 && summary.Scenarios.Sum(s => s.CompletedIterations) == 0);
 }
 
+/// <summary>One protocol's failed calls or sessions by cause, out of <see cref="Total"/> of them.</summary>
+internal sealed record ProtocolFailures(string Title, string Noun, string Plural, long Total, IReadOnlyList<FailureCause> Causes)
+{
+    public long Failed => Causes.Sum(c => c.Count);
+
+    public bool EveryOneFailed => Total > 0 && Failed >= Total;
+}
+
 internal static class FailureTable
 {
     /// <summary>Failed requests (as http_req_failed counts them) by cause, most frequent first, ties by label.</summary>
@@ -46,18 +54,22 @@ internal static class FailureTable
         From(failedSeries, series => (series.Tags["error_code"], Status(series)));
 
     /// <summary>
-    /// Failed gRPC calls (grpc_req_failed) by cause: the transport's error code (stream_reset, connection_refused), else
-    /// the status by its name, where k6's tag holds its number (14 is UNAVAILABLE).
+    /// Failed gRPC calls and WebSocket sessions, each protocol by its own causes. A gRPC call fails with the transport's
+    /// error code (stream_reset, connection_refused), else its status by name, where k6's tag holds the number (14 is
+    /// UNAVAILABLE). A WebSocket session fails with an error code, or the handshake's status when the server refused the
+    /// upgrade (a session that was upgraded has 101, which says nothing about how it failed).
     /// </summary>
-    public static IReadOnlyList<FailureCause> GrpcCalls(RunSummary summary) =>
-        From(summary.Find(BuiltinMetrics.GrpcReqFailed.Name)?.Series ?? [], series => (series.Tags["error_code"] ?? GrpcStatus(series), 0));
+    public static IReadOnlyList<ProtocolFailures> OtherProtocols(RunSummary summary) =>
+    [
+        Of(summary, BuiltinMetrics.GrpcReqFailed, "FAILED gRPC CALLS", "gRPC call", "calls", series => (series.Tags["error_code"] ?? GrpcStatus(series), 0)),
+        Of(summary, BuiltinMetrics.WsSessionFailed, "FAILED WEBSOCKET SESSIONS", "WebSocket session", "sessions", series => (series.Tags["error_code"], Status(series) is var s && s == 101 ? 0 : s)),
+    ];
 
-    /// <summary>
-    /// Failed WebSocket sessions (ws_session_failed) by error code; with the handshake's status when the server refused
-    /// the upgrade (a session that was upgraded has 101, which says nothing about how it failed).
-    /// </summary>
-    public static IReadOnlyList<FailureCause> WebSocketSessions(RunSummary summary) =>
-        From(summary.Find(BuiltinMetrics.WsSessionFailed.Name)?.Series ?? [], series => (series.Tags["error_code"], Status(series) is var s && s == 101 ? 0 : s));
+    private static ProtocolFailures Of(RunSummary summary, MetricDefinition failed, string title, string noun, string plural,
+        Func<MetricSeries, (string?, int)> cause) =>
+        summary.Find(failed.Name) is { } metric
+            ? new ProtocolFailures(title, noun, plural, metric.Total.Samples, From(metric.Series, cause))
+            : new ProtocolFailures(title, noun, plural, 0, []);
 
     private static IReadOnlyList<FailureCause> From(IEnumerable<MetricSeries> failedSeries, Func<MetricSeries, (string? ErrorCode, int Status)> cause)
     {
